@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("compte/", include("accounts.urls")),
+    path("espace/", include("portal.urls")),
+    path("instruction/", include("review.urls")),
+    path("verifier/", include("certificates.urls")),
+    path("admin/", admin.site.urls),
+]

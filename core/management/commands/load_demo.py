@@ -1,0 +1,33 @@
+"""``python manage.py load_demo``: load the reference and demo data, idempotently.
+
+Each app that has demo data exposes ``<app>.demo.load(stdout) -> list[tuple[str, str]]`` returning
+the demo accounts it made as (e-mail, description); the loaders run in the order below and running
+the command twice changes nothing.
+"""
+
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from core.demo import DEMO_PASSWORD
+
+# Order matters: reference data first, then what refers to it.
+DEMO_LOADERS = [
+    "accounts.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Charge les référentiels et les données de démonstration (idempotent, développement seulement)."
+
+    def handle(self, *args, **options):
+        accounts: list[tuple[str, str]] = []
+        with transaction.atomic():
+            for module_name in DEMO_LOADERS:
+                accounts += import_module(module_name).load(self.stdout) or []
+        self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
+        if accounts:
+            self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
+            for email, description in accounts:
+                self.stdout.write(f"  {email:<40} {description}")

@@ -1,0 +1,188 @@
+"""Fixtures shared by the whole suite: real PostgreSQL, real Redis, a real Celery worker, Chromium."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the same
+# tests are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _run_id(config) -> str:
+    worker = getattr(config, "workerinput", {}).get("workerid", "main")
+    return f"{worker}-{os.getpid()}"
+
+
+def pytest_configure(config):
+    """Give this test process its own Celery queue and cache prefix, so parallel runs never mix."""
+    from django.conf import settings
+
+    from convergence.celery import app
+
+    run_id = _run_id(config)
+    queue = f"test-{run_id}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    app.conf.task_default_queue = queue
+    settings.CACHES["default"]["KEY_PREFIX"] = f"test-{run_id}"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    private_root = Path(tempfile.mkdtemp(prefix=f"convergence-{run_id}-"))
+    settings.PRIVATE_MEDIA_ROOT = private_root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": private_root, "base_url": None}},
+    }
+
+
+# --- Real Celery worker ----------------------------------------------------------------------------
+def _database_url(settings_dict) -> str:
+    user = quote(settings_dict["USER"] or "postgres", safe="")
+    password = f":{quote(settings_dict['PASSWORD'], safe='')}" if settings_dict["PASSWORD"] else ""
+    host = quote(settings_dict["HOST"] or "127.0.0.1", safe="")
+    port = f":{settings_dict['PORT']}" if settings_dict["PORT"] else ""
+    return f"postgres://{user}{password}@{host}{port}/{settings_dict['NAME']}"
+
+
+class CeleryWorker:
+    """A ``celery worker`` subprocess on the real broker, reading the test database."""
+
+    def __init__(self, environment: dict[str, str], log_path: Path):
+        self.environment = environment
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        from convergence.celery import app
+
+        command = [sys.executable, "-m", "celery", "-A", "convergence", "worker", "--loglevel", "INFO"]
+        command += ["--concurrency", "1", "--pool", "prefork", "--without-gossip", "--without-mingle"]
+        command += ["--without-heartbeat", "--queues", self.environment["CELERY_TASK_DEFAULT_QUEUE"]]
+        command += ["--hostname", self.hostname]
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=self.environment, stdout=log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Le worker Celery s'est arrêté, voir {self.log_path}")
+            replies = app.control.ping(timeout=0.5, destination=[self.hostname])
+            if replies:
+                return
+        raise RuntimeError(f"Le worker Celery ne répond pas, voir {self.log_path}")
+
+    @property
+    def hostname(self) -> str:
+        return f"celery@{self.environment['CELERY_WORKER_NAME']}"
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and pool children), as a crash would."""
+        if self.process and self.process.poll() is None:
+            subprocess.run(["pkill", "-KILL", "-P", str(self.process.pid)], check=False)
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, request):
+    """One real worker per test process, started on first use; see ``celery_worker``."""
+    from django.conf import settings
+    from django.db import connection
+
+    run_id = _run_id(request.config)
+    environment = dict(os.environ)
+    environment.update(
+        DATABASE_URL=_database_url(connection.settings_dict),
+        CELERY_TASK_DEFAULT_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
+        CELERY_WORKER_NAME=f"test-{run_id}",
+        DJANGO_CACHE_PREFIX=settings.CACHES["default"]["KEY_PREFIX"],
+        PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
+    )
+    worker = CeleryWorker(environment, tmp_path_factory.mktemp("celery") / "worker.log")
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, celery_worker_process):
+    """A real Celery worker consuming this test's queue; the test's writes are committed."""
+    if celery_worker_process.process.poll() is not None:
+        celery_worker_process.start()
+    return celery_worker_process
+
+
+# --- Browser ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists() or not shutil.which("chromium"):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} est absent : installez le paquet Debian chromium.")
+        pytest.skip(f"{CHROMIUM} est absent (paquet Debian chromium) : tests navigateur ignorés.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url, locale="fr-FR")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe_check():
+    """Run axe on a page; fail on any serious or critical violation, listing them."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page):
+        results = axe.run(page)
+        violations = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"]
+            if v["impact"] in {"serious", "critical"}
+        ]
+        assert not violations, "\n".join(violations)
+        return results
+
+    return check
