@@ -1,0 +1,57 @@
+"""The current company of a portal request: which of their companies the person is working for.
+
+Every portal view is decorated with ``member_required``; it sets ``request.membership`` (with its
+``company``). The choice is kept in the session under ``current_company`` (the company's public id)
+and defaults to the person's first active membership.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from companies.models import Membership
+from companies.roles import role_can
+from companies.selectors import user_memberships
+
+SESSION_KEY = "current_company"
+NO_COMPANY = "Votre compte n'est rattaché à aucune entreprise active."
+CAPABILITY_DENIED = "Votre rôle dans l'entreprise ne permet pas cette action."
+
+
+def current_membership(request) -> Membership:
+    """The membership for the company chosen in the session, else the first one; 404 if none."""
+    memberships = list(user_memberships(request.user))
+    if not memberships:
+        raise Http404(NO_COMPANY)
+    chosen = request.session.get(SESSION_KEY)
+    for membership in memberships:
+        if str(membership.company.public_id) == chosen:
+            return membership
+    return memberships[0]
+
+
+def set_current_company(request, membership: Membership) -> None:
+    request.session[SESSION_KEY] = str(membership.company.public_id)
+
+
+def member_required(view=None, *, capability: str | None = None):
+    """Portal views: a logged-in member of an active company; sets ``request.membership``.
+
+    With ``capability``, the member's role must grant it (403 otherwise). Usable bare
+    (``@member_required``) or with arguments (``@member_required(capability="manage_members")``).
+    """
+
+    def decorator(view_func):
+        @login_required
+        @wraps(view_func)
+        def wrapper(request, *args, **kwargs):
+            request.membership = current_membership(request)
+            if capability and not role_can(request.membership.role, capability):
+                raise PermissionDenied(CAPABILITY_DENIED)
+            return view_func(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator

@@ -1,0 +1,73 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.test import RequestFactory
+
+from companies.current import SESSION_KEY, current_membership, member_required
+from companies.roles import MANAGE_MEMBERS, SUBMIT_ASSESSMENT, role_can
+from companies.selectors import membership_for, user_memberships
+from tests.companies.factories import CompanyFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _request(user, session=None):
+    request = RequestFactory().get("/espace/")
+    request.user = user
+    request.session = session if session is not None else {}
+    return request
+
+
+def test_only_mandataire_and_representant_submit_and_manage():
+    assert role_can("mandataire", SUBMIT_ASSESSMENT) and role_can("representant", SUBMIT_ASSESSMENT)
+    assert not role_can("salarie", SUBMIT_ASSESSMENT)
+    assert not role_can("salarie", MANAGE_MEMBERS)
+    assert not role_can("inconnu", "answer")
+
+
+def test_membership_for_outsider_gets_404():
+    membership = MembershipFactory()
+    outsider = MembershipFactory().user
+    assert membership_for(user=membership.user, company_public_id=membership.company.public_id) == membership
+    with pytest.raises(Http404):
+        membership_for(user=outsider, company_public_id=membership.company.public_id)
+
+
+def test_inactive_membership_and_inactive_company_are_not_listed():
+    user = UserFactory()
+    MembershipFactory(user=user, inactive=True)
+    MembershipFactory(user=user, company=CompanyFactory(is_active=False))
+    kept = MembershipFactory(user=user)
+    assert list(user_memberships(user)) == [kept]
+
+
+def test_current_membership_defaults_to_first_then_follows_session():
+    user = UserFactory()
+    second = MembershipFactory(user=user, company=CompanyFactory(name="Zêta"))
+    first = MembershipFactory(user=user, company=CompanyFactory(name="Alpha"))
+    assert current_membership(_request(user)) == first
+    session = {SESSION_KEY: str(second.company.public_id)}
+    assert current_membership(_request(user, session)) == second
+
+
+def test_current_membership_ignores_a_company_the_user_left():
+    user = UserFactory()
+    kept = MembershipFactory(user=user)
+    left = MembershipFactory(user=user, inactive=True)
+    assert current_membership(_request(user, {SESSION_KEY: str(left.company.public_id)})) == kept
+
+
+def test_user_without_company_gets_404():
+    with pytest.raises(Http404):
+        current_membership(_request(UserFactory()))
+
+
+def test_member_required_sets_membership_and_checks_capability():
+    @member_required(capability=MANAGE_MEMBERS)
+    def view(request):
+        return HttpResponse(request.membership.role)
+
+    manager = MembershipFactory(mandataire=True)
+    assert view(_request(manager.user)).content == b"mandataire"
+    with pytest.raises(PermissionDenied):
+        view(_request(MembershipFactory().user))
