@@ -1,0 +1,215 @@
+"""Questionnaire definitions: versioned, immutable once published, loaded from YAML files.
+
+A published (or retired) version and everything under it can no longer change: PostgreSQL triggers
+(migration 0002) refuse any insert, update or delete touching it, whatever the ORM call. A fix is a
+new version.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from core.models import PublicModel, TimestampedModel
+
+NA_LEVEL = "na"  # "non applicable": outside the level order, never a Level row
+
+
+class Questionnaire(TimestampedModel):
+    class Theme(models.TextChoices):
+        INTEROPERABILITE = "interoperabilite", "Interopérabilité"
+        SECURITE = "securite", "Sécurité"
+        URBANISATION = "urbanisation", "Urbanisation"
+
+    code = models.SlugField("code", max_length=50, unique=True)
+    title = models.CharField("titre", max_length=200)
+    theme = models.CharField("thème", max_length=20, choices=Theme.choices)
+
+    class Meta:
+        verbose_name = "questionnaire"
+        verbose_name_plural = "questionnaires"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionnaireVersion(PublicModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Brouillon"
+        PUBLISHED = "published", "Publiée"
+        RETIRED = "retired", "Retirée"
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="versions", verbose_name="questionnaire"
+    )
+    number = models.PositiveIntegerField("numéro de version")
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField("publiée le", null=True, blank=True)
+    checksum = models.CharField("empreinte SHA-256 du fichier source", max_length=64)
+    source_path = models.CharField("fichier source", max_length=255, blank=True)
+    # {"<profile code>": {"label": "...", "rule": <tree>}}; see assessments/profiles.py for the tree.
+    profile_rules = models.JSONField("règles des profils", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "version de questionnaire"
+        verbose_name_plural = "versions de questionnaire"
+        ordering = ["questionnaire__code", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "number"],
+                name="questionnaires_version_number_unique",
+                violation_error_message="Ce numéro de version existe déjà pour ce questionnaire.",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="questionnaires_version_number_positive",
+                violation_error_message="Le numéro de version commence à 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="questionnaires_version_published_has_date",
+                violation_error_message="Une version publiée ou retirée doit avoir une date de publication.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire_id and self.questionnaire.title} v{self.number}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+
+class Level(models.Model):
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.CASCADE, related_name="levels", verbose_name="version"
+    )
+    code = models.SlugField("code", max_length=20)
+    label = models.CharField("libellé", max_length=100)
+    colour = models.CharField("couleur", max_length=7, help_text="Couleur hexadécimale, par exemple #CE0500.")
+    rank = models.PositiveSmallIntegerField("rang", help_text="Du moins mûr (0) au plus mûr.")
+
+    class Meta:
+        verbose_name = "niveau de maturité"
+        verbose_name_plural = "niveaux de maturité"
+        ordering = ["version", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "code"],
+                name="questionnaires_level_code_unique",
+                violation_error_message="Ce code de niveau existe déjà dans cette version.",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "rank"],
+                name="questionnaires_level_rank_unique",
+                violation_error_message="Deux niveaux d'une même version ne peuvent avoir le même rang.",
+            ),
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9A-Fa-f]{6}$"),
+                name="questionnaires_level_colour_hex",
+                violation_error_message="La couleur doit être au format hexadécimal #RRVVBB.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(code=NA_LEVEL),
+                name="questionnaires_level_code_not_na",
+                violation_error_message="Le code « na » est réservé à « non applicable ».",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class QualificationQuestion(models.Model):
+    class Kind(models.TextChoices):
+        YES_NO = "yes_no", "Oui / non"
+        CHOICE = "choice", "Choix unique"
+
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.CASCADE,
+        related_name="qualification_questions",
+        verbose_name="version",
+    )
+    code = models.SlugField("code", max_length=50)
+    text = models.CharField("question", max_length=500)
+    kind = models.CharField("type", max_length=10, choices=Kind.choices, default=Kind.YES_NO)
+    choices = models.JSONField("choix possibles", default=list, blank=True)
+    help_text = models.TextField("aide", blank=True)
+    order = models.PositiveIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "question de qualification"
+        verbose_name_plural = "questions de qualification"
+        ordering = ["version", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "code"],
+                name="questionnaires_qualification_code_unique",
+                violation_error_message="Ce code de question de qualification existe déjà dans cette version.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Section(models.Model):
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.CASCADE, related_name="sections", verbose_name="version"
+    )
+    code = models.CharField("code", max_length=30)
+    title = models.CharField("titre", max_length=300)
+    order = models.PositiveIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "section"
+        verbose_name_plural = "sections"
+        ordering = ["version", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "code"],
+                name="questionnaires_section_code_unique",
+                violation_error_message="Ce code de section existe déjà dans cette version.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Item(models.Model):
+    # Denormalised from the section so per-version queries need no join; the importer keeps them equal
+    # and a trigger (migration 0002) refuses an item whose section belongs to another version.
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.CASCADE, related_name="items", verbose_name="version"
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="items", verbose_name="section"
+    )
+    code = models.CharField("code", max_length=30)
+    title = models.CharField("intitulé", max_length=500)
+    help_text = models.TextField("aide", blank=True)
+    reference = models.CharField(
+        "référence", max_length=300, blank=True, help_text="Volet du CI-SIS ou autre référentiel vérifié."
+    )
+    order = models.PositiveIntegerField("ordre", default=0)
+    na_allowed = models.BooleanField("« non applicable » autorisé", default=True)
+    level_descriptions = models.JSONField("description par niveau", default=dict, blank=True)
+    # None: always applicable; else a tree of all/any/qualification nodes on the qualification answers.
+    applicability = models.JSONField("condition d'applicabilité", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "exigence"
+        verbose_name_plural = "exigences"
+        ordering = ["version", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "code"],
+                name="questionnaires_item_code_unique",
+                violation_error_message="Ce code d'exigence existe déjà dans cette version.",
+            ),
+        ]
+        indexes = [models.Index(fields=["version", "order"], name="questionnaires_item_order")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
