@@ -1,0 +1,215 @@
+"""Assessments: a product version answering a published questionnaire version.
+
+State changes only through ``assessments.workflow`` (declared transitions, each logged as a
+``Transition``). Profiles are recomputed by the services in the same transaction as every answer
+change and stored on the assessment (``profiles``, ``reached_profiles``).
+"""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from core.models import PublicModel
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    SUBMITTED = "submitted", "Soumise"
+    IN_REVIEW = "in_review", "En instruction"
+    CHANGES_REQUESTED = "changes_requested", "Compléments demandés"
+    VALIDATED = "validated", "Validée"
+    REFUSED = "refused", "Refusée"
+
+
+CLOSED_STATES = (State.VALIDATED, State.REFUSED)
+# States in which a transition requires a written comment (database-enforced on Transition).
+COMMENT_REQUIRED_STATES = (State.CHANGES_REQUESTED, State.REFUSED)
+
+
+class Assessment(PublicModel):
+    State = State
+
+    product_version = models.ForeignKey(
+        "products.ProductVersion",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name="version",
+    )
+    questionnaire_version = models.ForeignKey(
+        "questionnaires.QuestionnaireVersion",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name="questionnaire",
+    )
+    state = models.CharField("état", max_length=20, choices=State.choices, default=State.DRAFT)
+    # {"<qualification code>": true | false | "<choice>"}; a missing code is unanswered.
+    qualification = models.JSONField("qualification", default=dict, blank=True)
+    # {"<profile code>": {"label", "reached", "missing": [...], "met", "total"}}, see profiles.py.
+    profiles = models.JSONField("profils calculés", default=dict, blank=True)
+    reached_profiles = ArrayField(models.CharField(max_length=30), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assessments_in_review",
+        verbose_name="instructeur",
+    )
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="reprise de"
+    )
+    submitted_at = models.DateTimeField("soumise le", null=True, blank=True)
+    validated_at = models.DateTimeField("validée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "évaluation"
+        verbose_name_plural = "évaluations"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product_version", "questionnaire_version"],
+                condition=~Q(state__in=CLOSED_STATES),
+                name="assessments_one_open_per_version",
+                violation_error_message="Une évaluation de ce questionnaire est déjà en cours pour cette version.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "submitted_at"], name="assessments_state_submitted"),
+            models.Index(fields=["product_version", "-created_at"], name="assessments_version_recent"),
+            GinIndex(fields=["reached_profiles"], name="assessments_reached_profiles"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Évaluation {self.public_id}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (State.DRAFT, State.CHANGES_REQUESTED)
+
+
+class Answer(models.Model):
+    """One item's answer. ``revision`` grows on every save: a save naming an older one is a conflict."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey("questionnaires.Item", on_delete=models.PROTECT, related_name="+")
+    # A level code of the questionnaire version, "na" (non applicable) or "" (not answered yet).
+    level = models.CharField("niveau", max_length=20, blank=True)
+    justification = models.TextField("justification de la non-applicabilité", blank=True)
+    comment = models.TextField("commentaire", blank=True)
+    revision = models.PositiveIntegerField("révision", default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("modifiée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "réponse"
+        verbose_name_plural = "réponses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "item"],
+                name="assessments_answer_one_per_item",
+                violation_error_message="Cette exigence a déjà une réponse dans l'évaluation.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.level or 'sans réponse'}"
+
+
+class Transition(models.Model):
+    """The log of every state change: who, when, from, to, and why."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="transitions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_state = models.CharField("état de départ", max_length=20, choices=State.choices)
+    to_state = models.CharField("état d'arrivée", max_length=20, choices=State.choices)
+    comment = models.TextField("commentaire", blank=True)
+    at = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "changement d'état"
+        verbose_name_plural = "changements d'état"
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(to_state__in=COMMENT_REQUIRED_STATES) | ~Q(comment=""),
+                name="assessments_transition_comment_required",
+                violation_error_message="Un commentaire est obligatoire pour demander des compléments ou refuser.",
+            ),
+        ]
+        indexes = [models.Index(fields=["assessment", "at"], name="assessments_transition_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class Submission(models.Model):
+    """What the vendor submitted, frozen at each submission (for diffs and the reviewer's history)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="submissions")
+    number = models.PositiveIntegerField("numéro")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField("soumise le", default=timezone.now)
+    qualification = models.JSONField(default=dict)
+    # {"<item code>": {"level", "justification", "comment"}} for every applicable item.
+    answers = models.JSONField(default=dict)
+    profiles = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "soumission"
+        verbose_name_plural = "soumissions"
+        ordering = ["assessment", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "number"],
+                name="assessments_submission_number_unique",
+                violation_error_message="Ce numéro de soumission existe déjà.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Soumission n° {self.number}"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's (or vendor's reply) comment on an item or on the whole assessment, threaded."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="comments")
+    item = models.ForeignKey(
+        "questionnaires.Item", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField("commentaire")
+    # Reviewer comments become visible to the vendor when the assessment is sent back.
+    is_published = models.BooleanField("visible par l'éditeur", default=False)
+    created_at = models.DateTimeField("écrit le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "commentaire d'instruction"
+        verbose_name_plural = "commentaires d'instruction"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(body=""),
+                name="assessments_comment_not_empty",
+                violation_error_message="Le commentaire ne peut pas être vide.",
+            ),
+        ]
+        indexes = [models.Index(fields=["assessment", "item"], name="assessments_comment_item")]
+
+    def __str__(self) -> str:
+        return self.body[:60]
