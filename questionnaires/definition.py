@@ -1,0 +1,306 @@
+"""Reading and validating a questionnaire definition file (schema: definitions/README.md).
+
+Pure: no database access. ``parse_definition`` returns the data and the complete list of problems,
+each in French with its location in the file, so an author fixes everything in one pass.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from assessments.profiles import APPLICABILITY_KEYS, NA, RULE_KEYS, rule_errors
+
+THEMES = ("interoperabilite", "securite", "urbanisation")
+QUESTION_KINDS = ("yes_no", "choice")
+CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+ITEM_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+COLOUR_PATTERN = re.compile(r"^#[0-9A-Fa-f]{6}$")
+FILE_NAME_PATTERN = re.compile(r"^v(\d+)\.ya?ml$")
+
+TOP_KEYS = {"questionnaire": True, "version": True, "levels": True, "qualification": False}
+TOP_KEYS |= {"sections": True, "profiles": False}
+QUESTIONNAIRE_KEYS = {"code": True, "title": True, "theme": True}
+LEVEL_KEYS = {"code": True, "label": True, "colour": True}
+QUESTION_KEYS = {"code": True, "text": True, "kind": False, "choices": False, "help": False}
+SECTION_KEYS = {"code": True, "title": True, "items": True}
+ITEM_KEYS = {"code": True, "title": True, "help": False, "reference": False, "na_allowed": False}
+ITEM_KEYS |= {"levels": False, "applies_if": False}
+PROFILE_KEYS = {"label": True, "rule": True}
+
+YAML_INVALID = "Fichier YAML illisible : {error}"
+DUPLICATE_KEY = "ligne {line} : la clé « {key} » est répétée."
+NOT_A_MAPPING = "{where} : un dictionnaire est attendu."
+NOT_A_LIST = "{where} : une liste non vide est attendue."
+UNKNOWN_KEYS = "{where} : clé(s) inconnue(s) {keys}."
+MISSING_KEY = "{where} : la clé « {key} » est obligatoire."
+NOT_TEXT = "{where} : un texte non vide est attendu."
+BAD_CODE = "{where} : code « {code} » invalide (minuscules, chiffres et _ ; commence par une lettre)."
+BAD_ITEM_CODE = "{where} : code « {code} » invalide (lettres, chiffres, points, tirets)."
+DUPLICATE_CODE = "{where} : le code « {code} » est déjà utilisé dans ce fichier."
+BAD_THEME = "{where} : thème « {value} » inconnu ; attendu l'un de {choices}."
+BAD_VERSION = "{where} : un numéro de version entier supérieur ou égal à 1 est attendu."
+BAD_COLOUR = "{where} : couleur « {value} » invalide ; attendu #RRVVBB."
+NA_RESERVED = "{where} : le code « na » est réservé à « non applicable »."
+BAD_KIND = "{where} : type « {value} » inconnu ; attendu yes_no ou choice."
+CHOICES_REQUIRED = "{where} : une question à choix unique doit lister au moins deux choix."
+CHOICES_FORBIDDEN = "{where} : seules les questions à choix unique ont des choix."
+NOT_A_BOOLEAN = "{where} : true ou false est attendu."
+UNKNOWN_LEVEL_DESCRIPTION = "{where} : niveau « {level} » inconnu dans l'échelle."
+NA_FORBIDDEN = (
+    "{where} : une description « na » est donnée alors que cette exigence interdit « non applicable »."
+)
+FILE_VERSION_MISMATCH = "version : le fichier {name} doit contenir la version {expected}, pas {found}."
+FILE_CODE_MISMATCH = "questionnaire.code : le fichier est rangé sous « {folder} » mais déclare « {code} »."
+
+
+@dataclass
+class ParsedDefinition:
+    data: dict | None
+    checksum: str
+    errors: list[str] = field(default_factory=list)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that reports repeated keys instead of silently keeping the last one."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                self.duplicate_keys.append(DUPLICATE_KEY.format(line=key_node.start_mark.line + 1, key=key))
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def parse_definition(raw: bytes, *, path: Path | None = None) -> ParsedDefinition:
+    checksum = hashlib.sha256(raw).hexdigest()
+    loader = _UniqueKeyLoader(raw.decode("utf-8", errors="replace"))
+    loader.duplicate_keys = []
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as error:
+        return ParsedDefinition(None, checksum, [YAML_INVALID.format(error=error)])
+    finally:
+        loader.dispose()
+    errors = loader.duplicate_keys + definition_errors(data)
+    if path is not None and not errors:
+        errors += _location_errors(data, path)
+    return ParsedDefinition(data if not errors else None, checksum, errors)
+
+
+def definition_errors(data) -> list[str]:
+    """Every problem of a loaded definition, in French, each with its location."""
+    errors = _keys_errors(data, TOP_KEYS, "racine")
+    if errors:
+        return errors
+    errors += _questionnaire_errors(data["questionnaire"])
+    if not isinstance(data["version"], int) or isinstance(data["version"], bool) or data["version"] < 1:
+        errors.append(BAD_VERSION.format(where="version"))
+    level_codes, level_errors = _levels(data["levels"])
+    yes_no_codes, question_errors = _questions(data.get("qualification", []))
+    item_codes, item_errors = _sections(data["sections"], level_codes=level_codes, yes_no_codes=yes_no_codes)
+    errors += level_errors + question_errors + item_errors
+    errors += _profiles_errors(
+        data.get("profiles", {}), item_codes=item_codes, yes_no_codes=yes_no_codes, level_codes=level_codes
+    )
+    return errors
+
+
+def _location_errors(data, path: Path) -> list[str]:
+    errors = []
+    if match := FILE_NAME_PATTERN.match(path.name):
+        expected = int(match.group(1))
+        if expected != data["version"]:
+            errors.append(
+                FILE_VERSION_MISMATCH.format(name=path.name, expected=expected, found=data["version"])
+            )
+        if path.parent.name != data["questionnaire"]["code"]:
+            errors.append(
+                FILE_CODE_MISMATCH.format(folder=path.parent.name, code=data["questionnaire"]["code"])
+            )
+    return errors
+
+
+def _keys_errors(value, keys: dict[str, bool], where: str) -> list[str]:
+    if not isinstance(value, dict):
+        return [NOT_A_MAPPING.format(where=where)]
+    errors = []
+    if unknown := sorted(str(key) for key in value if key not in keys):
+        errors.append(UNKNOWN_KEYS.format(where=where, keys=", ".join(f"« {key} »" for key in unknown)))
+    errors += [
+        MISSING_KEY.format(where=where, key=key)
+        for key, required in keys.items()
+        if required and key not in value
+    ]
+    return errors
+
+
+def _text_errors(mapping: dict, keys, where: str) -> list[str]:
+    return [
+        NOT_TEXT.format(where=f"{where}.{key}")
+        for key in keys
+        if key in mapping and (not isinstance(mapping[key], str) or not mapping[key].strip())
+    ]
+
+
+def _list_errors(value, where: str) -> list[str]:
+    return [] if isinstance(value, list) and value else [NOT_A_LIST.format(where=where)]
+
+
+def _code_errors(code, where: str, seen: set, pattern=CODE_PATTERN, message=BAD_CODE) -> list[str]:
+    if not isinstance(code, str) or not pattern.match(code):
+        return [message.format(where=where, code=code)]
+    if code in seen:
+        return [DUPLICATE_CODE.format(where=where, code=code)]
+    seen.add(code)
+    return []
+
+
+def _questionnaire_errors(questionnaire) -> list[str]:
+    errors = _keys_errors(questionnaire, QUESTIONNAIRE_KEYS, "questionnaire")
+    if errors:
+        return errors
+    errors += _code_errors(questionnaire["code"], "questionnaire.code", set())
+    errors += _text_errors(questionnaire, ["title"], "questionnaire")
+    if questionnaire["theme"] not in THEMES:
+        errors.append(
+            BAD_THEME.format(where="questionnaire.theme", value=questionnaire["theme"], choices=THEMES)
+        )
+    return errors
+
+
+def _levels(levels) -> tuple[set, list[str]]:
+    if errors := _list_errors(levels, "levels"):
+        return set(), errors
+    codes: set = set()
+    for index, level in enumerate(levels):
+        where = f"levels[{index}]"
+        if level_errors := _keys_errors(level, LEVEL_KEYS, where):
+            errors += level_errors
+            continue
+        if level["code"] == NA:
+            errors.append(NA_RESERVED.format(where=f"{where}.code"))
+            continue
+        errors += _code_errors(level["code"], f"{where}.code", codes)
+        errors += _text_errors(level, ["label"], where)
+        if not isinstance(level["colour"], str) or not COLOUR_PATTERN.match(level["colour"]):
+            errors.append(BAD_COLOUR.format(where=f"{where}.colour", value=level["colour"]))
+    return codes, errors
+
+
+def _questions(questions) -> tuple[set, list[str]]:
+    """(codes of the yes/no questions, which rules may name; errors)."""
+    if not isinstance(questions, list):
+        return set(), [NOT_A_LIST.format(where="qualification")]
+    codes: set = set()
+    yes_no: set = set()
+    errors: list[str] = []
+    for index, question in enumerate(questions):
+        where = f"qualification[{index}]"
+        if question_errors := _keys_errors(question, QUESTION_KEYS, where):
+            errors += question_errors
+            continue
+        errors += _code_errors(question["code"], f"{where}.code", codes)
+        errors += _text_errors(question, ["text", "help"], where)
+        errors += _kind_errors(question, where)
+        if question.get("kind", "yes_no") == "yes_no":
+            yes_no.add(question["code"])
+    return yes_no, errors
+
+
+def _kind_errors(question: dict, where: str) -> list[str]:
+    kind = question.get("kind", "yes_no")
+    if kind not in QUESTION_KINDS:
+        return [BAD_KIND.format(where=f"{where}.kind", value=kind)]
+    choices = question.get("choices")
+    if kind == "yes_no":
+        return [CHOICES_FORBIDDEN.format(where=f"{where}.choices")] if choices is not None else []
+    valid = isinstance(choices, list) and len(choices) >= 2
+    if not valid or not all(isinstance(choice, str) and choice.strip() for choice in choices):
+        return [CHOICES_REQUIRED.format(where=f"{where}.choices")]
+    return []
+
+
+def _sections(sections, *, level_codes: set, yes_no_codes: set) -> tuple[set, list[str]]:
+    if errors := _list_errors(sections, "sections"):
+        return set(), errors
+    section_codes: set = set()
+    item_codes: set = set()
+    for index, section in enumerate(sections):
+        where = f"sections[{index}]"
+        if section_errors := _keys_errors(section, SECTION_KEYS, where):
+            errors += section_errors
+            continue
+        errors += _code_errors(
+            section["code"], f"{where}.code", section_codes, ITEM_CODE_PATTERN, BAD_ITEM_CODE
+        )
+        errors += _text_errors(section, ["title"], where)
+        if list_errors := _list_errors(section["items"], f"{where}.items"):
+            errors += list_errors
+            continue
+        for item_index, item in enumerate(section["items"]):
+            item_where = f"{where}.items[{item_index}]"
+            errors += _item_errors(
+                item, item_where, item_codes, level_codes=level_codes, yes_no_codes=yes_no_codes
+            )
+    return item_codes, errors
+
+
+def _item_errors(item, where: str, item_codes: set, *, level_codes: set, yes_no_codes: set) -> list[str]:
+    if errors := _keys_errors(item, ITEM_KEYS, where):
+        return errors
+    errors += _code_errors(item["code"], f"{where}.code", item_codes, ITEM_CODE_PATTERN, BAD_ITEM_CODE)
+    where = f"{where} ({item['code']})"
+    errors += _text_errors(item, ["title", "help", "reference"], where)
+    na_allowed = item.get("na_allowed", True)
+    if not isinstance(na_allowed, bool):
+        errors.append(NOT_A_BOOLEAN.format(where=f"{where}.na_allowed"))
+    errors += _level_description_errors(item.get("levels", {}), f"{where}.levels", level_codes, na_allowed)
+    if (applies_if := item.get("applies_if")) is not None:
+        errors += rule_errors(
+            applies_if,
+            where=f"{where}.applies_if",
+            qualification_codes=yes_no_codes,
+            allowed_keys=APPLICABILITY_KEYS,
+        )
+    return errors
+
+
+def _level_description_errors(descriptions, where: str, level_codes: set, na_allowed) -> list[str]:
+    if not isinstance(descriptions, dict):
+        return [NOT_A_MAPPING.format(where=where)]
+    errors = []
+    for level, text in descriptions.items():
+        if level == NA and na_allowed is False:
+            errors.append(NA_FORBIDDEN.format(where=f"{where}.na"))
+        elif level != NA and level not in level_codes:
+            errors.append(UNKNOWN_LEVEL_DESCRIPTION.format(where=f"{where}.{level}", level=level))
+        elif not isinstance(text, str) or not text.strip():
+            errors.append(NOT_TEXT.format(where=f"{where}.{level}"))
+    return errors
+
+
+def _profiles_errors(profiles, *, item_codes: set, yes_no_codes: set, level_codes: set) -> list[str]:
+    if not isinstance(profiles, dict):
+        return [NOT_A_MAPPING.format(where="profiles")]
+    errors = []
+    for code, profile in profiles.items():
+        where = f"profiles.{code}"
+        errors += _code_errors(code, where, set())
+        if profile_errors := _keys_errors(profile, PROFILE_KEYS, where):
+            errors += profile_errors
+            continue
+        errors += _text_errors(profile, ["label"], where)
+        errors += rule_errors(
+            profile["rule"],
+            where=f"{where}.rule",
+            item_codes=item_codes,
+            qualification_codes=yes_no_codes,
+            level_codes=level_codes,
+            allowed_keys=RULE_KEYS,
+        )
+    return errors
