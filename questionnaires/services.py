@@ -48,6 +48,15 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def definition_files(paths: list) -> list[Path]:
+    """The files named, a directory standing for every ``v*.yaml`` below it (sorted)."""
+    files = []
+    for name in paths:
+        path = Path(name)
+        files += sorted(path.rglob("v*.yaml")) if path.is_dir() else [path]
+    return files
+
+
 def questionnaire_import(*, path: Path, publish: bool = False, dry_run: bool = False) -> ImportResult:
     """Import one definition file: validate everything first, then write it all in one transaction.
 

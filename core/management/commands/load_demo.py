@@ -14,6 +14,7 @@ from core.demo import DEMO_PASSWORD
 
 # Order matters: reference data first, then what refers to it.
 DEMO_LOADERS = [
+    "questionnaires.demo",
     "accounts.demo",
 ]
 

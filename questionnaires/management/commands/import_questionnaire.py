@@ -5,8 +5,6 @@ importing the same file twice changes nothing; a changed file for a published ve
 A directory imports every ``v*.yaml`` below it, in order. Exit code 1 when any file is refused.
 """
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from questionnaires.services import (
@@ -15,6 +13,7 @@ from questionnaires.services import (
     REPLACED,
     UNCHANGED,
     DefinitionError,
+    definition_files,
     questionnaire_import,
 )
 
@@ -24,14 +23,6 @@ OUTCOMES = {
     REPLACED: "brouillon remplacé",
     PUBLISHED: "publiée",
 }
-
-
-def definition_files(paths: list[str]) -> list[Path]:
-    files = []
-    for name in paths:
-        path = Path(name)
-        files += sorted(path.rglob("v*.yaml")) if path.is_dir() else [path]
-    return files
 
 
 class Command(BaseCommand):

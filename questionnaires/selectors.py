@@ -1,0 +1,114 @@
+"""Reads on questionnaire definitions.
+
+``version_definition`` is on the hot path (every answer save recomputes profiles), so it returns plain
+data built in a constant number of queries and memoised per process: a published version never
+changes (the database refuses it), so the memo never goes stale. Drafts are never memoised.
+"""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from questionnaires.models import Item, Questionnaire, QuestionnaireVersion
+
+_definitions: dict[int, dict] = {}
+
+
+def version_definition(version_id: int) -> dict:
+    """The whole definition of a version as plain data (5 queries the first time, 0 afterwards).
+
+    Keys: ``id``, ``public_id``, ``questionnaire`` ({code, title, theme}), ``number``, ``status``,
+    ``levels`` (ordered by rank: {code, label, colour, rank}), ``level_ranks`` ({code: rank}),
+    ``qualification_questions`` ([{code, text, kind, choices, help_text}]), ``sections``
+    ([{code, title, items: [item]}]), ``items`` ({code: item}, in order), ``profile_rules``.
+    An item is {code, title, help_text, reference, section, na_allowed, level_descriptions,
+    applicability}. The result is shared between callers: treat it as read-only.
+    """
+    if (cached := _definitions.get(version_id)) is not None:
+        return cached
+    version = (
+        QuestionnaireVersion.objects.select_related("questionnaire")
+        .prefetch_related("levels", "qualification_questions", "sections", _items_prefetch())
+        .get(pk=version_id)
+    )
+    definition = _as_data(version)
+    if version.is_frozen:
+        _definitions[version_id] = definition
+    return definition
+
+
+def published_version(code: str, number: int | None = None) -> QuestionnaireVersion:
+    """The published version ``number`` of questionnaire ``code``, or its latest published version.
+
+    Raises ``QuestionnaireVersion.DoesNotExist``. A retired version is still returned when asked for
+    by number (documents and assessments keep pointing at it), never as the latest.
+    """
+    versions = QuestionnaireVersion.objects.select_related("questionnaire").filter(questionnaire__code=code)
+    if number is not None:
+        return versions.exclude(status=QuestionnaireVersion.Status.DRAFT).get(number=number)
+    latest = versions.filter(status=QuestionnaireVersion.Status.PUBLISHED).order_by("-number").first()
+    if latest is None:
+        raise QuestionnaireVersion.DoesNotExist(f"Aucune version publiée du questionnaire « {code} ».")
+    return latest
+
+
+def questionnaires_with_versions():
+    """Every questionnaire with its versions (newest first), for the referential list: 2 queries."""
+    versions = QuestionnaireVersion.objects.order_by("-number")
+    return Questionnaire.objects.prefetch_related(Prefetch("versions", queryset=versions)).order_by("title")
+
+
+def version_for_reviewer(*, public_id) -> QuestionnaireVersion:
+    """A version for the back office (definitions are not tenant data: every reviewer sees them)."""
+    return get_object_or_404(
+        QuestionnaireVersion.objects.select_related("questionnaire"), public_id=public_id
+    )
+
+
+def _items_prefetch() -> Prefetch:
+    return Prefetch("items", queryset=Item.objects.only(*ITEM_FIELDS, "version_id", "section_id", "order"))
+
+
+ITEM_FIELDS = ("code", "title", "help_text", "reference", "na_allowed", "level_descriptions", "applicability")
+
+
+def _as_data(version: QuestionnaireVersion) -> dict:
+    sections = {
+        section.pk: {"code": section.code, "title": section.title, "items": []}
+        for section in version.sections.all()
+    }
+    items = {}
+    for item in version.items.all():
+        section = sections[item.section_id]
+        data = {field: getattr(item, field) for field in ITEM_FIELDS} | {"section": section["code"]}
+        section["items"].append(data)
+        items[item.code] = data
+    levels = [
+        {"code": level.code, "label": level.label, "colour": level.colour, "rank": level.rank}
+        for level in version.levels.all()
+    ]
+    return {
+        "id": version.pk,
+        "public_id": str(version.public_id),
+        "questionnaire": {
+            "code": version.questionnaire.code,
+            "title": version.questionnaire.title,
+            "theme": version.questionnaire.theme,
+        },
+        "number": version.number,
+        "status": version.status,
+        "levels": levels,
+        "level_ranks": {level["code"]: level["rank"] for level in levels},
+        "qualification_questions": [
+            {
+                "code": question.code,
+                "text": question.text,
+                "kind": question.kind,
+                "choices": question.choices,
+                "help_text": question.help_text,
+            }
+            for question in version.qualification_questions.all()
+        ],
+        "sections": list(sections.values()),
+        "items": items,
+        "profile_rules": version.profile_rules,
+    }
