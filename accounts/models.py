@@ -76,3 +76,42 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+
+class TermsVersion(models.Model):
+    """One published version of the terms of use (CGU); the highest number is the current one."""
+
+    version = models.PositiveIntegerField("version", unique=True)
+    title = models.CharField("titre", max_length=200, default="Conditions générales d'utilisation")
+    text = models.TextField("texte")
+    published_at = models.DateTimeField("publiée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "version des conditions générales d'utilisation"
+        verbose_name_plural = "versions des conditions générales d'utilisation"
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"CGU version {self.version}"
+
+
+class TermsAcceptance(models.Model):
+    """A user's acceptance of one version of the terms of use, kept as evidence."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="terms_acceptances")
+    terms = models.ForeignKey(TermsVersion, on_delete=models.PROTECT, related_name="acceptances")
+    accepted_at = models.DateTimeField("acceptées le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "acceptation des CGU"
+        verbose_name_plural = "acceptations des CGU"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "terms"],
+                name="accounts_terms_accepted_once",
+                violation_error_message="Cette version des CGU a déjà été acceptée.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — CGU v{self.terms.version}"

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from accounts.second_factor import PENDING_SESSION_KEY, second_factor_redirect
 from companies.models import Membership
 from companies.roles import role_can
 from companies.selectors import user_memberships
@@ -39,6 +40,7 @@ def set_current_company(request, membership: Membership) -> None:
 def member_required(view=None, *, capability: str | None = None):
     """Portal views: a logged-in member of an active company; sets ``request.membership``.
 
+    A person who enabled the (optional) second factor must have passed it in this session.
     With ``capability``, the member's role must grant it (403 otherwise). Usable bare
     (``@member_required``) or with arguments (``@member_required(capability="manage_members")``).
     """
@@ -47,6 +49,8 @@ def member_required(view=None, *, capability: str | None = None):
         @login_required
         @wraps(view_func)
         def wrapper(request, *args, **kwargs):
+            if request.session.get(PENDING_SESSION_KEY):
+                return second_factor_redirect(request)
             request.membership = current_membership(request)
             if capability and not role_can(request.membership.role, capability):
                 raise PermissionDenied(CAPABILITY_DENIED)

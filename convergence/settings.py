@@ -6,6 +6,7 @@ provide through ``DATABASE_URL`` and ``REDIS_URL``. With ``DJANGO_DEBUG=false`` 
 without a real secret key and allowed hosts, and ``manage.py check --deploy`` is clean.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -52,6 +53,10 @@ THIRD_PARTY_APPS = [
     "dsfr",
     "crispy_forms",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 LOCAL_APPS = [
     "core",
@@ -73,9 +78,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.TermsAcceptanceMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "convergence.urls"
@@ -160,6 +169,25 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login attempt for a locked-out e-mail + IP pair (django-axes).
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Password set-up links (account approval) and reset links: single use, valid 72 hours.
+PASSWORD_RESET_TIMEOUT = 72 * 60 * 60
+INVITATION_VALIDITY_DAYS = 7
+# Brute force: the e-mail + IP pair is locked for a cool-off period after repeated failures.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+AXES_VERBOSE = False
+# Second factor (TOTP): mandatory for reviewers, optional for vendors.
+OTP_TOTP_ISSUER = "Convergence"
+OTP_TOTP_THROTTLE_FACTOR = 1
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",

@@ -186,3 +186,51 @@ def axe_check():
         return results
 
     return check
+
+
+# --- Logged-in people (accounts, companies) --------------------------------------------------------
+@pytest.fixture
+def reviewer_client(db):
+    """A test client logged in as an agency reviewer who passed the second factor (TOTP) and
+    accepted the current terms; the reviewer is ``reviewer_client.user``."""
+    from tests.accounts.helpers import reviewer_client as make_client
+
+    return make_client()
+
+
+@pytest.fixture
+def vendor_client_factory(db):
+    """``vendor_client_factory(role="salarie", company=None, user=None)`` → a new test client logged
+    in as a member of ``company`` (a new one by default) with that role, terms accepted; the client
+    carries ``.user``, ``.membership`` and ``.company``."""
+    from django.test import Client
+
+    from tests.accounts.helpers import accept_current_terms, verified_login
+    from tests.companies.factories import MembershipFactory
+
+    def make(role="salarie", company=None, user=None):
+        extra = {"company": company} if company is not None else {}
+        membership = MembershipFactory(role=role, **extra, **({"user": user} if user else {}))
+        accept_current_terms(membership.user)
+        client = verified_login(Client(), membership.user)
+        client.user, client.membership, client.company = membership.user, membership, membership.company
+        return client
+
+    return make
+
+
+@pytest.fixture
+def browser_login(page, live_server):
+    """``browser_login(user, device=None)``: log the Playwright ``page`` in as ``user`` (terms
+    accepted; second factor passed when ``device`` is given) by handing it a session cookie."""
+    from django.test import Client
+
+    from tests.accounts.helpers import accept_current_terms, session_cookie, verified_login
+
+    def login(user, device=None):
+        accept_current_terms(user)
+        client = verified_login(Client(), user, device)
+        page.context.add_cookies([{**session_cookie(client), "url": live_server.url}])
+        return page
+
+    return login

@@ -1,7 +1,7 @@
 import factory
 
-from accounts.models import User
 from companies.models import Company, Membership, Role
+from tests.accounts.factories import UserFactory
 
 
 def siren_with_luhn(prefix: str) -> str:
@@ -15,20 +15,6 @@ def siren_with_luhn(prefix: str) -> str:
         if total % 10 == 0:
             return candidate
     raise AssertionError("unreachable")
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        django_get_or_create = ("email",)
-
-    email = factory.Sequence(lambda n: f"personne{n}@exemple.test")
-    first_name = factory.Sequence(lambda n: f"Prénom{n}")
-    last_name = factory.Sequence(lambda n: f"Nom{n}")
-    password = factory.django.Password("Mot-de-passe-de-test-2026")
-
-    class Params:
-        reviewer = factory.Trait(is_reviewer=True)
 
 
 class CompanyFactory(factory.django.DjangoModelFactory):
