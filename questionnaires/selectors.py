@@ -110,5 +110,7 @@ def _as_data(version: QuestionnaireVersion) -> dict:
         ],
         "sections": list(sections.values()),
         "items": items,
-        "profile_rules": version.profile_rules,
+        "profile_rules": dict(
+            sorted(version.profile_rules.items(), key=lambda entry: entry[1].get("order", 0))
+        ),
     }

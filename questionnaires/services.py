@@ -154,7 +154,11 @@ def _create_version(data: dict, *, questionnaire, checksum: str, source_path: st
         number=data["version"],
         checksum=checksum,
         source_path=source_path,
-        profile_rules=data.get("profiles", {}),
+        # jsonb does not keep key order: the file's order of profiles is stored explicitly.
+        profile_rules={
+            code: {**profile, "order": order}
+            for order, (code, profile) in enumerate(data.get("profiles", {}).items())
+        },
     )
     Level.objects.bulk_create(
         Level(version=version, code=level["code"], label=level["label"], colour=level["colour"], rank=rank)
