@@ -1,0 +1,84 @@
+import pghistory
+import pytest
+from django.db import connection
+
+from assessments.models import Answer, Assessment
+from audit.models import AnswerEvent, AssessmentEvent, MembershipEvent
+from audit.selectors import assessment_trail
+from companies.models import Membership
+from tests.companies.factories import MembershipFactory, UserFactory
+from tests.review.factories import AssessmentFactory, answer_all
+
+pytestmark = pytest.mark.django_db
+
+TRACKED_TABLES = [
+    "assessments_answer",
+    "assessments_assessment",
+    "assessments_transition",
+    "assessments_reviewcomment",
+    "companies_membership",
+    "certificates_certificate",
+]
+
+
+@pytest.mark.parametrize("table", TRACKED_TABLES)
+def test_audit_triggers_are_installed_in_the_database(table):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal", [table]
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    assert len([name for name in names if name.startswith("pgtrigger_")]) == 3  # insert, update, delete
+
+
+def test_bulk_update_of_answers_is_recorded_old_to_new():
+    assessment = AssessmentFactory()
+    answer_all(assessment, default="orange")
+    reviewer = UserFactory(reviewer=True)
+
+    with pghistory.context(user=reviewer.pk):
+        updated = Answer.objects.filter(assessment=assessment).update(level="vert")
+
+    events = AnswerEvent.objects.filter(pgh_label="update", assessment=assessment)
+    assert events.count() == updated == 6
+    assert set(events.values_list("level", flat=True)) == {"vert"}
+    changes = [entry for entry in assessment_trail(assessment=assessment) if entry.action == "modification"]
+    assert len(changes) == 6
+    assert changes[0].actor == str(reviewer)
+    assert [(c.label, c.old, c.new) for c in changes[0].changes] == [("Niveau", "orange", "vert")]
+    assert changes[0].subject == "Réponse A08.3.1"
+
+
+def test_state_change_by_queryset_update_is_recorded():
+    assessment = AssessmentFactory(submitted=True)
+
+    Assessment.objects.filter(pk=assessment.pk).update(state=Assessment.State.IN_REVIEW)
+
+    assert list(
+        AssessmentEvent.objects.filter(pgh_obj=assessment)
+        .order_by("pgh_id")
+        .values_list("pgh_label", "state")
+    ) == [("insert", "submitted"), ("update", "in_review")]
+    last = assessment_trail(assessment=assessment)[-1]
+    assert last.actor == "Système"
+    assert ("État", "Soumise", "En instruction") in [(c.label, c.old, c.new) for c in last.changes]
+
+
+def test_a_profile_recomputation_alone_leaves_no_state_event():
+    assessment = AssessmentFactory()
+
+    Assessment.objects.filter(pk=assessment.pk).update(profiles={"alimentation": {"reached": False}})
+
+    assert AssessmentEvent.objects.filter(pgh_obj=assessment, pgh_label="update").count() == 0
+
+
+def test_membership_role_change_and_removal_are_recorded():
+    membership = MembershipFactory()
+    pk = membership.pk
+
+    Membership.objects.filter(pk=pk).update(role=Membership.Role.REPRESENTANT)
+    membership.delete()
+
+    assert list(
+        MembershipEvent.objects.filter(pgh_obj_id=pk).order_by("pgh_id").values_list("pgh_label", "role")
+    ) == [("insert", "salarie"), ("update", "representant"), ("delete", "representant")]
