@@ -1,0 +1,238 @@
+"""Reads on assessments: access helpers, the questionnaire structure an assessment answers, progress.
+
+The questionnaire definition comes from ``questionnaires.selectors.version_definition`` (plain data,
+cached per version: published versions are immutable). ``structure`` derives from it once per version
+the indexes the assessment code needs on every request (items by code and id, level ranks, the items
+the profile rules read), so a page or an answer save never queries the definition tables.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from assessments import profiles
+from assessments.models import Answer, Assessment, ReviewComment, Submission, Transition
+from questionnaires.models import NA_LEVEL, Item
+from questionnaires.selectors import version_definition
+
+UNANSWERED_REASON = "sans réponse"
+NA_UNJUSTIFIED_REASON = "« non applicable » sans justification"
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What an assessment needs to know about its questionnaire version, indexed once."""
+
+    version_id: int
+    definition: dict
+    levels: tuple[dict, ...]
+    level_ranks: dict[str, int]
+    questions: tuple[dict, ...]
+    sections: tuple[dict, ...]
+    items: tuple[dict, ...]
+    items_by_code: dict[str, dict]
+    items_by_id: dict[int, dict]
+    section_of_item: dict[str, dict]
+    profile_rules: dict
+    rule_item_codes: frozenset[str]
+
+    @property
+    def level_codes(self) -> frozenset[str]:
+        return frozenset(self.level_ranks)
+
+
+_structures: dict[int, Structure] = {}
+
+
+def structure(version_id: int) -> Structure:
+    """The indexed structure of a questionnaire version; memoised like the definition it comes from."""
+    if (cached := _structures.get(version_id)) is not None:
+        return cached
+    definition = version_definition(version_id)
+    # The definition carries codes only; answers point at item rows, so add their ids (one query).
+    ids = dict(Item.objects.filter(version_id=version_id).values_list("code", "id"))
+    sections = tuple(
+        {**section, "items": [{**item, "id": ids[item["code"]]} for item in section["items"]]}
+        for section in definition["sections"]
+    )
+    items = tuple(item for section in sections for item in section["items"])
+    rules = definition.get("profile_rules") or {}
+    rule_items = frozenset(
+        leaf["item"]
+        for rule in rules.values()
+        for leaf in profiles.conditions(rule["rule"])
+        if "item" in leaf
+    )
+    result = Structure(
+        version_id=version_id,
+        definition=definition,
+        levels=tuple(definition["levels"]),
+        level_ranks=dict(definition["level_ranks"]),
+        questions=tuple(definition.get("qualification_questions", ())),
+        sections=sections,
+        items=items,
+        items_by_code={item["code"]: item for item in items},
+        items_by_id={item["id"]: item for item in items},
+        section_of_item={item["code"]: section for section in sections for item in section["items"]},
+        profile_rules=rules,
+        rule_item_codes=rule_items,
+    )
+    if definition["status"] != "draft":
+        _structures[version_id] = result
+    return result
+
+
+def assessment_structure(assessment: Assessment) -> Structure:
+    return structure(assessment.questionnaire_version_id)
+
+
+# --- Access helpers ---------------------------------------------------------------------------------
+def _with_context(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related(
+        "product_version__product__company", "questionnaire_version__questionnaire", "reviewer"
+    )
+
+
+def assessment_for_member(*, user, public_id) -> Assessment:
+    """An assessment of one of the user's companies (active membership); 404 for anyone else."""
+    assessments = _with_context(Assessment.objects).filter(
+        product_version__product__company__memberships__user=user,
+        product_version__product__company__memberships__is_active=True,
+        product_version__product__company__is_active=True,
+    )
+    return get_object_or_404(assessments, public_id=public_id)
+
+
+def assessment_for_reviewer(*, public_id) -> Assessment:
+    """Any assessment, for agency reviewers (the view checks the reviewer role and second factor)."""
+    return get_object_or_404(_with_context(Assessment.objects), public_id=public_id)
+
+
+# --- Items, answers, progress -----------------------------------------------------------------------
+def applicable_items(assessment: Assessment) -> list[dict]:
+    """The items of the questionnaire that apply under the assessment's qualification answers."""
+    qualification = assessment.qualification
+    return [
+        item
+        for item in assessment_structure(assessment).items
+        if profiles.applicable(item.get("applicability"), qualification)
+    ]
+
+
+def assessment_answers(assessment: Assessment) -> dict[int, Answer]:
+    """Every answer of the assessment by item id, with who saved it (one query)."""
+    answers = Answer.objects.filter(assessment=assessment).select_related("updated_by")
+    return {answer.item_id: answer for answer in answers}
+
+
+def answer_values(assessment: Assessment) -> dict[int, tuple[str, str]]:
+    """(level, justification) by item id: what progress and completeness need (one light query)."""
+    rows = Answer.objects.filter(assessment=assessment).values_list("item_id", "level", "justification")
+    return {item_id: (level, justification) for item_id, level, justification in rows}
+
+
+def is_complete(level: str, justification: str) -> bool:
+    """An answer counts when it has a level, and an N/A counts only with its justification."""
+    return bool(level) and (level != NA_LEVEL or bool(justification.strip()))
+
+
+def missing_items(assessment: Assessment, values: dict[int, tuple[str, str]] | None = None) -> list[dict]:
+    """Applicable items that block submission: {"code", "title", "section", "reason"} in order."""
+    values = answer_values(assessment) if values is None else values
+    struct = assessment_structure(assessment)
+    missing = []
+    for item in applicable_items(assessment):
+        level, justification = values.get(item["id"], ("", ""))
+        if not is_complete(level, justification):
+            reason = NA_UNJUSTIFIED_REASON if level == NA_LEVEL else UNANSWERED_REASON
+            section = struct.section_of_item[item["code"]]
+            missing.append(
+                {"code": item["code"], "title": item["title"], "section": section["code"], "reason": reason}
+            )
+    return missing
+
+
+def assessment_progress(assessment: Assessment, values: dict[int, tuple[str, str]] | None = None) -> dict:
+    """Answered / applicable items per section and overall (one query, or none given ``values``).
+
+    ``{"sections": [{"code", "title", "index", "answered", "total", "percent"}], "answered", "total",
+    "percent"}``; sections with no applicable item are kept with a total of 0.
+    """
+    values = answer_values(assessment) if values is None else values
+    qualification = assessment.qualification
+    sections, answered, total = [], 0, 0
+    for index, section in enumerate(assessment_structure(assessment).sections):
+        section_answered = section_total = 0
+        for item in section["items"]:
+            if not profiles.applicable(item.get("applicability"), qualification):
+                continue
+            section_total += 1
+            if is_complete(*values.get(item["id"], ("", ""))):
+                section_answered += 1
+        sections.append(
+            {
+                "code": section["code"],
+                "title": section["title"],
+                "index": index,
+                "answered": section_answered,
+                "total": section_total,
+                "percent": _percent(section_answered, section_total),
+            }
+        )
+        answered, total = answered + section_answered, total + section_total
+    return {"sections": sections, "answered": answered, "total": total, "percent": _percent(answered, total)}
+
+
+def _percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 100
+
+
+def profile_levels(assessment: Assessment, rows: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """{item code: level} of applicable items with a level, from (item code, level) rows."""
+    struct = assessment_structure(assessment)
+    qualification = assessment.qualification
+    levels = {}
+    for code, level in rows:
+        item = struct.items_by_code.get(code)
+        if level and item is not None and profiles.applicable(item.get("applicability"), qualification):
+            levels[code] = level
+    return levels
+
+
+# --- Lists for the product page and the reviewer -----------------------------------------------------
+def version_assessments(*, product) -> QuerySet[Assessment]:
+    """The assessments of every version of a product, newest first, with their questionnaire."""
+    return (
+        Assessment.objects.filter(product_version__product=product)
+        .select_related("questionnaire_version__questionnaire", "product_version")
+        .order_by("-created_at")
+    )
+
+
+def assessment_submissions(assessment: Assessment) -> list[Submission]:
+    return list(
+        Submission.objects.filter(assessment=assessment).select_related("submitted_by").order_by("number")
+    )
+
+
+def assessment_history(assessment: Assessment) -> list[Transition]:
+    return list(Transition.objects.filter(assessment=assessment).select_related("actor").order_by("at", "pk"))
+
+
+def published_comments(assessment: Assessment) -> dict[int | None, list[ReviewComment]]:
+    """Reviewer comments visible to the vendor, by item id (None: on the whole assessment)."""
+    comments = (
+        ReviewComment.objects.filter(assessment=assessment, is_published=True, parent__isnull=True)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch(
+                "replies", queryset=ReviewComment.objects.select_related("author").order_by("created_at")
+            )
+        )
+    )
+    by_item: dict[int | None, list[ReviewComment]] = {}
+    for comment in comments:
+        by_item.setdefault(comment.item_id, []).append(comment)
+    return by_item

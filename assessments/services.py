@@ -1,0 +1,431 @@
+"""Writes on assessments: start, qualification, answers (item by item), submission, review decisions.
+
+Every function is atomic and keyword-only. Profiles are recomputed in the same transaction as any
+change of answers or qualification. State changes go through ``assessments.workflow``.
+
+Concurrency: a write locks the assessment row first (``SELECT … FOR UPDATE``), so answer saves of one
+assessment are serialised: the profile recomputation always sees every committed answer, and a save
+never slips in after a submission. Two people saving the same item are told apart by ``revision``.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assessments import profiles, workflow
+from assessments.models import Answer, Assessment, State, Submission
+from assessments.selectors import (
+    answer_values,
+    assessment_structure,
+    missing_items,
+    profile_levels,
+    structure,
+)
+from questionnaires.models import NA_LEVEL, QuestionnaireVersion
+
+TEXT_MAX_LENGTH = 5000
+
+NOT_EDITABLE = "L'évaluation est « {state} » : ses réponses ne peuvent plus être modifiées."
+UNKNOWN_ITEM = "L'exigence « {code} » n'existe pas dans ce questionnaire."
+ITEM_NOT_APPLICABLE = "L'exigence « {code} » ne s'applique pas à ce produit d'après la qualification."
+UNKNOWN_LEVEL = "Niveau « {level} » inconnu : choisissez un niveau de l'échelle."
+NA_FORBIDDEN = "« Non applicable » n'est pas possible pour l'exigence « {code} »."
+TEXT_TOO_LONG = "Le texte « {field} » dépasse {max} caractères."
+QUESTIONNAIRE_NOT_PUBLISHED = (
+    "Seule une version publiée d'un questionnaire peut être utilisée pour une évaluation."
+)
+ALREADY_OPEN = "Une évaluation de ce questionnaire est déjà en cours pour cette version du produit."
+CARRY_OTHER_PRODUCT = "On ne peut reprendre que les réponses d'une évaluation du même produit."
+UNKNOWN_QUESTION = "Question de qualification « {code} » inconnue."
+QUESTION_UNANSWERED = "Répondez à la question « {text} »."
+BAD_CHOICE = "Réponse « {value} » invalide pour la question « {text} »."
+ASSESSMENT_INCOMPLETE = "Il reste {count} exigence(s) applicable(s) sans réponse complète."
+
+LOCK_FIELDS = (
+    "state",
+    "qualification",
+    "profiles",
+    "reached_profiles",
+    "reviewer_id",
+    "submitted_at",
+    "validated_at",
+)
+FIELD_LABELS = {"justification": "justification", "comment": "commentaire"}
+
+
+class AnswerConflict(Exception):
+    """The answer changed since the person loaded it: ``answer`` is the newer one (with ``updated_by``)."""
+
+    def __init__(self, answer: Answer):
+        super().__init__(f"Conflit sur la réponse {answer.pk} (révision {answer.revision}).")
+        self.answer = answer
+
+
+class AssessmentIncomplete(ValidationError):
+    """Submission refused: ``missing`` lists the items ({"code", "title", "section", "reason"})."""
+
+    def __init__(self, missing: list[dict]):
+        super().__init__(ASSESSMENT_INCOMPLETE.format(count=len(missing)))
+        self.missing = missing
+
+
+@dataclass
+class CarryOver:
+    """What starting from a previous assessment did: item codes carried over, and new ones."""
+
+    source: Assessment | None = None
+    carried: list[str] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+
+# --- Start --------------------------------------------------------------------------------------------
+@transaction.atomic
+def assessment_start(
+    *, product_version, questionnaire_version, actor, carry_from: Assessment | None = None
+) -> Assessment:
+    """Create a draft with one (empty) answer row per item, optionally filled from ``carry_from``.
+
+    ``carry_from`` must be an assessment of the same product (any version, any questionnaire
+    version): its qualification and the answers of items with the same code are copied. The summary
+    is ``carry_over_summary(assessment=...)``.
+    """
+    if questionnaire_version.status != QuestionnaireVersion.Status.PUBLISHED:
+        raise ValidationError(QUESTIONNAIRE_NOT_PUBLISHED)
+    if carry_from is not None and carry_from.product_version.product_id != product_version.product_id:
+        raise ValidationError(CARRY_OTHER_PRODUCT)
+    struct = structure(questionnaire_version.pk)
+    previous = _carried_answers(carry_from, struct)
+    qualification = _carried_qualification(carry_from, struct)
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(
+                product_version=product_version,
+                questionnaire_version=questionnaire_version,
+                qualification=qualification,
+                created_by=actor,
+                carried_from=carry_from,
+            )
+    except IntegrityError as error:
+        raise ValidationError(ALREADY_OPEN) from error
+    now = timezone.now()
+    Answer.objects.bulk_create(
+        Answer(
+            assessment=assessment,
+            item_id=item["id"],
+            updated_by=actor if item["code"] in previous else None,
+            updated_at=now,
+            **previous.get(item["code"], {}),
+        )
+        for item in struct.items
+    )
+    assessment_recompute_profiles(assessment=assessment)
+    return assessment
+
+
+def _carried_answers(source: Assessment | None, struct) -> dict[str, dict]:
+    if source is None:
+        return {}
+    rows = (
+        Answer.objects.filter(assessment=source)
+        .exclude(level="")
+        .values_list("item__code", "level", "justification", "comment")
+    )
+    allowed = struct.level_codes | {NA_LEVEL}
+    carried = {}
+    for code, level, justification, comment in rows:
+        item = struct.items_by_code.get(code)
+        if item is None or level not in allowed or (level == NA_LEVEL and not item["na_allowed"]):
+            continue
+        carried[code] = {"level": level, "justification": justification, "comment": comment}
+    return carried
+
+
+def _carried_qualification(source: Assessment | None, struct) -> dict:
+    if source is None:
+        return {}
+    known = {question["code"] for question in struct.questions}
+    return {code: value for code, value in source.qualification.items() if code in known}
+
+
+def carry_over_summary(*, assessment: Assessment) -> CarryOver:
+    """Which items were carried over from ``assessment.carried_from`` and which are new (2 queries)."""
+    source = assessment.carried_from
+    if source is None:
+        return CarryOver()
+    struct = assessment_structure(assessment)
+    answered_before = set(
+        Answer.objects.filter(assessment=source).exclude(level="").values_list("item__code", flat=True)
+    )
+    codes = [item["code"] for item in struct.items]
+    current = set(codes)
+    return CarryOver(
+        source=source,
+        carried=[code for code in codes if code in answered_before],
+        new=[code for code in codes if code not in answered_before],
+        dropped=sorted(answered_before - current),
+    )
+
+
+# --- Qualification ----------------------------------------------------------------------------------
+def qualification_errors(*, assessment: Assessment, answers: dict) -> list[str]:
+    """French errors for qualification answers ({code: True/False/choice}); every question required."""
+    struct = assessment_structure(assessment)
+    questions = {question["code"]: question for question in struct.questions}
+    errors = [UNKNOWN_QUESTION.format(code=code) for code in answers if code not in questions]
+    for code, question in questions.items():
+        value = answers.get(code)
+        if value is None or value == "":
+            errors.append(QUESTION_UNANSWERED.format(text=question["text"]))
+        elif (question["kind"] == "choice" and value not in question["choices"]) or (
+            question["kind"] != "choice" and not isinstance(value, bool)
+        ):
+            errors.append(BAD_CHOICE.format(value=value, text=question["text"]))
+    return errors
+
+
+@transaction.atomic
+def qualification_save(*, assessment: Assessment, answers: dict, actor) -> Assessment:
+    """Store the qualification answers (validated entirely) and recompute the profiles.
+
+    Answers to items that stop applying are kept (they come back if the answer changes back) but no
+    longer count for progress, submission or profiles.
+    """
+    assessment = _lock(assessment)
+    ensure_editable(assessment)
+    if errors := qualification_errors(assessment=assessment, answers=answers):
+        raise ValidationError(errors)
+    assessment.qualification = dict(answers)
+    assessment.updated_at = timezone.now()
+    assessment.save(update_fields=["qualification", "updated_at"])
+    assessment_recompute_profiles(assessment=assessment)
+    return assessment
+
+
+# --- Answers ----------------------------------------------------------------------------------------
+def answer_errors(
+    *, assessment: Assessment, item: dict, level: str, justification: str, comment: str
+) -> list[str]:
+    struct = assessment_structure(assessment)
+    errors = []
+    if not profiles.applicable(item.get("applicability"), assessment.qualification):
+        errors.append(ITEM_NOT_APPLICABLE.format(code=item["code"]))
+    if level == NA_LEVEL and not item["na_allowed"]:
+        errors.append(NA_FORBIDDEN.format(code=item["code"]))
+    elif level and level != NA_LEVEL and level not in struct.level_ranks:
+        errors.append(UNKNOWN_LEVEL.format(level=level))
+    for name, text in (("justification", justification), ("comment", comment)):
+        if len(text) > TEXT_MAX_LENGTH:
+            errors.append(TEXT_TOO_LONG.format(field=FIELD_LABELS[name], max=TEXT_MAX_LENGTH))
+    return errors
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    assessment: Assessment,
+    item_code: str,
+    level: str,
+    justification: str = "",
+    comment: str = "",
+    expected_revision: int,
+    actor,
+) -> Answer:
+    """Save one item's answer if nobody saved it since ``expected_revision``; recompute profiles.
+
+    A stale ``expected_revision`` raises ``AnswerConflict`` with the newer answer, unless the newer
+    answer already holds exactly these values (then it is returned: nothing to lose). An N/A without
+    justification is saved (the person is typing it) but blocks submission. Queries: a constant
+    handful whatever the number of items (lock, answer, update, profile levels, assessment).
+    """
+    assessment = _lock(assessment)
+    ensure_editable(assessment)
+    item = assessment_structure(assessment).items_by_code.get(item_code)
+    if item is None:
+        raise ValidationError(UNKNOWN_ITEM.format(code=item_code))
+    justification = justification.strip() if level == NA_LEVEL else ""
+    comment = comment.strip()
+    if errors := answer_errors(
+        assessment=assessment, item=item, level=level, justification=justification, comment=comment
+    ):
+        raise ValidationError(errors)
+    answer = Answer.objects.select_related("updated_by").get(assessment=assessment, item_id=item["id"])
+    unchanged = (answer.level, answer.justification, answer.comment) == (level, justification, comment)
+    if answer.revision != expected_revision:
+        if unchanged:
+            return answer
+        raise AnswerConflict(answer)
+    if unchanged:
+        return answer
+    answer.level, answer.justification, answer.comment = level, justification, comment
+    answer.revision += 1
+    answer.updated_by, answer.updated_at = actor, timezone.now()
+    answer.save(update_fields=["level", "justification", "comment", "revision", "updated_by", "updated_at"])
+    if item["code"] in assessment_structure(assessment).rule_item_codes or not assessment.profiles:
+        assessment_recompute_profiles(assessment=assessment)
+    return answer
+
+
+@transaction.atomic
+def answers_import(
+    *, assessment: Assessment, qualification: dict, answers: dict[str, dict], actor
+) -> Assessment:
+    """Replace the qualification and fill answers from an interchange document, all at once.
+
+    The caller has validated the whole document (``assessments.interchange.validate_document``).
+    Items absent from ``answers`` keep their current answer. Every changed answer gets a new revision,
+    so a colleague's open page sees a conflict instead of overwriting the import.
+    """
+    assessment = _lock(assessment)
+    ensure_editable(assessment)
+    if errors := qualification_errors(assessment=assessment, answers=qualification):
+        raise ValidationError(errors)
+    assessment.qualification = dict(qualification)
+    assessment.save(update_fields=["qualification", "updated_at"])
+    struct = assessment_structure(assessment)
+    now, changed = timezone.now(), []
+    for answer in Answer.objects.filter(
+        assessment=assessment,
+        item_id__in=[struct.items_by_code[c]["id"] for c in answers if c in struct.items_by_code],
+    ):
+        item = struct.items_by_id[answer.item_id]
+        new = answers[item["code"]]
+        level = new.get("level", "")
+        values = (
+            level,
+            (new.get("justification") or "").strip() if level == NA_LEVEL else "",
+            (new.get("comment") or "").strip(),
+        )
+        if values == (answer.level, answer.justification, answer.comment):
+            continue
+        answer.level, answer.justification, answer.comment = values
+        answer.revision += 1
+        answer.updated_by, answer.updated_at = actor, now
+        changed.append(answer)
+    Answer.objects.bulk_update(
+        changed, ["level", "justification", "comment", "revision", "updated_by", "updated_at"]
+    )
+    assessment_recompute_profiles(assessment=assessment)
+    return assessment
+
+
+# --- Profiles -------------------------------------------------------------------------------------------
+def assessment_recompute_profiles(*, assessment: Assessment) -> Assessment:
+    """Evaluate the profile rules on the current answers and store them on the assessment (2 queries).
+
+    Only the items the rules read are fetched; unanswered, N/A and non-applicable items never satisfy a
+    level condition (the engine's contract).
+    """
+    struct = assessment_structure(assessment)
+    rows = Answer.objects.filter(
+        assessment=assessment,
+        item_id__in=[
+            struct.items_by_code[c]["id"] for c in struct.rule_item_codes if c in struct.items_by_code
+        ],
+    ).values_list("item_id", "level")
+    levels = profile_levels(
+        assessment, ((struct.items_by_id[item_id]["code"], level) for item_id, level in rows)
+    )
+    qualification = {
+        code: value for code, value in assessment.qualification.items() if isinstance(value, bool)
+    }
+    results = profiles.evaluate(struct.profile_rules, qualification, levels, struct.level_ranks)
+    assessment.profiles = {
+        code: {"label": struct.profile_rules[code].get("label", code), **result.as_dict()}
+        for code, result in results.items()
+    }
+    assessment.reached_profiles = [code for code, result in results.items() if result.reached]
+    Assessment.objects.filter(pk=assessment.pk).update(
+        profiles=assessment.profiles, reached_profiles=assessment.reached_profiles
+    )
+    return assessment
+
+
+# --- Submission and review --------------------------------------------------------------------------
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, actor) -> Assessment:
+    """Submit for review: refused (``AssessmentIncomplete``) while an applicable item lacks a complete
+    answer; the role check of the workflow comes first. Writes a frozen ``Submission``."""
+    assessment = _lock(assessment)
+    workflow.check(assessment=assessment, to=State.SUBMITTED, actor=actor)
+    values = answer_values(assessment)
+    if missing := missing_items(assessment, values):
+        raise AssessmentIncomplete(missing)
+    assessment_recompute_profiles(assessment=assessment)
+    workflow.transition(assessment=assessment, to=State.SUBMITTED, actor=actor)
+    _write_submission(assessment, actor=actor)
+    return assessment
+
+
+def _write_submission(assessment: Assessment, *, actor) -> Submission:
+    struct = assessment_structure(assessment)
+    applicable = {
+        item["id"]: item["code"]
+        for item in struct.items
+        if profiles.applicable(item.get("applicability"), assessment.qualification)
+    }
+    rows = Answer.objects.filter(assessment=assessment, item_id__in=list(applicable)).values_list(
+        "item_id", "level", "justification", "comment"
+    )
+    frozen = {
+        applicable[item_id]: {"level": level, "justification": justification, "comment": comment}
+        for item_id, level, justification, comment in rows
+    }
+    ordered = {item["code"]: frozen[item["code"]] for item in struct.items if item["code"] in frozen}
+    number = Submission.objects.filter(assessment=assessment).count() + 1
+    return Submission.objects.create(
+        assessment=assessment,
+        number=number,
+        submitted_by=actor,
+        submitted_at=assessment.submitted_at,
+        qualification=assessment.qualification,
+        answers=ordered,
+        profiles=assessment.profiles,
+    )
+
+
+@transaction.atomic
+def assessment_take(*, assessment: Assessment, actor) -> Assessment:
+    """A reviewer takes a submitted assessment: it is now in review, assigned to them."""
+    return workflow.transition(assessment=_lock(assessment), to=State.IN_REVIEW, actor=actor)
+
+
+@transaction.atomic
+def assessment_validate(*, assessment: Assessment, actor, comment: str = "") -> Assessment:
+    """Validate: the profiles are recomputed one last time and frozen with the assessment (answers of a
+    validated assessment can no longer change). Extension point for the review flow: after this call,
+    request the attestation (``certificates.services.certificate_request``) and notify the company,
+    in the same transaction (with ``transaction.on_commit`` for anything leaving the database)."""
+    assessment = _lock(assessment)
+    assessment_recompute_profiles(assessment=assessment)
+    return workflow.transition(assessment=assessment, to=State.VALIDATED, actor=actor, comment=comment)
+
+
+@transaction.atomic
+def assessment_request_changes(*, assessment: Assessment, actor, comment: str) -> Assessment:
+    """Send back to the vendor (comment required): answers become editable until resubmission.
+    Extension point: publishing the item comments and notifying the company belong to the review flow."""
+    return workflow.transition(
+        assessment=_lock(assessment), to=State.CHANGES_REQUESTED, actor=actor, comment=comment
+    )
+
+
+@transaction.atomic
+def assessment_refuse(*, assessment: Assessment, actor, comment: str) -> Assessment:
+    """Refuse (comment required); the assessment is closed. Extension point: notification."""
+    return workflow.transition(assessment=_lock(assessment), to=State.REFUSED, actor=actor, comment=comment)
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    """Lock the row and refresh the fields that decide what may happen (state, qualification…)."""
+    fresh = Assessment.objects.select_for_update(of=("self",)).only(*LOCK_FIELDS).get(pk=assessment.pk)
+    for name in LOCK_FIELDS:
+        setattr(assessment, name, getattr(fresh, name))
+    return assessment
+
+
+def ensure_editable(assessment: Assessment) -> None:
+    if not assessment.is_editable:
+        raise ValidationError(NOT_EDITABLE.format(state=State(assessment.state).label))
