@@ -1,0 +1,130 @@
+"""Certificates: PDF documents rendered from a frozen snapshot, verifiable by an unguessable code.
+
+Status changes go through ``certificates.services`` only, each one logged as a ``CertificateEvent``.
+A certificate is never deleted: revocation is a logged transition that the public page shows.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from certificates.codes import CODE_LENGTH, format_code, new_code
+from core.models import PublicModel
+
+
+class Kind(models.TextChoices):
+    ATTESTATION = "attestation", "Attestation d'auto-évaluation"
+    RAPPORT = "rapport", "Rapport d'auto-évaluation"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "En cours de génération"
+    READY = "ready", "Disponible"
+    FAILED = "failed", "Échec de la génération"
+
+
+class Certificate(PublicModel):
+    Kind = Kind
+    Status = Status
+
+    kind = models.CharField("type de document", max_length=20, choices=Kind.choices)
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.PENDING)
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.PROTECT, related_name="certificates", verbose_name="entreprise"
+    )
+    assessment = models.ForeignKey(
+        "assessments.Assessment",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name="évaluation",
+    )
+    snapshot = models.JSONField("contenu figé")
+    snapshot_sha256 = models.CharField("empreinte du contenu", max_length=64)
+    template_version = models.CharField("version du gabarit", max_length=20)
+    code = models.CharField("code de vérification", max_length=CODE_LENGTH, unique=True, default=new_code)
+    file = models.FileField("fichier PDF", upload_to="certificates/%Y/%m/", blank=True)
+    file_sha256 = models.CharField("empreinte SHA-256 du fichier", max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField("tentatives de génération", default=0)
+    failure_reason = models.TextField("raison de l'échec", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rendered_at = models.DateTimeField("généré le", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revocation_reason = models.TextField("motif de la révocation", blank=True)
+
+    class Meta:
+        verbose_name = "attestation"
+        verbose_name_plural = "attestations"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "kind", "snapshot_sha256", "template_version"],
+                condition=Q(revoked_at__isnull=True) & ~Q(status="failed"),
+                name="certificates_one_live_document_per_content",
+                violation_error_message="Ce document existe déjà pour ces données.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | (~Q(file="") & Q(rendered_at__isnull=False)),
+                name="certificates_ready_has_file",
+                violation_error_message="Un document disponible doit avoir son fichier et sa date de génération.",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""),
+                name="certificates_revocation_reason_required",
+                violation_error_message="Le motif de la révocation est obligatoire.",
+            ),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z2-7]{16}$"),
+                name="certificates_code_base32",
+                violation_error_message="Le code de vérification doit comporter 16 caractères (A à Z, 2 à 7).",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="certificates_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.display_code}"
+
+    @property
+    def display_code(self) -> str:
+        return format_code(self.code)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_draft(self) -> bool:
+        return bool(self.snapshot.get("draft"))
+
+
+class CertificateEvent(models.Model):
+    """The log of a certificate's life: requested, rendered, failed, requeued, revoked."""
+
+    class Action(models.TextChoices):
+        REQUESTED = "requested", "Demandé"
+        RENDERED = "rendered", "Généré"
+        FAILED = "failed", "Échec"
+        REQUEUED = "requeued", "Relancé"
+        REVOKED = "revoked", "Révoqué"
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField("action", max_length=20, choices=Action.choices)
+    detail = models.TextField("détail", blank=True)
+    at = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "événement d'attestation"
+        verbose_name_plural = "événements d'attestation"
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["certificate", "at"], name="certificates_event_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} le {self.at:%d/%m/%Y %H:%M}"

@@ -1,0 +1,151 @@
+"""Snapshot → HTML → PDF, with WeasyPrint, local files only.
+
+Nothing here reads the database: a document is a pure function of its snapshot, its verification
+code and the template version. Fonts are shipped in ``certificates/fonts``; the URL fetcher refuses
+anything else, so a render never reaches the network.
+"""
+
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from certificates.codes import format_code
+from certificates.snapshot import ATTESTATION, NA, RAPPORT, UNANSWERED
+
+# Stored on each certificate: a layout change gets a new version, old snapshots keep their meaning.
+TEMPLATE_VERSION = "2026.1"
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+TEMPLATES = {ATTESTATION: "certificates/pdf/attestation.html", RAPPORT: "certificates/pdf/rapport.html"}
+# Archival (PDF/A-3b) and tagged for screen readers.
+PDF_OPTIONS = {"pdf_variant": "pdf/a-3b", "pdf_tags": True}
+DRAFT_WATERMARK = "document de travail, non validé"
+FETCH_REFUSED = (
+    "Ressource refusée pendant le rendu (seuls les fichiers locaux de l'application sont permis) : {url}"
+)
+NA_COLOUR = "#929292"
+UNANSWERED_COLOUR = "#E5E5E5"
+
+
+class LocalFileFetcher(URLFetcher):
+    """Serves files under ``certificates/fonts`` only; any other URL stops the render."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols={"file"}, fail_on_errors=True)
+
+    def fetch(self, url, headers=None):
+        if not url.startswith("file:") or not _is_local_font(url):
+            raise ValueError(FETCH_REFUSED.format(url=url))
+        return super().fetch(url, headers)
+
+
+def _is_local_font(url: str) -> bool:
+    path = Path(url.removeprefix("file://").split("?")[0]).resolve()
+    return path.is_relative_to(FONTS_DIR)
+
+
+def verification_url(code: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/verifier/{format_code(code)}"
+
+
+def qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=0)
+    return image.to_string(encoding="unicode")
+
+
+def snapshot_date(value: str | None):
+    return timezone.localtime(datetime.fromisoformat(value)) if value else None
+
+
+def level_styles(snapshot: dict) -> list[dict]:
+    """Every bucket a section count can fall in, in display order, with its colour and label."""
+    styles = [{"code": lv["code"], "label": lv["label"], "colour": lv["colour"]} for lv in snapshot["levels"]]
+    styles.append({"code": NA, "label": "Non applicable", "colour": NA_COLOUR})
+    styles.append({"code": UNANSWERED, "label": "Sans réponse", "colour": UNANSWERED_COLOUR})
+    return styles
+
+
+def bar_segments(counts: dict, styles: list[dict], width: float = 100.0) -> list[dict]:
+    """Stacked horizontal bar: one segment per non-empty bucket, widths summing to ``width``."""
+    total = sum(counts.get(style["code"], 0) for style in styles)
+    segments, x = [], 0.0
+    for style in styles:
+        count = counts.get(style["code"], 0)
+        if total and count:
+            share = width * count / total
+            segments.append({**style, "count": count, "x": round(x, 3), "width": round(share, 3)})
+            x += share
+    return segments
+
+
+def section_rows(snapshot: dict, styles: list[dict]) -> list[dict]:
+    by_code = {style["code"]: style for style in styles}
+    rows = []
+    for section in snapshot["sections"]:
+        counts = section["counts"]
+        rows.append(
+            {
+                "code": section["code"],
+                "title": section["title"],
+                "total": sum(counts.values()),
+                "segments": bar_segments(counts, styles),
+                "items": [_item_row(item, by_code) for item in section.get("items", [])],
+            }
+        )
+    return rows
+
+
+def _item_row(item: dict, by_code: dict) -> dict:
+    style = by_code.get(item["level"] or UNANSWERED, {"label": item["level"], "colour": NA_COLOUR})
+    return {**item, "level_label": style["label"], "level_colour": style["colour"]}
+
+
+def document_context(snapshot: dict, code: str) -> dict:
+    styles = level_styles(snapshot)
+    url = verification_url(code)
+    return {
+        "snapshot": snapshot,
+        "draft": snapshot["draft"],
+        "watermark": DRAFT_WATERMARK,
+        "styles": styles,
+        "sections": section_rows(snapshot, styles),
+        # Stored as jsonb, whose key order is not kept: sort for a stable document.
+        "profiles": sorted(snapshot["profiles"].values(), key=lambda profile: profile["label"]),
+        "validated_at": snapshot_date(snapshot["validated_at"]),
+        "issued_at": snapshot_date(snapshot["issued_at"]),
+        "code": format_code(code),
+        "verification_url": url,
+        "qr_svg": mark_safe(qr_svg(url)),
+        "fonts_url": FONTS_DIR.as_uri(),
+        "template_version": TEMPLATE_VERSION,
+    }
+
+
+def document_html(snapshot: dict, code: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(TEMPLATES[snapshot["kind"]], document_context(snapshot, code))
+
+
+@cache
+def font_configuration() -> FontConfiguration:
+    # One per process: the @font-face files are decoded and registered once, not at every render.
+    return FontConfiguration()
+
+
+def html_to_pdf(html: str) -> bytes:
+    document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=LocalFileFetcher())
+    return document.write_pdf(font_config=font_configuration(), **PDF_OPTIONS)
+
+
+def render_pdf(snapshot: dict, code: str) -> bytes:
+    """The PDF of a snapshot; deterministic in content for a given snapshot, code and template."""
+    return html_to_pdf(document_html(snapshot, code))

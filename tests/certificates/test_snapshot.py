@@ -1,0 +1,95 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assessments.models import Answer
+from certificates.snapshot import ATTESTATION, RAPPORT, assessment_snapshot, snapshot_sha256
+from tests.certificates.factories import (
+    AssessmentFactory,
+    answer_all,
+    make_assessment,
+    questionnaire_with_items,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot_queries(assessment, kind) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assessment_snapshot(assessment=assessment, kind=kind)
+    return len(queries)
+
+
+def test_snapshot_costs_the_same_queries_for_5_or_300_items():
+    small, large = make_assessment(items=5), make_assessment(items=300)
+    assert snapshot_queries(small, RAPPORT) == snapshot_queries(large, RAPPORT) <= 5
+
+
+def test_report_snapshot_lists_every_applicable_item_with_its_answer():
+    assessment = make_assessment(items=12)
+    snapshot = assessment_snapshot(assessment=assessment, kind=RAPPORT)
+    items = {item["code"]: item for section in snapshot["sections"] for item in section["items"]}
+    assert len(items) == 12
+    for answer in Answer.objects.filter(assessment=assessment).select_related("item"):
+        frozen = items[answer.item.code]
+        assert (frozen["level"], frozen["comment"], frozen["justification"]) == (
+            answer.level,
+            answer.comment,
+            answer.justification,
+        )
+
+
+def test_counts_add_up_to_the_applicable_items_with_unanswered_ones_counted():
+    assessment = AssessmentFactory(validated=True, questionnaire_version=questionnaire_with_items(items=9))
+    answer_all(assessment)
+    Answer.objects.filter(assessment=assessment)[:1].get().delete()  # one item never answered
+    snapshot = assessment_snapshot(assessment=assessment, kind=ATTESTATION)
+    totals = [section["counts"] for section in snapshot["sections"]]
+    assert sum(sum(counts.values()) for counts in totals) == 9
+    assert sum(counts["sans_reponse"] for counts in totals) >= 1
+    assert all(set(counts) == {"rouge", "orange", "jaune", "vert", "na", "sans_reponse"} for counts in totals)
+
+
+def test_attestation_snapshot_carries_counts_but_no_items():
+    snapshot = assessment_snapshot(assessment=make_assessment(items=6), kind=ATTESTATION)
+    assert all("items" not in section for section in snapshot["sections"])
+
+
+def test_items_not_applicable_under_the_qualification_are_left_out():
+    condition = {"qualification": "infrastructure_partage"}
+    version = questionnaire_with_items(items=4, sections=1, applicability={0: condition})
+    assessment = AssessmentFactory(validated=True, questionnaire_version=version, qualification={})
+    snapshot = assessment_snapshot(assessment=assessment, kind=RAPPORT)
+    assert [item["code"] for item in snapshot["sections"][0]["items"]] == ["A08.3.2", "A08.3.3", "A08.3.4"]
+    assessment.qualification = {"infrastructure_partage": True}
+    assessment.save()
+    assert len(assessment_snapshot(assessment=assessment, kind=RAPPORT)["sections"][0]["items"]) == 4
+
+
+def test_report_of_an_unvalidated_assessment_is_a_draft():
+    draft = assessment_snapshot(assessment=make_assessment(validated=False), kind=RAPPORT)
+    assert draft["draft"] is True and draft["validated_at"] is None and draft["reviewer_organisation"] == ""
+    final = assessment_snapshot(assessment=make_assessment(validated=True), kind=RAPPORT)
+    assert final["draft"] is False and final["validated_at"] and final["reviewer_organisation"]
+
+
+def test_snapshot_states_company_product_version_and_questionnaire():
+    assessment = make_assessment()
+    snapshot = assessment_snapshot(assessment=assessment, kind=ATTESTATION)
+    product = assessment.product_version.product
+    assert snapshot["company"] == {"name": product.company.name, "siren": product.company.siren}
+    assert snapshot["product"]["display_name"] == product.display_name
+    assert snapshot["version"] == {"label": assessment.product_version.label}
+    assert snapshot["questionnaire"]["version"] == assessment.questionnaire_version.number
+    assert [level["code"] for level in snapshot["levels"]] == ["rouge", "orange", "jaune", "vert"]
+    assert snapshot["profiles"]["alimentation"]["reached"] is True
+
+
+def test_hash_ignores_the_issue_date_but_not_the_answers():
+    assessment = make_assessment()
+    first = assessment_snapshot(assessment=assessment, kind=RAPPORT)
+    second = assessment_snapshot(assessment=assessment, kind=RAPPORT)
+    assert first["issued_at"] != second["issued_at"]
+    assert snapshot_sha256(first) == snapshot_sha256(second)
+    Answer.objects.filter(assessment=assessment).update(comment="Nouveau commentaire")
+    assert snapshot_sha256(assessment_snapshot(assessment=assessment, kind=RAPPORT)) != snapshot_sha256(first)
