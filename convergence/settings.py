@@ -251,6 +251,10 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@convergence.localhost")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The agency's needs-expression form, linked from "non applicable" answers (cases the CI-SIS does not cover).
+NEEDS_EXPRESSION_URL = env.str(
+    "NEEDS_EXPRESSION_URL", default="https://esante.gouv.fr/produits-services/ci-sis/expression-de-besoin"
+)
 
 # --- Security ----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
