@@ -24,6 +24,8 @@ CAPABILITY_DENIED = "Votre rôle dans l'entreprise ne permet pas cette action."
 def current_membership(request) -> Membership:
     """The membership for the company chosen in the session, else the first one; 404 if none."""
     memberships = list(user_memberships(request.user))
+    # Kept for the portal shell's company switcher, so it costs no second query.
+    request.memberships = memberships
     if not memberships:
         raise Http404(NO_COMPANY)
     chosen = request.session.get(SESSION_KEY)

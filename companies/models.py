@@ -72,3 +72,138 @@ class Membership(PublicModel):
         from companies.roles import role_can
 
         return self.is_active and role_can(self.role, capability)
+
+
+def account_request_upload_path(instance, filename: str) -> str:
+    # The name typed by the requester never reaches the file system.
+    return f"account_requests/{instance.public_id}.pdf"
+
+
+class AccountRequest(PublicModel):
+    """A legal representative's request to open their company's account, decided by a reviewer."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        APPROVED = "approved", "Acceptée"
+        REJECTED = "rejected", "Refusée"
+
+    siren = models.CharField("SIREN", max_length=9, db_index=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    company_name = models.CharField("raison sociale", max_length=255)
+    address = models.TextField("adresse")
+    first_name = models.CharField("prénom", max_length=150)
+    last_name = models.CharField("nom", max_length=150)
+    email = models.EmailField("adresse e-mail", max_length=254)
+    phone = models.CharField("téléphone", max_length=30)
+    position = models.CharField("fonction", max_length=150)
+    certified = models.BooleanField("habilitation certifiée", default=False)
+    document = models.FileField("justificatif", upload_to=account_request_upload_path, max_length=200)
+    document_name = models.CharField("nom du fichier déposé", max_length=255, blank=True)
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decided_account_requests",
+        verbose_name="décidée par",
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    decision_reason = models.TextField("motif", blank=True)
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account_requests",
+        verbose_name="entreprise créée",
+    )
+
+    class Meta:
+        verbose_name = "demande de compte"
+        verbose_name_plural = "demandes de compte"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siren"],
+                condition=models.Q(status="pending"),
+                name="companies_account_request_one_pending_per_siren",
+                violation_error_message="Une demande est déjà en cours d'examen pour cette entreprise.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(decision_reason=""),
+                name="companies_account_request_rejection_has_reason",
+                violation_error_message="Un refus doit être motivé.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending")
+                | (models.Q(decided_by__isnull=False) & models.Q(decided_at__isnull=False)),
+                name="companies_account_request_decision_is_signed",
+                violation_error_message="Une décision indique qui l'a prise et quand.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_name} ({self.siren}) — {self.get_status_display()}"
+
+    @property
+    def requester_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Invitation(PublicModel):
+    """A single-use invitation to join a company with a role; only a hash of its token is stored."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="invitations", verbose_name="entreprise"
+    )
+    email = models.EmailField("adresse e-mail", max_length=254)
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="sent_invitations",
+        verbose_name="invité par",
+    )
+    token_hash = models.CharField("empreinte du jeton", max_length=64, unique=True)
+    expires_at = models.DateTimeField("expire le")
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    revoked_at = models.DateTimeField("annulée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.company.name} ({self.get_role_display()})"
+
+
+class MembershipEvent(models.Model):
+    """Audit trail of membership changes: who did what to whom, when."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Ajout"
+        ROLE_CHANGED = "role_changed", "Changement de rôle"
+        DEACTIVATED = "deactivated", "Désactivation"
+        REACTIVATED = "reactivated", "Réactivation"
+        INVITED = "invited", "Invitation envoyée"
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="membership_events")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField("action", max_length=20, choices=Action.choices)
+    detail = models.CharField("détail", max_length=255, blank=True)
+    created_at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "événement de membre"
+        verbose_name_plural = "événements de membre"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} — {self.detail}"

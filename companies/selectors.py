@@ -1,8 +1,12 @@
+import hashlib
+
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from companies.models import Company, Membership
+from companies.models import AccountRequest, Company, Invitation, Membership
 
 
 def user_memberships(user) -> QuerySet[Membership]:
@@ -18,7 +22,10 @@ def user_memberships(user) -> QuerySet[Membership]:
 
 def membership_for(*, user, company_public_id) -> Membership:
     """The user's active membership of that company; 404 for anyone else (never reveal it exists)."""
-    return get_object_or_404(user_memberships(user), company__public_id=company_public_id)
+    try:
+        return get_object_or_404(user_memberships(user), company__public_id=company_public_id)
+    except (ValueError, ValidationError) as error:  # not a UUID
+        raise Http404("Entreprise introuvable.") from error
 
 
 def company_for_member(*, user, public_id) -> Company:
@@ -38,7 +45,7 @@ def member_of_company(*, company: Company, public_id) -> Membership:
     """A membership of ``company`` by its public id; 404 if it belongs to another company."""
     try:
         return Membership.objects.select_related("user", "company").get(company=company, public_id=public_id)
-    except (Membership.DoesNotExist, ValueError) as error:
+    except (Membership.DoesNotExist, ValueError, ValidationError) as error:
         raise Http404("Membre introuvable.") from error
 
 
@@ -46,3 +53,59 @@ def active_mandataire_count(*, company: Company) -> int:
     return Membership.objects.filter(
         company=company, role=Membership.Role.MANDATAIRE, is_active=True, user__is_active=True
     ).count()
+
+
+ACTIVE_COMPANY_EXISTS = (
+    "Cette entreprise a déjà un compte sur Convergence. Un représentant de l'entreprise peut créer "
+    "votre compte depuis son espace (rubrique « Membres ») ; sinon, écrivez au support."
+)
+REQUEST_ALREADY_PENDING = (
+    "Une demande d'ouverture de compte est déjà en cours d'examen pour cette entreprise. Vous serez "
+    "informé par e-mail de la décision ; pour toute question, écrivez au support."
+)
+
+
+def account_request_conflict(*, siren: str) -> str | None:
+    """Why a new request for this SIREN is refused, or None. Names no existing member."""
+    if Company.objects.filter(siren=siren, is_active=True).exists():
+        return ACTIVE_COMPANY_EXISTS
+    if AccountRequest.objects.filter(siren=siren, status=AccountRequest.Status.PENDING).exists():
+        return REQUEST_ALREADY_PENDING
+    return None
+
+
+def pending_account_requests() -> QuerySet[AccountRequest]:
+    """Oldest first: requests are handled in the order they arrived."""
+    return AccountRequest.objects.filter(status=AccountRequest.Status.PENDING).order_by("created_at", "pk")
+
+
+def account_request_for_reviewer(*, public_id) -> AccountRequest:
+    """Reviewers see every request; the caller is a ``reviewer_required`` view."""
+    requests = AccountRequest.objects.select_related("decided_by", "company")
+    try:
+        return requests.get(public_id=public_id)
+    except (AccountRequest.DoesNotExist, ValueError, ValidationError) as error:
+        raise Http404("Demande introuvable.") from error
+
+
+def pending_invitations(*, company: Company) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.select_related("invited_by")
+        .filter(
+            company=company, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .order_by("email")
+    )
+
+
+def invitation_for_token(*, token: str) -> Invitation:
+    """The invitation a link carries (any state: the view explains used or expired ones); else 404."""
+    invitations = Invitation.objects.select_related("company", "invited_by")
+    try:
+        return invitations.get(token_hash=token_hash(token))
+    except Invitation.DoesNotExist as error:
+        raise Http404("Invitation introuvable.") from error
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

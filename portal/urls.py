@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+
+from portal.dashboard import views as dashboard
 
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", dashboard.home, name="home"),
+    path("entreprise/changer/", dashboard.company_switch, name="company_switch"),
+    path("entreprise/membres/", include("portal.members.urls")),
+]

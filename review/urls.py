@@ -1,5 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "review"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("demandes-de-compte/", include("review.account_requests.urls")),
+    path("referentiels/", include("review.referentials.urls")),
+]

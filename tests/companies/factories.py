@@ -1,6 +1,7 @@
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from companies.models import Company, Membership, Role
+from companies.models import AccountRequest, Company, Membership, Role
 from tests.accounts.factories import UserFactory
 
 
@@ -38,3 +39,25 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         mandataire = factory.Trait(role=Role.MANDATAIRE)
         representant = factory.Trait(role=Role.REPRESENTANT)
         inactive = factory.Trait(is_active=False)
+
+
+def pdf_file(name: str = "kbis.pdf") -> SimpleUploadedFile:
+    content = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+class AccountRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccountRequest
+
+    siren = factory.Sequence(lambda n: siren_with_luhn(f"{n + 50000000:08d}"))
+    company_name = factory.Sequence(lambda n: f"Logiciels Santé {n}")
+    address = "3 quai de la Loire\n75019 Paris"
+    first_name = "Claire"
+    last_name = factory.Sequence(lambda n: f"Demandeuse{n}")
+    email = factory.Sequence(lambda n: f"demandeur{n}@entreprise.test")
+    phone = "01 23 45 67 89"
+    position = "Directrice générale"
+    certified = True
+    document = factory.LazyFunction(pdf_file)
+    document_name = "kbis.pdf"

@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from companies.current import member_required, set_current_company
+from companies.roles import MANAGE_MEMBERS, role_can
+from companies.selectors import membership_for
+
+
+@member_required
+def home(request):
+    context = {"can_manage_members": role_can(request.membership.role, MANAGE_MEMBERS)}
+    return render(request, "portal/home.html", context)
+
+
+@login_required
+@require_POST
+def company_switch(request):
+    """Work for another of one's companies; 404 for a company the person does not belong to."""
+    membership = membership_for(user=request.user, company_public_id=request.POST.get("company", ""))
+    set_current_company(request, membership)
+    return redirect("portal:home")
