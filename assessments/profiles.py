@@ -162,17 +162,17 @@ def rule_errors(
             )
         return errors
     if kind == "qualification":
-        if node[kind] not in qualification_codes:
+        if not isinstance(node[kind], str) or node[kind] not in qualification_codes:
             return [
                 f"{where} : la question de qualification « {node[kind]} » n'existe pas (ou n'est pas oui/non)."
             ]
         return []
     errors = []
-    if node["item"] not in item_codes:
+    if not isinstance(node["item"], str) or node["item"] not in item_codes:
         errors.append(f"{where} : l'exigence « {node['item']} » n'existe pas.")
     if "at_least" not in node:
         errors.append(f"{where} : « at_least » (niveau minimal) est obligatoire.")
-    elif node["at_least"] not in level_codes:
+    elif not isinstance(node["at_least"], str) or node["at_least"] not in level_codes:
         errors.append(f"{where} : le niveau « {node['at_least']} » n'existe pas dans l'échelle.")
     return errors
 

@@ -204,10 +204,11 @@ def _questions(questions) -> tuple[set, list[str]]:
         if question_errors := _keys_errors(question, QUESTION_KEYS, where):
             errors += question_errors
             continue
-        errors += _code_errors(question["code"], f"{where}.code", codes)
-        errors += _text_errors(question, ["text", "help"], where)
-        errors += _kind_errors(question, where)
-        if question.get("kind", "yes_no") == "yes_no":
+        code_errors = _code_errors(question["code"], f"{where}.code", codes)
+        errors += (
+            code_errors + _text_errors(question, ["text", "help"], where) + _kind_errors(question, where)
+        )
+        if not code_errors and question.get("kind", "yes_no") == "yes_no":
             yes_no.add(question["code"])
     return yes_no, errors
 

@@ -5,7 +5,7 @@ data built in a constant number of queries and memoised per process: a published
 changes (the database refuses it), so the memo never goes stale. Drafts are never memoised.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 
 from questionnaires.models import Item, Questionnaire, QuestionnaireVersion
@@ -52,8 +52,8 @@ def published_version(code: str, number: int | None = None) -> QuestionnaireVers
 
 
 def questionnaires_with_versions():
-    """Every questionnaire with its versions (newest first), for the referential list: 2 queries."""
-    versions = QuestionnaireVersion.objects.order_by("-number")
+    """Every questionnaire with its versions (newest first, with ``item_count``): 2 queries."""
+    versions = QuestionnaireVersion.objects.annotate(item_count=Count("items")).order_by("-number")
     return Questionnaire.objects.prefetch_related(Prefetch("versions", queryset=versions)).order_by("title")
 
 
