@@ -97,45 +97,52 @@ def normalised_profile(profile: dict) -> dict:
 
 
 def assessment_snapshot(*, assessment, kind: str) -> dict:
-    """Freeze what a document about ``assessment`` states; five queries whatever its size.
+    """Freeze what a document about ``assessment`` states, in a constant number of queries.
 
     A report lists every applicable item; an attestation only counts them per section. A report on
-    an assessment that is not validated is a draft.
+    an assessment that is not validated is a draft. The questionnaire structure comes from the
+    assessments selectors (cached per published version).
     """
     from assessments.models import Answer, Assessment
-    from assessments.profiles import applicable
-    from questionnaires.models import Item, Level, Section
+    from assessments.selectors import applicable_items, assessment_structure
 
     assessment = Assessment.objects.select_related(
         "product_version__product__company", "questionnaire_version__questionnaire"
     ).get(pk=assessment.pk)
-    questionnaire_version = assessment.questionnaire_version
-    levels = list(
-        Level.objects.filter(version=questionnaire_version).order_by("rank").values("code", "label", "colour")
-    )
-    sections = list(
-        Section.objects.filter(version=questionnaire_version)
-        .order_by("order", "pk")
-        .values("id", "code", "title")
-    )
-    items = Item.objects.filter(version=questionnaire_version).order_by("order", "pk")
-    items = items.values("id", "section_id", "code", "title", "applicability")
+    structure = assessment_structure(assessment)
+    applicable = {item["code"] for item in applicable_items(assessment)}
     answers = {
         row["item_id"]: row
         for row in Answer.objects.filter(assessment=assessment).values(
             "item_id", "level", "comment", "justification"
         )
     }
-    by_section: dict[int, list[dict]] = {section["id"]: [] for section in sections}
-    for item in items:
-        if applicable(item["applicability"], assessment.qualification):
-            answer = answers.get(item["id"], {})
-            by_section[item["section_id"]].append(
-                {**answer, "code": item["code"], "title": item["title"], "level": answer.get("level", "")}
-            )
-    level_codes = [level["code"] for level in levels]
+    level_codes = [level["code"] for level in structure.levels]
+    with_items = kind == RAPPORT
+    sections = [
+        section_entry(
+            section=section,
+            answers=[
+                _answer_row(item, answers.get(item["id"], {}))
+                for item in section["items"]
+                if item["code"] in applicable
+            ],
+            level_codes=level_codes,
+            with_items=with_items,
+        )
+        for section in structure.sections
+    ]
+    return _snapshot_of(assessment, kind=kind, levels=list(structure.levels), sections=sections)
+
+
+def _answer_row(item: dict, answer: dict) -> dict:
+    return {**answer, "code": item["code"], "title": item["title"], "level": answer.get("level", "")}
+
+
+def _snapshot_of(assessment, *, kind: str, levels: list[dict], sections: list[dict]) -> dict:
     validated = assessment.state == assessment.State.VALIDATED
     product = assessment.product_version.product
+    questionnaire_version = assessment.questionnaire_version
     return build_snapshot(
         kind=kind,
         draft=not validated,
@@ -149,14 +156,6 @@ def assessment_snapshot(*, assessment, kind: str) -> dict:
         },
         levels=levels,
         profiles=assessment.profiles,
-        sections=[
-            section_entry(
-                section=section,
-                answers=by_section[section["id"]],
-                level_codes=level_codes,
-                with_items=kind == RAPPORT,
-            )
-            for section in sections
-        ],
+        sections=sections,
         validated_at=assessment.validated_at.isoformat() if validated and assessment.validated_at else None,
     )

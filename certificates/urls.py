@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from certificates import views
 
 app_name = "certificates"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.verify_form, name="verify_form"),
+    path("evaluations/<uuid:assessment_public_id>/<slug:kind>/", views.request_document, name="request"),
+    path("documents/<uuid:public_id>/", views.status, name="status"),
+    path("documents/<uuid:public_id>/telecharger/", views.download, name="download"),
+    path("documents/<uuid:public_id>/revoquer/", views.revoke, name="revoke"),
+    # Last: a code is any single path segment, normalised by the view.
+    path("<str:code>", views.verify, name="verify"),
+]

@@ -57,6 +57,10 @@ def questionnaire_with_items(
         )
         for index in range(items)
     )
+    QuestionnaireVersion.objects.filter(pk=version.pk).update(
+        status=QuestionnaireVersion.Status.PUBLISHED, published_at=timezone.now()
+    )
+    version.refresh_from_db()
     return version
 
 

@@ -22,7 +22,9 @@ def snapshot_queries(assessment, kind) -> int:
 
 def test_snapshot_costs_the_same_queries_for_5_or_300_items():
     small, large = make_assessment(items=5), make_assessment(items=300)
-    assert snapshot_queries(small, RAPPORT) == snapshot_queries(large, RAPPORT) <= 5
+    # First use of a questionnaire version loads its definition, then it is cached.
+    assert snapshot_queries(small, RAPPORT) == snapshot_queries(large, RAPPORT) <= 8
+    assert snapshot_queries(small, RAPPORT) == snapshot_queries(large, RAPPORT) <= 2
 
 
 def test_report_snapshot_lists_every_applicable_item_with_its_answer():

@@ -1,0 +1,51 @@
+"""Reads on certificates, including the one access helper every certificate view goes through."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from assessments.models import Assessment
+from certificates.codes import normalise_code
+from certificates.models import Certificate
+
+
+def _visible_to(user) -> Q:
+    """Reviewers see every certificate; a vendor sees its active companies' ones."""
+    if user.is_reviewer:
+        return Q()
+    return Q(company__memberships__user=user, company__memberships__is_active=True, company__is_active=True)
+
+
+def certificate_for_user(*, user, public_id) -> Certificate:
+    """A certificate the user may see (member of its company, or reviewer); 404 for anyone else."""
+    if not user.is_authenticated:
+        raise Http404("Document introuvable.")
+    certificates = Certificate.objects.select_related("company").filter(_visible_to(user))
+    return get_object_or_404(certificates, public_id=public_id)
+
+
+def assessment_for_certificates(*, user, public_id) -> Assessment:
+    """An assessment whose documents the user may request (member of its company, or reviewer)."""
+    if not user.is_authenticated:
+        raise Http404("Évaluation introuvable.")
+    assessments = Assessment.objects.select_related("product_version__product__company")
+    if not user.is_reviewer:
+        assessments = assessments.filter(
+            product_version__product__company__memberships__user=user,
+            product_version__product__company__memberships__is_active=True,
+            product_version__product__company__is_active=True,
+        )
+    return get_object_or_404(assessments, public_id=public_id)
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """The certificate with that verification code (typed in any form), or None."""
+    normalised = normalise_code(code)
+    if normalised is None:
+        return None
+    return Certificate.objects.select_related("company").filter(code=normalised).first()
+
+
+def assessment_certificates(*, assessment: Assessment) -> QuerySet[Certificate]:
+    """An assessment's documents, newest first, for the portal and review pages."""
+    return Certificate.objects.filter(assessment=assessment).order_by("-created_at")

@@ -1,0 +1,189 @@
+"""Writes on certificates: request (freeze + enqueue), render, fail, revoke, requeue.
+
+Every status change writes a ``CertificateEvent``. Rendering is idempotent: a ready certificate is
+never rendered again, whatever the number of deliveries of its task.
+"""
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from assessments.models import Assessment
+from certificates import rendering
+from certificates.models import Certificate, CertificateEvent
+from certificates.snapshot import assessment_snapshot, snapshot_sha256
+
+logger = logging.getLogger(__name__)
+
+ATTESTATION_NEEDS_VALIDATION = "Une attestation n'est délivrée que pour une évaluation validée."
+UNKNOWN_KIND = "Type de document inconnu."
+ALREADY_REVOKED = "Ce document est déjà révoqué."
+REVOCATION_REASON_REQUIRED = "Indiquez le motif de la révocation."
+ENQUEUE_FAILED = "Mise en file impossible (courtier indisponible) : le document reste en attente."
+# Publishing must fail fast when the broker is down: the request has already been saved and the
+# periodic requeue will pick the certificate up.
+ENQUEUE_TIMEOUT_SECONDS = 2
+REQUEUE_AFTER = timedelta(minutes=5)
+FAILURE_REASON_LENGTH = 2000
+
+Action = CertificateEvent.Action
+
+
+@transaction.atomic
+def certificate_request(*, assessment: Assessment, kind: str, actor) -> Certificate:
+    """The document ``kind`` for ``assessment`` as it is now; renders it in the background.
+
+    Freezes the snapshot and returns the existing live certificate when one already states exactly
+    the same content (idempotent); otherwise creates a pending one and enqueues its render once the
+    transaction commits. An attestation needs a validated assessment.
+    """
+    if kind not in Certificate.Kind.values:
+        raise ValidationError(UNKNOWN_KIND)
+    # Serialises concurrent requests for one assessment, so two clicks make one document.
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if kind == Certificate.Kind.ATTESTATION and assessment.state != Assessment.State.VALIDATED:
+        raise ValidationError(ATTESTATION_NEEDS_VALIDATION)
+    snapshot = assessment_snapshot(assessment=assessment, kind=kind)
+    digest = snapshot_sha256(snapshot)
+    if existing := _live_certificate(assessment=assessment, kind=kind, digest=digest):
+        return existing
+    certificate = Certificate.objects.create(
+        kind=kind,
+        company_id=assessment.product_version.product.company_id,
+        assessment=assessment,
+        snapshot=snapshot,
+        snapshot_sha256=digest,
+        template_version=rendering.TEMPLATE_VERSION,
+        requested_by=actor,
+    )
+    _log(certificate, Action.REQUESTED, actor=actor)
+    transaction.on_commit(lambda: certificate_enqueue(certificate_id=certificate.pk))
+    return certificate
+
+
+def _live_certificate(*, assessment, kind, digest) -> Certificate | None:
+    return (
+        Certificate.objects.filter(
+            assessment=assessment,
+            kind=kind,
+            snapshot_sha256=digest,
+            template_version=rendering.TEMPLATE_VERSION,
+            revoked_at__isnull=True,
+        )
+        .exclude(status=Certificate.Status.FAILED)
+        .first()
+    )
+
+
+def certificate_enqueue(*, certificate_id: int) -> bool:
+    """Publish the render task; False (logged, never raised) when the broker cannot be reached."""
+    from certificates.tasks import certificate_render
+    from convergence.celery import app
+
+    # No reconnection loop here (max_retries 0): one short attempt, then the request moves on.
+    options = {
+        "socket_connect_timeout": ENQUEUE_TIMEOUT_SECONDS,
+        "socket_timeout": ENQUEUE_TIMEOUT_SECONDS,
+        "max_retries": 0,
+    }
+    try:
+        with app.connection_for_write(
+            connect_timeout=ENQUEUE_TIMEOUT_SECONDS, transport_options=options
+        ) as connection:
+            certificate_render.apply_async((certificate_id,), connection=connection, retry=False)
+    except Exception:  # any broker failure: the certificate stays pending for the requeue job
+        logger.warning(ENQUEUE_FAILED + " (certificat %s)", certificate_id, exc_info=True)
+        return False
+    return True
+
+
+def certificate_render_pdf(*, certificate: Certificate) -> Certificate:
+    """Render the PDF from the snapshot, store it privately with its SHA-256, mark it ready.
+
+    Idempotent: a certificate already ready (or revoked) is returned untouched, including when a
+    redelivered task finishes a render another delivery already saved.
+    """
+    if certificate.status == Certificate.Status.READY or certificate.is_revoked:
+        return certificate
+    # Counted before rendering, in its own commit: a crash mid-render still shows the attempt.
+    Certificate.objects.filter(pk=certificate.pk).update(attempts=F("attempts") + 1)
+    pdf = rendering.render_pdf(certificate.snapshot, certificate.code)
+    return _store_pdf(certificate_id=certificate.pk, pdf=pdf)
+
+
+@transaction.atomic
+def _store_pdf(*, certificate_id: int, pdf: bytes) -> Certificate:
+    certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+    if certificate.status == Certificate.Status.READY:
+        return certificate
+    certificate.file.save(f"{certificate.public_id}.pdf", ContentFile(pdf), save=False)
+    certificate.file_sha256 = hashlib.sha256(pdf).hexdigest()
+    certificate.status = Certificate.Status.READY
+    certificate.rendered_at = timezone.now()
+    certificate.failure_reason = ""
+    certificate.save()
+    _log(certificate, Action.RENDERED, detail=f"{len(pdf)} octets, SHA-256 {certificate.file_sha256}")
+    return certificate
+
+
+@transaction.atomic
+def certificate_fail(*, certificate: Certificate, reason: str) -> Certificate:
+    """Give up on a render (after the task's retries), keeping the reason for operators."""
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status != Certificate.Status.PENDING:
+        return certificate
+    certificate.status = Certificate.Status.FAILED
+    certificate.failure_reason = reason[:FAILURE_REASON_LENGTH]
+    certificate.save(update_fields=["status", "failure_reason", "updated_at"])
+    _log(certificate, Action.FAILED, detail=certificate.failure_reason)
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    """Revoke a document (logged, never deleted); the public page then shows the date and reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(REVOCATION_REASON_REQUIRED)
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.is_revoked:
+        raise ValidationError(ALREADY_REVOKED)
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = actor
+    certificate.revocation_reason = reason
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason", "updated_at"])
+    _log(certificate, Action.REVOKED, actor=actor, detail=reason)
+    return certificate
+
+
+def certificates_requeue_pending(*, older_than: timedelta = REQUEUE_AFTER) -> int:
+    """Enqueue again every live certificate pending for longer than ``older_than``; returns how many.
+
+    Safe to run at any time: a render delivered twice is done once.
+    """
+    cutoff = timezone.now() - older_than
+    pending = Certificate.objects.filter(
+        status=Certificate.Status.PENDING, revoked_at__isnull=True, updated_at__lte=cutoff
+    ).values_list("pk", flat=True)
+    count = 0
+    for certificate_id in pending:
+        if certificate_enqueue(certificate_id=certificate_id):
+            _requeued(certificate_id)
+            count += 1
+    return count
+
+
+def _requeued(certificate_id: int) -> None:
+    # Touching updated_at keeps the next sweep from enqueueing it again straight away.
+    Certificate.objects.filter(pk=certificate_id).update(updated_at=timezone.now())
+    CertificateEvent.objects.create(certificate_id=certificate_id, action=Action.REQUEUED)
+
+
+def _log(certificate: Certificate, action: str, *, actor=None, detail: str = "") -> None:
+    CertificateEvent.objects.create(certificate=certificate, action=action, actor=actor, detail=detail)
