@@ -1,0 +1,152 @@
+"""Accepting an invitation link: new person, known person, used, expired, revoked, wrong account."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from companies import services
+from companies.models import Invitation, Membership, Role
+from companies.selectors import token_hash
+from tests.accounts.factories import TermsVersionFactory, UserFactory
+from tests.accounts.helpers import accept_current_terms, verified_login
+from tests.companies.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "jeton-de-test-suffisamment-long-pour-etre-unique"
+PASSWORD = "Tournesol-Bleu-2031"
+
+
+def html(response) -> str:
+    return response.content.decode().replace("&#x27;", "'")
+
+
+@pytest.fixture
+def invitation():
+    TermsVersionFactory(version=1)
+    inviter = MembershipFactory(mandataire=True, company__name="Alpha Santé")
+    return Invitation.objects.create(
+        company=inviter.company,
+        email="invite@exemple.fr",
+        role=Role.REPRESENTANT,
+        invited_by=inviter.user,
+        token_hash=token_hash(TOKEN),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+
+
+def accept_url(token=TOKEN):
+    return reverse("portal:members:invitation_accept", kwargs={"token": token})
+
+
+def new_person(**overrides):
+    data = {
+        "first_name": "Inès",
+        "last_name": "Martin",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "accept_terms": "on",
+    }
+    return data | overrides
+
+
+def test_new_person_creates_account_accepts_terms_and_lands_in_the_company(client, invitation):
+    assert "Rejoindre Alpha Santé" in html(client.get(accept_url()))
+    response = client.post(accept_url(), new_person())
+    assert response.url == reverse("portal:home")
+    user = User.objects.get(email="invite@exemple.fr")
+    assert user.check_password(PASSWORD) and user.first_name == "Inès"
+    assert Membership.objects.get(user=user).role == Role.REPRESENTANT
+    assert user.terms_acceptances.filter(terms__version=1).exists()
+    assert "<h1>Alpha Santé</h1>" in html(client.get(reverse("portal:home")))
+
+
+def test_weak_password_or_missing_terms_keep_the_form_filled(client, invitation):
+    response = client.post(accept_url(), new_person(password1="court", password2="court", accept_terms=""))
+    page = html(response)
+    assert "Ce mot de passe est trop court" in page and "Vous devez accepter" in page
+    assert 'value="Inès"' in page
+    assert not User.objects.filter(email="invite@exemple.fr").exists()
+
+
+def test_link_is_single_use(client, invitation):
+    client.post(accept_url(), new_person())
+    client.logout()
+    response = client.get(accept_url())
+    assert response.status_code == 410 and "n'est pas valable" in html(response)
+    assert client.post(accept_url(), new_person()).status_code == 410
+
+
+def test_expired_link_is_refused(client, invitation):
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert client.get(accept_url()).status_code == 410
+    assert client.post(accept_url(), new_person()).status_code == 410
+    assert not User.objects.filter(email="invite@exemple.fr").exists()
+
+
+def test_revoked_link_is_refused(client, invitation):
+    services.invitation_revoke(invitation=invitation, actor=invitation.invited_by.memberships.get())
+    assert client.get(accept_url()).status_code == 410
+
+
+def test_unknown_token_is_a_404(client, invitation):
+    assert client.get(accept_url("pas-le-bon-jeton")).status_code == 404
+
+
+def test_known_person_logs_in_then_joins(client, invitation):
+    person = MembershipFactory(user=UserFactory(email="invite@exemple.fr")).user
+    assert "Connectez-vous avec ce compte" in html(client.get(accept_url()))
+    accept_current_terms(person)
+    verified_login(client, person)
+    assert "Rejoindre l'entreprise" in html(client.get(accept_url()))
+    assert not Membership.objects.filter(user=person, company=invitation.company).exists()  # GET never writes
+    response = client.post(accept_url())
+    assert response.url == reverse("portal:home")
+    assert person.memberships.count() == 2
+    assert "<h1>Alpha Santé</h1>" in html(client.get(reverse("portal:home")))
+
+
+def test_logged_in_as_someone_else_is_refused(client, invitation):
+    someone = UserFactory()
+    accept_current_terms(someone)
+    verified_login(client, someone)
+    response = client.post(accept_url())
+    assert response.status_code == 403 and "une autre adresse e-mail" in html(response)
+    assert not Membership.objects.filter(company=invitation.company, user=someone).exists()
+
+
+def test_new_invitation_revokes_the_previous_one(invitation):
+    actor = invitation.invited_by.memberships.get()
+    services.invitation_create(
+        company=invitation.company, email="INVITE@exemple.fr", role=Role.SALARIE, actor=actor
+    )
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    assert Invitation.objects.filter(revoked_at__isnull=True).get().role == Role.SALARIE
+
+
+def test_salarie_cannot_invite(invitation):
+    salarie = MembershipFactory(company=invitation.company)
+    with pytest.raises(services.PermissionDenied):
+        services.invitation_create(
+            company=invitation.company, email="x@exemple.fr", role=Role.SALARIE, actor=salarie
+        )
+
+
+def test_representant_revoking_via_page(vendor_client_factory, invitation):
+    representant = vendor_client_factory(role=Role.REPRESENTANT, company=invitation.company)
+    url = reverse("portal:members:invitation_revoke", kwargs={"public_id": invitation.public_id})
+    representant.post(url)
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+
+
+def test_outsider_cannot_revoke(vendor_client_factory, invitation):
+    outsider = vendor_client_factory(role=Role.MANDATAIRE)
+    url = reverse("portal:members:invitation_revoke", kwargs={"public_id": invitation.public_id})
+    outsider.post(url)
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
