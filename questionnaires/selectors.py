@@ -20,8 +20,8 @@ def version_definition(version_id: int) -> dict:
     ``levels`` (ordered by rank: {code, label, colour, rank}), ``level_ranks`` ({code: rank}),
     ``qualification_questions`` ([{code, text, kind, choices, help_text}]), ``sections``
     ([{code, title, items: [item]}]), ``items`` ({code: item}, in order), ``profile_rules``.
-    An item is {code, title, help_text, reference, section, na_allowed, level_descriptions,
-    applicability}. The result is shared between callers: treat it as read-only.
+    An item is {id, code, title, help_text, reference, section (its code), na_allowed,
+    level_descriptions, applicability}. The result is shared between callers: treat it as read-only.
     """
     if (cached := _definitions.get(version_id)) is not None:
         return cached
@@ -79,7 +79,11 @@ def _as_data(version: QuestionnaireVersion) -> dict:
     items = {}
     for item in version.items.all():
         section = sections[item.section_id]
-        data = {field: getattr(item, field) for field in ITEM_FIELDS} | {"section": section["code"]}
+        data = {
+            "id": item.pk,
+            **{field: getattr(item, field) for field in ITEM_FIELDS},
+            "section": section["code"],
+        }
         section["items"].append(data)
         items[item.code] = data
     levels = [
