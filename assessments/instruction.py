@@ -1,0 +1,99 @@
+"""Writes of the review flow ("instruction"): item comments and the reviewer's decisions.
+
+A decision composes the state service of ``assessments.services`` with what the review flow adds,
+all in one transaction: the comments become visible to the vendor when the assessment is sent back
+(or refused), validation issues the attestation (``certificates.services.certificate_request``), and
+every decision e-mails the company's mandataires and représentants once committed.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from assessments import notifications, services
+from assessments.models import Assessment, ReviewComment, State, Transition
+from assessments.selectors import assessment_structure
+from certificates.models import Certificate
+from certificates.services import certificate_request
+
+COMMENT_EMPTY = "Le commentaire ne peut pas être vide."
+COMMENT_TOO_LONG = "Le commentaire dépasse {max} caractères."
+COMMENT_NOT_IN_REVIEW = "On ne commente une évaluation que pendant son instruction."
+COMMENT_REVIEWER_ONLY = "Seul un instructeur de l'agence peut commenter une évaluation en instruction."
+COMMENT_UNKNOWN_ITEM = "L'exigence « {code} » n'existe pas dans ce questionnaire."
+COMMENT_BAD_PARENT = "Le commentaire auquel vous répondez n'appartient pas à cette évaluation."
+UNKNOWN_DECISION = "Décision inconnue."
+COMMENT_MAX_LENGTH = 5000
+
+
+class Decision(models.TextChoices):
+    VALIDATE = "valider", "Valider"
+    REQUEST_CHANGES = "completer", "Demander des compléments"
+    REFUSE = "refuser", "Refuser"
+
+
+@transaction.atomic
+def review_comment_add(
+    *, assessment: Assessment, author, body: str, item_code: str = "", parent_id: int | None = None
+) -> ReviewComment:
+    """A reviewer's comment on an item (or on the whole assessment when ``item_code`` is empty), or
+    a reply to ``parent_id`` (same item). Hidden from the vendor until the assessment is sent back."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(COMMENT_EMPTY)
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise ValidationError(COMMENT_TOO_LONG.format(max=COMMENT_MAX_LENGTH))
+    if not getattr(author, "is_reviewer", False):
+        raise ValidationError(COMMENT_REVIEWER_ONLY)
+    if assessment.state != State.IN_REVIEW:
+        raise ValidationError(COMMENT_NOT_IN_REVIEW)
+    parent = _parent(assessment, parent_id)
+    item_id = parent.item_id if parent else _item_id(assessment, item_code)
+    return ReviewComment.objects.create(
+        assessment=assessment, item_id=item_id, parent=parent, author=author, body=body
+    )
+
+
+def _parent(assessment: Assessment, parent_id: int | None) -> ReviewComment | None:
+    if not parent_id:
+        return None
+    parent = ReviewComment.objects.filter(assessment=assessment, pk=parent_id).first()
+    if parent is None:
+        raise ValidationError(COMMENT_BAD_PARENT)
+    return parent
+
+
+def _item_id(assessment: Assessment, item_code: str) -> int | None:
+    if not item_code:
+        return None
+    item = assessment_structure(assessment).items_by_code.get(item_code)
+    if item is None:
+        raise ValidationError(COMMENT_UNKNOWN_ITEM.format(code=item_code))
+    return item["id"]
+
+
+@transaction.atomic
+def assessment_decide(*, assessment: Assessment, decision: str, actor, comment: str = "") -> Transition:
+    """Apply the reviewer's decision and everything that goes with it; return the logged transition.
+
+    Raises ``ValidationError`` (French message) when the workflow refuses it (not in review, taken
+    by someone else, comment missing for a request for changes or a refusal); nothing is written then.
+    """
+    if decision == Decision.VALIDATE:
+        services.assessment_validate(assessment=assessment, actor=actor, comment=comment)
+        certificate_request(assessment=assessment, kind=Certificate.Kind.ATTESTATION, actor=actor)
+    elif decision == Decision.REQUEST_CHANGES:
+        services.assessment_request_changes(assessment=assessment, actor=actor, comment=comment)
+        review_comments_publish(assessment=assessment)
+    elif decision == Decision.REFUSE:
+        services.assessment_refuse(assessment=assessment, actor=actor, comment=comment)
+        review_comments_publish(assessment=assessment)
+    else:
+        raise ValidationError(UNKNOWN_DECISION)
+    transition = Transition.objects.filter(assessment=assessment).latest("at", "pk")
+    notifications.decision_notify(assessment=assessment, transition=transition)
+    return transition
+
+
+def review_comments_publish(*, assessment: Assessment) -> int:
+    """Make every reviewer comment of the assessment visible to the vendor; return how many."""
+    return ReviewComment.objects.filter(assessment=assessment, is_published=False).update(is_published=True)

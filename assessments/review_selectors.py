@@ -1,0 +1,233 @@
+"""Reads of the reviewer back office: the queues of the dashboard and the instruction page.
+
+Every function here runs a constant number of queries, whatever the number of assessments, items or
+comments: lists are filtered and paginated in the database, the instruction page loads each kind of
+row once and assembles it in Python.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from assessments.diff import previous_submission_diff
+from assessments.models import Assessment, ReviewComment, State, Submission
+from assessments.selectors import (
+    applicable_items,
+    assessment_answers,
+    assessment_history,
+    assessment_structure,
+    assessment_submissions,
+)
+from companies.models import Company
+from questionnaires.models import NA_LEVEL, Questionnaire, QuestionnaireVersion
+
+QUEUE_TO_TAKE = "a_prendre"
+QUEUE_MINE = "mes_instructions"
+QUEUE_IN_REVIEW = "en_instruction"
+QUEUE_ALL = "toutes"
+QUEUES = {
+    QUEUE_TO_TAKE: "Soumises, à prendre",
+    QUEUE_MINE: "Mes instructions",
+    QUEUE_IN_REVIEW: "Toutes les instructions en cours",
+    QUEUE_ALL: "Toutes les évaluations",
+}
+# Drafts belong to the vendor: the agency sees an assessment once it has been submitted.
+REVIEWABLE_STATES = [state for state in State.values if state != State.DRAFT]
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    queue: str = QUEUE_TO_TAKE
+    questionnaire: str = ""  # Questionnaire.code
+    status: str = ""
+    company: str = ""  # Company.public_id
+    profile: str = ""  # a profile code reached
+    search: str = ""  # company name, SIREN or product name
+
+
+def review_queue(*, filters: QueueFilters, reviewer) -> QuerySet[Assessment]:
+    """The assessments of one queue with the filters applied, oldest submission first."""
+    assessments = (
+        Assessment.objects.filter(state__in=REVIEWABLE_STATES)
+        .select_related(
+            "product_version__product__company", "questionnaire_version__questionnaire", "reviewer"
+        )
+        .order_by("submitted_at", "pk")
+    )
+    if filters.queue == QUEUE_TO_TAKE:
+        assessments = assessments.filter(state=State.SUBMITTED)
+    elif filters.queue == QUEUE_MINE:
+        assessments = assessments.filter(state=State.IN_REVIEW, reviewer=reviewer)
+    elif filters.queue == QUEUE_IN_REVIEW:
+        assessments = assessments.filter(state=State.IN_REVIEW)
+    return _filtered(assessments, filters)
+
+
+def _filtered(assessments: QuerySet[Assessment], filters: QueueFilters) -> QuerySet[Assessment]:
+    if filters.questionnaire:
+        assessments = assessments.filter(questionnaire_version__questionnaire__code=filters.questionnaire)
+    if filters.status in REVIEWABLE_STATES:
+        assessments = assessments.filter(state=filters.status)
+    if filters.company:
+        assessments = assessments.filter(product_version__product__company__public_id=filters.company)
+    if filters.profile:
+        assessments = assessments.filter(reached_profiles__contains=[filters.profile])
+    if search := filters.search.strip():
+        assessments = assessments.filter(
+            Q(product_version__product__company__name__icontains=search)
+            | Q(product_version__product__company__siren=search.replace(" ", ""))
+            | Q(product_version__product__name__icontains=search)
+            | Q(product_version__product__commercial_name__icontains=search)
+        )
+    return assessments
+
+
+def queue_counts(*, reviewer) -> dict[str, int]:
+    """How many assessments each queue holds (one query)."""
+    return Assessment.objects.filter(state__in=REVIEWABLE_STATES).aggregate(
+        **{
+            QUEUE_TO_TAKE: Count("pk", filter=Q(state=State.SUBMITTED)),
+            QUEUE_MINE: Count("pk", filter=Q(state=State.IN_REVIEW, reviewer=reviewer)),
+            QUEUE_IN_REVIEW: Count("pk", filter=Q(state=State.IN_REVIEW)),
+            QUEUE_ALL: Count("pk"),
+        }
+    )
+
+
+def queue_filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """The options of the dashboard filters (three queries, whatever the number of rows)."""
+    questionnaires = list(Questionnaire.objects.order_by("title").values_list("code", "title"))
+    companies = [
+        (str(public_id), f"{name} ({siren})")
+        for public_id, name, siren in Company.objects.filter(
+            products__versions__assessments__state__in=REVIEWABLE_STATES
+        )
+        .distinct()
+        .order_by("name")
+        .values_list("public_id", "name", "siren")
+    ]
+    profiles: dict[str, str] = {}
+    for rules in QuestionnaireVersion.objects.exclude(profile_rules={}).values_list(
+        "profile_rules", flat=True
+    ):
+        for code, rule in rules.items():
+            profiles.setdefault(code, rule.get("label", code))
+    return {
+        "questionnaire": questionnaires,
+        "status": [(state, State(state).label) for state in REVIEWABLE_STATES],
+        "company": companies,
+        "profile": sorted(profiles.items(), key=lambda pair: pair[1]),
+    }
+
+
+def pending_since(assessment: Assessment):
+    """How long the assessment has been waiting since its last submission."""
+    return timezone.now() - assessment.submitted_at if assessment.submitted_at else None
+
+
+# --- Instruction page -----------------------------------------------------------------------------------
+@dataclass
+class ItemRow:
+    item: dict
+    answer: object
+    level: dict | None
+    comments: list = field(default_factory=list)
+    change: dict | None = None
+
+
+@dataclass
+class SectionRows:
+    code: str
+    title: str
+    rows: list[ItemRow]
+
+
+def instruction_sections(
+    assessment: Assessment, *, changes: dict[str, dict] | None = None
+) -> list[SectionRows]:
+    """Every applicable item with the vendor's answer, its level, the threaded comments on it and
+    its change since the previous submission (``changes``: {item code: change}). Two queries."""
+    struct = assessment_structure(assessment)
+    levels = {level["code"]: level for level in struct.levels}
+    levels[NA_LEVEL] = {"code": NA_LEVEL, "label": "Non applicable", "colour": "#666666"}
+    answers = assessment_answers(assessment)
+    threads = comment_threads(assessment)
+    applicable = {item["code"] for item in applicable_items(assessment)}
+    changes = changes or {}
+    sections = []
+    for section in struct.sections:
+        rows = [
+            ItemRow(
+                item=item,
+                answer=(answer := answers.get(item["id"])),
+                level=levels.get(answer.level) if answer else None,
+                comments=threads.get(item["id"], []),
+                change=changes.get(item["code"]),
+            )
+            for item in section["items"]
+            if item["code"] in applicable
+        ]
+        if rows:
+            sections.append(SectionRows(code=section["code"], title=section["title"], rows=rows))
+    return sections
+
+
+def comment_threads(assessment: Assessment, *, published_only: bool = False) -> dict[int | None, list]:
+    """Top-level comments by item id (None: the whole assessment), each with ``thread_replies``
+    (every reply below it, oldest first). One query."""
+    comments = ReviewComment.objects.filter(assessment=assessment).select_related("author")
+    if published_only:
+        comments = comments.filter(is_published=True)
+    by_pk = {}
+    roots: dict[int | None, list] = {}
+    for comment in comments.order_by("created_at", "pk"):
+        comment.thread_replies = []
+        by_pk[comment.pk] = comment
+        parent = by_pk.get(comment.parent_id)
+        if comment.parent_id and parent is not None:
+            root = parent.thread_root if hasattr(parent, "thread_root") else parent
+            comment.thread_root = root
+            root.thread_replies.append(comment)
+        else:
+            roots.setdefault(comment.item_id, []).append(comment)
+    return roots
+
+
+def vendor_history(assessment: Assessment) -> dict:
+    """The vendor's track record shown beside the instruction: this assessment's transitions and
+    submissions, and the other assessments of the same product with their documents (4 queries)."""
+    from certificates.models import Certificate
+
+    product = assessment.product_version.product
+    others = list(
+        Assessment.objects.filter(product_version__product=product)
+        .exclude(pk=assessment.pk)
+        .select_related("product_version", "questionnaire_version__questionnaire")
+        .order_by("-created_at")
+    )
+    certificates = list(
+        Certificate.objects.filter(assessment__product_version__product=product)
+        .select_related("assessment__product_version")
+        .order_by("-created_at")
+    )
+    return {
+        "transitions": assessment_history(assessment),
+        "submissions": assessment_submissions(assessment),
+        "other_assessments": others,
+        "certificates": certificates,
+    }
+
+
+def previous_submission_changes(assessment: Assessment) -> dict:
+    """The diff between the assessment's latest submission and the submission of the same product
+    version before it (``assessments.diff``): {"diff": SubmissionDiff | None, "items": {code: change}}.
+    One query."""
+    submissions = list(
+        Submission.objects.filter(assessment__product_version_id=assessment.product_version_id)
+        .select_related("assessment__product_version")
+        .order_by("submitted_at", "pk")
+    )
+    latest = [submission for submission in submissions if submission.assessment_id == assessment.pk]
+    diff = previous_submission_diff(latest[-1], submissions) if latest else None
+    return {"diff": diff, "items": {change.code: change for change in diff.items} if diff else {}}

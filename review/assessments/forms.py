@@ -1,0 +1,39 @@
+from django import forms
+
+from assessments.instruction import COMMENT_MAX_LENGTH, Decision
+
+COMMENT_REQUIRED = (
+    "Expliquez votre décision : le commentaire est obligatoire pour demander des compléments ou refuser."
+)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Commentaire",
+        help_text="Visible par l'éditeur lorsque l'évaluation lui est renvoyée.",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    item = forms.CharField(required=False, widget=forms.HiddenInput)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, item_code: str = "", parent_id: int | None = None, prefix=None):
+        super().__init__(data, initial={"item": item_code, "parent": parent_id}, prefix=prefix)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Décision", choices=Decision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label="Commentaire pour l'éditeur",
+        help_text="Obligatoire pour demander des compléments ou refuser ; envoyé par e-mail à l'entreprise.",
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        needs_comment = data.get("decision") in (Decision.REQUEST_CHANGES, Decision.REFUSE)
+        if needs_comment and not (data.get("comment") or "").strip():
+            self.add_error("comment", COMMENT_REQUIRED)
+        return data

@@ -1,0 +1,148 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from assessments import instruction, services
+from assessments.models import State
+from assessments.review_selectors import (
+    comment_threads,
+    instruction_sections,
+    pending_since,
+    previous_submission_changes,
+    vendor_history,
+)
+from assessments.selectors import assessment_for_reviewer, assessment_structure
+from audit.selectors import assessment_trail
+from core.access import reviewer_required
+from review.assessments.forms import CommentForm, DecisionForm
+
+TAKEN = "Vous instruisez maintenant cette évaluation."
+COMMENTED = "Commentaire enregistré ; l'éditeur le verra lorsque l'évaluation lui sera renvoyée."
+DECIDED = {
+    instruction.Decision.VALIDATE: "L'évaluation est validée ; l'attestation est en cours de génération et l'entreprise est prévenue par e-mail.",
+    instruction.Decision.REQUEST_CHANGES: "L'évaluation est renvoyée à l'éditeur pour compléments ; l'entreprise est prévenue par e-mail.",
+    instruction.Decision.REFUSE: "L'évaluation est refusée ; l'entreprise est prévenue par e-mail.",
+}
+
+
+@reviewer_required
+def assessment_detail(request, public_id):
+    assessment = assessment_for_reviewer(public_id=public_id)
+    return _detail(request, assessment)
+
+
+def _detail(request, assessment, *, decision_form=None, comment_form=None, status=200):
+    changes = previous_submission_changes(assessment)
+    context = {
+        "assessment": assessment,
+        "product": assessment.product_version.product,
+        "waiting": pending_since(assessment),
+        "sections": instruction_sections(assessment, changes=changes["items"]),
+        "general_comments": comment_threads(assessment).get(None, []),
+        "changes": changes,
+        "history": vendor_history(assessment),
+        "can_take": assessment.state == State.SUBMITTED,
+        "can_decide": assessment.state == State.IN_REVIEW and assessment.reviewer_id == request.user.pk,
+        "decision_form": decision_form or DecisionForm(),
+        "comment_form": comment_form or CommentForm(),
+    }
+    return render(request, "review/assessment_detail.html", context, status=status)
+
+
+@reviewer_required
+@require_POST
+def assessment_take(request, public_id):
+    assessment = assessment_for_reviewer(public_id=public_id)
+    try:
+        services.assessment_take(assessment=assessment, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, TAKEN)
+    return redirect("review:assessments:detail", public_id=public_id)
+
+
+@reviewer_required
+def comment_create(request, public_id):
+    """GET: the comment form for one item (an htmx fragment, or a page without JavaScript).
+    POST: add the comment, then the item's updated thread (htmx) or back to the page."""
+    assessment = assessment_for_reviewer(public_id=public_id)
+    item_code = request.GET.get("item", "") if request.method == "GET" else request.POST.get("item", "")
+    if request.method == "GET":
+        form = CommentForm(item_code=item_code, parent_id=_int(request.GET.get("parent")))
+        return _comment_form(request, assessment, form, item_code)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            instruction.review_comment_add(
+                assessment=assessment,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                item_code=form.cleaned_data["item"],
+                parent_id=form.cleaned_data["parent"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if not form.is_valid():
+        return _comment_form(request, assessment, form, item_code, status=400)
+    if request.htmx:
+        threads = comment_threads(assessment)
+        item_id = _item_id(assessment, form.cleaned_data["item"])
+        context = {"comments": threads.get(item_id, []), "assessment": assessment, "item_code": item_code}
+        return render(request, "review/includes/comment_thread.html", context)
+    messages.success(request, COMMENTED)
+    anchor = f"#exigence-{item_code}" if item_code else "#commentaires"
+    return redirect(request.build_absolute_uri(_detail_url(assessment)) + anchor)
+
+
+def _comment_form(request, assessment, form, item_code, status=200):
+    template = "review/includes/comment_form.html" if request.htmx else "review/comment_create.html"
+    context = {"assessment": assessment, "form": form, "item_code": item_code}
+    return render(request, template, context, status=status)
+
+
+@reviewer_required
+@require_POST
+def assessment_decide(request, public_id):
+    assessment = assessment_for_reviewer(public_id=public_id)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            instruction.assessment_decide(
+                assessment=assessment,
+                decision=form.cleaned_data["decision"],
+                actor=request.user,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if not form.is_valid():
+        assessment.refresh_from_db()
+        return _detail(request, assessment, decision_form=form, status=400)
+    messages.success(request, DECIDED[form.cleaned_data["decision"]])
+    return redirect("review:assessments:detail", public_id=public_id)
+
+
+@reviewer_required
+def assessment_trail_view(request, public_id):
+    assessment = assessment_for_reviewer(public_id=public_id)
+    context = {"assessment": assessment, "entries": assessment_trail(assessment=assessment)}
+    return render(request, "review/assessment_trail.html", context)
+
+
+def _detail_url(assessment) -> str:
+    return reverse("review:assessments:detail", kwargs={"public_id": assessment.public_id})
+
+
+def _item_id(assessment, item_code: str):
+    item = assessment_structure(assessment).items_by_code.get(item_code)
+    return item["id"] if item else None
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,112 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Assessment, State
+from tests.companies.factories import CompanyFactory
+from tests.review.factories import AssessmentFactory, ProductVersionFactory, questionnaire_version
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("review:dashboard:index")
+LIST = reverse("review:assessments:list")
+
+
+def many_assessments(count: int, **fields) -> list[Assessment]:
+    """``count`` assessments on distinct products (bulk: 300 rows stay quick to build)."""
+    versions = ProductVersionFactory.create_batch(count)
+    return Assessment.objects.bulk_create(
+        Assessment(product_version=product_version, **fields) for product_version in versions
+    )
+
+
+def page_queries(client, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "state"),
+    [
+        (DASHBOARD, State.SUBMITTED),
+        (LIST, State.VALIDATED),
+        (DASHBOARD + "?file=mes_instructions&recherche=Agenda&profil=alimentation", State.IN_REVIEW),
+    ],
+)
+def test_queue_pages_use_the_same_queries_for_3_and_300_rows(reviewer_client, url, state):
+    rows = {
+        "questionnaire_version": questionnaire_version(),
+        "state": state,
+        "submitted_at": timezone.now(),
+        "reviewer": reviewer_client.user,
+        "reached_profiles": ["alimentation"],
+    }
+    many_assessments(3, **rows)
+    few, page = page_queries(reviewer_client, url)
+    assert "3 évaluations" in page
+    many_assessments(297, **rows)
+    many, page = page_queries(reviewer_client, url)
+    assert "300 évaluations" in page
+
+    assert few == many
+    assert many <= 15
+
+
+def test_dashboard_shows_the_queues_with_their_counts_and_age(reviewer_client):
+    submitted = AssessmentFactory(submitted=True)
+    mine = AssessmentFactory(in_review=True, reviewer=reviewer_client.user)
+    AssessmentFactory()  # a draft is the vendor's business
+
+    page = reviewer_client.get(DASHBOARD).content.decode()
+
+    assert submitted.product_version.product.display_name in page
+    assert mine.product_version.product.display_name not in page  # not in the "to take" queue
+    assert "1 évaluation</p>" in page
+    assert "il y a" in page
+
+    page = reviewer_client.get(DASHBOARD + "?file=mes_instructions").content.decode()
+    assert mine.product_version.product.display_name in page
+    assert submitted.product_version.product.display_name not in page
+
+
+def test_filters_and_search(reviewer_client):
+    company = CompanyFactory(name="Clinique Logiciels")
+    wanted = AssessmentFactory(
+        submitted=True, product_version__product__company=company, reached_profiles=["consultation"]
+    )
+    other = AssessmentFactory(submitted=True, reached_profiles=["alimentation"])
+
+    for query in (
+        "recherche=clinique",
+        f"recherche={company.siren}",
+        f"entreprise={company.public_id}",
+        "profil=consultation",
+        f"questionnaire={wanted.questionnaire_version.questionnaire.code}",
+        "statut=submitted&recherche=" + wanted.product_version.product.name,
+    ):
+        page = reviewer_client.get(f"{LIST}?{query}").content.decode()
+        assert wanted.product_version.product.display_name in page, query
+        assert other.product_version.product.display_name not in page, query
+
+
+def test_unknown_filter_values_still_show_a_list(reviewer_client):
+    AssessmentFactory(submitted=True)
+
+    response = reviewer_client.get(LIST + "?statut=nimporte&entreprise=pas-un-uuid&page=999&file=autre")
+
+    assert response.status_code == 200
+
+
+def test_pagination_keeps_the_filters(reviewer_client):
+    many_assessments(
+        30, questionnaire_version=questionnaire_version(), state=State.SUBMITTED, submitted_at=timezone.now()
+    )
+
+    page = reviewer_client.get(LIST + "?statut=submitted").content.decode()
+
+    assert "1 / 2" in page
+    assert "?statut=submitted&amp;page=2" in page
