@@ -16,6 +16,7 @@ from core.demo import DEMO_PASSWORD
 DEMO_LOADERS = [
     "questionnaires.demo",
     "accounts.demo",
+    "companies.demo",
 ]
 
 
