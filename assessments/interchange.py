@@ -110,6 +110,8 @@ def _answers_errors(answers, definition: Mapping, name: str) -> list[str]:
     errors = []
     for code, answer in answers.items():
         item = items.get(code)
+        if item is not None and _plainly_valid(answer, level_codes):
+            continue
         if item is None:
             errors.append(UNKNOWN_ITEM.format(code=code, questionnaire=name))
         elif not isinstance(answer, Mapping):
@@ -117,6 +119,16 @@ def _answers_errors(answers, definition: Mapping, name: str) -> list[str]:
         else:
             errors += _answer_errors(code, answer, item, level_codes)
     return errors
+
+
+def _plainly_valid(answer, level_codes: Mapping) -> bool:
+    """The common case (a known level, text fields only), checked cheaply: 10,000 documents a call."""
+    return (
+        type(answer) is dict
+        and answer.keys() <= ANSWER_KEYS
+        and all(type(value) is str for value in answer.values())
+        and answer.get("level") in level_codes
+    )
 
 
 def _answer_errors(code: str, answer: Mapping, item: Mapping, level_codes: Mapping) -> list[str]:
