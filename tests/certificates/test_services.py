@@ -193,3 +193,9 @@ def test_render_task_ignores_a_finished_document():
     tasks.certificate_render.apply(args=(certificate.pk,))
     tasks.certificate_render.apply(args=(999_999_999,))
     assert actions(certificate) == [Action.RENDERED]
+
+
+def test_beat_requeues_pending_documents_periodically():
+    entry = settings.CELERY_BEAT_SCHEDULE["certificates-requeue-pending"]
+    assert entry["task"] == tasks.certificates_requeue_pending.name
+    assert entry["schedule"] <= services.REQUEUE_AFTER.total_seconds()

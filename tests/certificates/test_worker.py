@@ -1,0 +1,110 @@
+"""Nothing lost: the real Celery worker renders, survives redelivery, a SIGKILL and a broker outage.
+
+These tests share one worker per test process and restart it with other settings, so they run in one
+xdist group.
+"""
+
+import io
+import time
+
+import pytest
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from certificates import services
+from certificates.models import Certificate, CertificateEvent
+from certificates.snapshot import RAPPORT
+from certificates.tasks import certificate_render
+from convergence.celery import app
+from tests.certificates.factories import make_assessment, make_certificate
+from tests.certificates.snapshots import make_snapshot
+
+pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("certificates-worker")]
+DEAD_BROKER = "redis://127.0.0.1:1/0"
+
+
+def wait_for(predicate, *, timeout: float, message: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        time.sleep(0.2)
+    raise AssertionError(message)
+
+
+def wait_ready(certificate, timeout=90) -> Certificate:
+    def ready():
+        current = Certificate.objects.get(pk=certificate.pk)
+        return current if current.status == Certificate.Status.READY else None
+
+    return wait_for(ready, timeout=timeout, message=f"document toujours en attente après {timeout} s")
+
+
+def rendered_events(certificate) -> int:
+    return certificate.events.filter(action=CertificateEvent.Action.RENDERED).count()
+
+
+def test_requested_attestation_is_rendered_by_the_worker(celery_worker):
+    assessment = make_assessment(items=30)
+    certificate = services.certificate_request(assessment=assessment, kind="attestation", actor=None)
+    certificate = wait_ready(certificate)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(certificate.file.read())).pages)
+    assert assessment.product_version.product.display_name in text
+    assert certificate.display_code in text
+
+
+def test_redelivered_task_renders_once(celery_worker):
+    certificate = make_certificate()
+    first = certificate_render.delay(certificate.pk)
+    second = certificate_render.delay(certificate.pk)  # what a redelivery looks like to the worker
+    first.get(timeout=90)
+    second.get(timeout=90)
+    certificate = Certificate.objects.get(pk=certificate.pk)
+    assert certificate.status == Certificate.Status.READY
+    assert certificate.attempts == 1
+    assert rendered_events(certificate) == 1
+
+
+def test_worker_killed_mid_render_completes_when_a_worker_comes_back(celery_worker):
+    # A long report keeps the worker busy long enough to be killed in the middle of the render.
+    certificate = make_certificate(snapshot=make_snapshot(kind=RAPPORT, items=1500, draft=True))
+    certificate_render.delay(certificate.pk)
+    wait_for(
+        lambda: Certificate.objects.get(pk=certificate.pk).attempts >= 1,
+        timeout=60,
+        message="le rendu n'a pas commencé",
+    )
+    time.sleep(0.5)
+    celery_worker.kill()
+    killed = Certificate.objects.get(pk=certificate.pk)
+    assert killed.status == Certificate.Status.PENDING, "le rendu s'est terminé avant l'arrêt brutal"
+
+    # The unacknowledged message comes back once its visibility timeout has passed.
+    previous = celery_worker.environment.get("CELERY_VISIBILITY_TIMEOUT")
+    celery_worker.environment["CELERY_VISIBILITY_TIMEOUT"] = "1"
+    try:
+        celery_worker.start()
+        certificate = wait_ready(certificate, timeout=180)
+    finally:
+        if previous is None:
+            celery_worker.environment.pop("CELERY_VISIBILITY_TIMEOUT")
+        else:
+            celery_worker.environment["CELERY_VISIBILITY_TIMEOUT"] = previous
+        celery_worker.stop()  # the next test starts one with the normal settings
+    assert certificate.attempts == 2
+    assert rendered_events(certificate) == 1
+
+
+def test_broker_down_leaves_the_document_pending_until_requeued(celery_worker, monkeypatch):
+    assessment = make_assessment(items=10)
+    monkeypatch.setattr(app.conf, "broker_url", DEAD_BROKER)
+    certificate = services.certificate_request(assessment=assessment, kind="attestation", actor=None)
+    time.sleep(2)
+    assert Certificate.objects.get(pk=certificate.pk).status == Certificate.Status.PENDING
+
+    monkeypatch.undo()
+    stdout = io.StringIO()
+    call_command("requeue_pending_certificates", "--older-than", "0", stdout=stdout)
+    assert stdout.getvalue().startswith("1 document(s)")
+    certificate = wait_ready(certificate)
+    assert list(certificate.events.values_list("action", flat=True)) == ["requested", "requeued", "rendered"]
