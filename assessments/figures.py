@@ -173,3 +173,16 @@ def _scores(rows, section_of: dict[int, str], ranks: dict[str, int]) -> dict[str
             total[0] += ranks[level] * count
             total[1] += count
     return {code: round(100 * rank_sum / (count * top)) for code, (rank_sum, count) in sums.items()}
+
+
+def product_comparisons(*, product) -> list[dict]:
+    """``section_comparison`` of the product's latest validated assessment of each questionnaire
+    version (one query, then three per questionnaire version: bounded by the referential, not by
+    the number of rows)."""
+    latest = (
+        Assessment.objects.filter(state=State.VALIDATED, product_version__product=product)
+        .select_related("questionnaire_version__questionnaire", "product_version")
+        .order_by("questionnaire_version_id", "-validated_at", "-pk")
+        .distinct("questionnaire_version_id")
+    )
+    return [{"assessment": assessment, **section_comparison(assessment=assessment)} for assessment in latest]

@@ -1,0 +1,154 @@
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.figures import MIN_CONTRIBUTORS, section_comparison, version_figures
+from assessments.models import Assessment
+from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version
+
+pytestmark = pytest.mark.django_db
+
+STATISTICS = reverse("review:statistics:index")
+
+
+def validated(version, levels=None, default="vert", product_version=None, reached=(), when=None):
+    assessment = AssessmentFactory(
+        validated=True,
+        questionnaire_version=version,
+        reached_profiles=list(reached),
+        **({"product_version": product_version} if product_version else {}),
+    )
+    if when:
+        Assessment.objects.filter(pk=assessment.pk).update(validated_at=when)
+    answer_all(assessment, levels=levels, default=default)
+    return assessment
+
+
+def test_figures_count_the_latest_validated_assessment_of_each_product():
+    version = questionnaire_version()
+    first = validated(
+        version, default="rouge", reached=["alimentation"], when=timezone.now() - timezone.timedelta(days=30)
+    )
+    validated(
+        version,
+        default="vert",
+        product_version=first.product_version.product.versions.create(label="9.9"),
+        reached=["consultation"],
+    )
+    validated(version, levels={"A08.3.1": "na"}, default="jaune", reached=["consultation", "alimentation"])
+    AssessmentFactory(submitted=True, questionnaire_version=version)  # not validated: not counted
+
+    figures = version_figures(version=version)
+
+    assert figures.products == 2
+    assert {profile["code"]: profile["count"] for profile in figures.profiles} == {
+        "alimentation": 1,
+        "consultation": 2,
+    }
+    first_item = figures.items[0]
+    assert (first_item.code, first_item.counts) == ("A08.3.1", {"vert": 1, "na": 1})
+    assert figures.sections[0].counts == {"vert": 2, "na": 1, "jaune": 1}
+
+
+def stats_queries(client, products: int) -> int:
+    version = questionnaire_version()
+    for _ in range(products):
+        validated(version)
+    url = f"{STATISTICS}?version={version.public_id}"
+    client.get(url)  # the questionnaire structure is cached per published version
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "<svg" in response.content.decode()
+    return len(queries)
+
+
+def test_statistics_page_queries_do_not_grow_with_products(reviewer_client):
+    assert stats_queries(reviewer_client, 2) == stats_queries(reviewer_client, 12)
+
+
+def test_statistics_page_draws_svg_charts(reviewer_client):
+    version = questionnaire_version()
+    validated(version, levels={"A08.3.1": "rouge"}, reached=["alimentation"])
+
+    page = reviewer_client.get(STATISTICS + f"?version={version.public_id}").content.decode()
+
+    assert 'role="img"' in page
+    assert "Nombre de produits ayant atteint chaque profil" in page
+    assert "Non implémenté : 1" in page  # the A08.3.1 bar's red segment
+
+
+def test_statistics_without_validated_assessments(reviewer_client):
+    page = reviewer_client.get(STATISTICS).content.decode()
+
+    assert "Aucune évaluation n'a encore été validée" in page
+
+
+def test_csv_exports_the_same_tables(reviewer_client):
+    version = questionnaire_version()
+    validated(version, levels={"A08.3.1": "orange"}, reached=["alimentation"])
+    validated(version, reached=["alimentation", "consultation"])
+
+    def table(slug):
+        url = reverse(
+            "review:statistics:export", kwargs={"version_public_id": version.public_id, "table": slug}
+        )
+        response = reviewer_client.get(url)
+        assert response["Content-Type"].startswith("text/csv")
+        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+
+    assert table("profils")[1:] == [
+        ["alimentation", "Alimentation", "2", "2"],
+        ["consultation", "Consultation", "1", "2"],
+    ]
+    items = table("exigences")
+    assert items[0][:6] == [
+        "code",
+        "intitulé",
+        "Non implémenté",
+        "Prévu ou non standard",
+        "Partiellement conforme",
+        "Conforme au volet",
+    ]
+    assert items[1] == ["A08.3.1", "Exigence A08.3.1 du volet", "0", "1", "0", "1", "0", "0", "2"]
+    assert table("sections")[1][0] == "A08.3"
+
+
+def test_unknown_export_is_a_404(reviewer_client):
+    version = questionnaire_version()
+    validated(version)
+    url = reverse(
+        "review:statistics:export", kwargs={"version_public_id": version.public_id, "table": "autre"}
+    )
+
+    assert reviewer_client.get(url).status_code == 404
+
+
+# --- The vendor's comparison ------------------------------------------------------------------------
+def test_comparison_is_hidden_under_five_contributing_products():
+    version = questionnaire_version()
+    mine = validated(version, default="jaune")
+    for _ in range(MIN_CONTRIBUTORS - 2):
+        validated(version)
+
+    result = section_comparison(assessment=mine)
+
+    assert result == {"available": False, "contributors": MIN_CONTRIBUTORS - 1, "sections": []}
+
+
+def test_comparison_with_five_products_shows_own_level_and_average():
+    version = questionnaire_version()
+    mine = validated(version, default="jaune")  # rank 2 of 3
+    for _ in range(MIN_CONTRIBUTORS - 1):
+        validated(version, default="vert")  # rank 3 of 3
+
+    result = section_comparison(assessment=mine)
+
+    assert result["available"] and result["contributors"] == MIN_CONTRIBUTORS
+    first = result["sections"][0]
+    assert (first.code, first.own, first.average) == ("A08.3", 67, 93)  # (2 + 4×3) / (5×3)

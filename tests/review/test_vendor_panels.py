@@ -1,0 +1,133 @@
+"""The panels the review flow adds to the vendor's product page (``portal/templatetags/product_panels``)."""
+
+import pytest
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+
+from assessments.figures import MIN_CONTRIBUTORS
+from assessments.models import ReviewComment, State
+from certificates.models import Certificate
+from tests.review.factories import (
+    AssessmentFactory,
+    answer_all,
+    log_transition,
+    questionnaire_version,
+    submit_snapshot,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def render(tag: str, product) -> str:
+    return Template("{% load product_panels %}{% " + tag + " product %}").render(
+        Context({"product": product})
+    )
+
+
+def reviewed(assessment, reviewer):
+    submit_snapshot(assessment)
+    log_transition(assessment, to=State.SUBMITTED)
+    log_transition(
+        assessment,
+        to=State.CHANGES_REQUESTED,
+        actor=reviewer,
+        comment="Précisez A08.4.1.",
+        from_state=State.IN_REVIEW,
+    )
+    ReviewComment.objects.create(
+        assessment=assessment,
+        item=assessment.answers.get(item__code="A08.4.1").item,
+        author=reviewer,
+        body="Quelle version du volet ?",
+        is_published=True,
+    )
+    ReviewComment.objects.create(
+        assessment=assessment, author=reviewer, body="Brouillon interne", is_published=False
+    )
+
+
+def test_history_lists_submissions_decisions_published_comments_and_documents():
+    from tests.accounts.factories import UserFactory
+
+    reviewer = UserFactory(reviewer=True)
+    assessment = AssessmentFactory(validated=True)
+    answer_all(assessment)
+    reviewed(assessment, reviewer)
+    Certificate.objects.create(
+        kind="attestation",
+        company=assessment.product_version.product.company,
+        assessment=assessment,
+        snapshot={},
+        snapshot_sha256="0" * 64,
+        template_version="1",
+    )
+
+    html = render("product_history_panel", assessment.product_version.product)
+
+    assert "Soumission n° 1" in html
+    assert "Décision de l&#x27;agence : compléments demandés" in html
+    assert "Précisez A08.4.1." in html
+    assert "Commentaire de l&#x27;instructeur sur l&#x27;exigence A08.4.1" in html
+    assert "Quelle version du volet ?" in html
+    assert "Brouillon interne" not in html
+    assert "Attestation d&#x27;auto-évaluation (en cours de génération)" in html
+
+
+def history_queries(assessments: int) -> int:
+    from tests.accounts.factories import UserFactory
+
+    reviewer = UserFactory(reviewer=True)
+    first = AssessmentFactory(validated=True)
+    product = first.product_version.product
+    for index in range(assessments):
+        assessment = (
+            first
+            if index == 0
+            else AssessmentFactory(validated=True, product_version=product.versions.create(label=f"v{index}"))
+        )
+        answer_all(assessment)
+        reviewed(assessment, reviewer)
+    with CaptureQueriesContext(connection) as queries:
+        render("product_history_panel", product)
+    return len(queries)
+
+
+def test_history_queries_do_not_grow_with_the_product_life():
+    assert history_queries(1) == history_queries(6) == 4
+
+
+def validated_products(version, count, default="vert"):
+    assessments = []
+    for _ in range(count):
+        assessment = AssessmentFactory(validated=True, questionnaire_version=version)
+        answer_all(assessment, default=default)
+        assessments.append(assessment)
+    return assessments
+
+
+def test_average_is_withheld_under_five_products():
+    version = questionnaire_version()
+    mine, *_ = validated_products(version, MIN_CONTRIBUTORS - 1)
+
+    html = render("section_comparison_panel", mine.product_version.product)
+
+    assert "n'est affichée qu'à partir de 5 produits validés" in html
+    assert "Moyenne des produits" not in html
+
+
+def test_average_is_shown_from_five_products():
+    version = questionnaire_version()
+    mine = validated_products(version, 1, default="jaune")[0]
+    validated_products(version, MIN_CONTRIBUTORS - 1)
+
+    html = render("section_comparison_panel", mine.product_version.product)
+
+    assert "moyenne anonyme de 5 produits validés" in html
+    assert "<td>67 %</td><td>93 %</td>" in html
+
+
+def test_no_panel_before_any_validation():
+    assessment = AssessmentFactory(submitted=True)
+
+    assert render("section_comparison_panel", assessment.product_version.product).strip() == ""
