@@ -72,7 +72,7 @@ class QuestionnaireVersion(PublicModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.questionnaire_id and self.questionnaire.title} v{self.number}"
+        return f"{self.questionnaire} v{self.number}"
 
     @property
     def is_frozen(self) -> bool:

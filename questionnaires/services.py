@@ -81,6 +81,7 @@ def questionnaire_import(*, path: Path, publish: bool = False, dry_run: bool = F
     return result
 
 
+@transaction.atomic
 def questionnaire_version_publish(*, version: QuestionnaireVersion) -> QuestionnaireVersion:
     """Freeze a draft version: from now on the database refuses any change to it."""
     if version.status == QuestionnaireVersion.Status.DRAFT:
