@@ -22,6 +22,7 @@ def version_definition(version_id: int) -> dict:
     ([{code, title, items: [item]}]), ``items`` ({code: item}, in order), ``profile_rules``.
     An item is {id, code, title, help_text, reference, section (its code), na_allowed,
     level_descriptions, applicability}. The result is shared between callers: treat it as read-only.
+    ``status`` is as first read: a version retired since may still say "published" (never "draft").
     """
     if (cached := _definitions.get(version_id)) is not None:
         return cached
