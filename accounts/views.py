@@ -120,7 +120,11 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         messages.success(self.request, PASSWORD_SET)
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        # An e-mail link proves the mailbox, not the second factor: still ask for it.
+        if confirmed_totp(form.user):
+            self.request.session[PENDING_SESSION_KEY] = True
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

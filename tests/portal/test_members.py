@@ -196,3 +196,9 @@ def test_member_count_unchanged_by_get(mandataire):
     mandataire.get(INVITE)
     mandataire.get(LIST)
     assert Membership.objects.count() == before
+
+
+def test_invite_page_query_budget(mandataire, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        response = mandataire.get(INVITE)
+    assert response.status_code == 200 and "Envoyer l'invitation" in html(response)

@@ -150,3 +150,9 @@ def test_outsider_cannot_revoke(vendor_client_factory, invitation):
     outsider.post(url)
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
+
+
+def test_invitation_page_query_budget(client, invitation, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        response = client.get(accept_url())
+    assert response.status_code == 200
