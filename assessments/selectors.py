@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from assessments import profiles
 from assessments.models import Answer, Assessment, ReviewComment, Submission, Transition
-from questionnaires.models import NA_LEVEL, Item
+from questionnaires.models import NA_LEVEL
 from questionnaires.selectors import version_definition
 
 UNANSWERED_REASON = "sans réponse"
@@ -51,12 +51,7 @@ def structure(version_id: int) -> Structure:
     if (cached := _structures.get(version_id)) is not None:
         return cached
     definition = version_definition(version_id)
-    # The definition carries codes only; answers point at item rows, so add their ids (one query).
-    ids = dict(Item.objects.filter(version_id=version_id).values_list("code", "id"))
-    sections = tuple(
-        {**section, "items": [{**item, "id": ids[item["code"]]} for item in section["items"]]}
-        for section in definition["sections"]
-    )
+    sections = tuple(definition["sections"])
     items = tuple(item for section in sections for item in section["items"])
     rules = definition.get("profile_rules") or {}
     rule_items = frozenset(
@@ -149,7 +144,13 @@ def missing_items(assessment: Assessment, values: dict[int, tuple[str, str]] | N
             reason = NA_UNJUSTIFIED_REASON if level == NA_LEVEL else UNANSWERED_REASON
             section = struct.section_of_item[item["code"]]
             missing.append(
-                {"code": item["code"], "title": item["title"], "section": section["code"], "reason": reason}
+                {
+                    "code": item["code"],
+                    "title": item["title"],
+                    "section": section["code"],
+                    "section_index": struct.sections.index(section),
+                    "reason": reason,
+                }
             )
     return missing
 
@@ -236,3 +237,51 @@ def published_comments(assessment: Assessment) -> dict[int | None, list[ReviewCo
     for comment in comments:
         by_item.setdefault(comment.item_id, []).append(comment)
     return by_item
+
+
+def submissions_of_product(*, product) -> list[Submission]:
+    """Every submission of every assessment of the product, newest first (one query)."""
+    return list(
+        Submission.objects.filter(assessment__product_version__product=product)
+        .select_related("assessment__product_version", "submitted_by")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def assessment_document(assessment: Assessment) -> dict:
+    """The interchange document of the assessment (export): answered applicable items only."""
+    struct = assessment_structure(assessment)
+    answers = {}
+    values = (
+        Answer.objects.filter(assessment=assessment)
+        .exclude(level="")
+        .values_list("item_id", "level", "justification", "comment")
+    )
+    by_id = {item_id: (level, justification, comment) for item_id, level, justification, comment in values}
+    for item in applicable_items(assessment):
+        if item["id"] not in by_id:
+            continue
+        level, justification, comment = by_id[item["id"]]
+        answer = {"level": level}
+        if level == NA_LEVEL:
+            answer["justification"] = justification
+        if comment:
+            answer["comment"] = comment
+        answers[item["code"]] = answer
+    product_version = assessment.product_version
+    return {
+        "questionnaire": {
+            "code": struct.definition["questionnaire"]["code"],
+            "version": struct.definition["number"],
+        },
+        "qualification": {
+            question["code"]: assessment.qualification.get(question["code"]) for question in struct.questions
+        },
+        "answers": answers,
+        "meta": {
+            "assessment": str(assessment.public_id),
+            "product": product_version.product.display_name,
+            "product_version": product_version.label,
+            "state": assessment.state,
+        },
+    }

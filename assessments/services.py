@@ -8,13 +8,14 @@ assessment are serialised: the profile recomputation always sees every committed
 never slips in after a submission. Two people saving the same item are told apart by ``revision``.
 """
 
+import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessments import profiles, workflow
+from assessments import interchange, profiles, workflow
 from assessments.models import Answer, Assessment, State, Submission
 from assessments.selectors import (
     answer_values,
@@ -309,6 +310,61 @@ def answers_import(
     )
     assessment_recompute_profiles(assessment=assessment)
     return assessment
+
+
+# --- Export / import (interchange document, see assessments/INTERCHANGE.md) -----------------------------
+IMPORT_NOT_JSON = "Le fichier n'est pas un document JSON lisible (ligne {line}, colonne {column} : {error})."
+IMPORT_NOT_UTF8 = "Le fichier doit être encodé en UTF-8."
+IMPORT_ITEM_NOT_APPLICABLE = (
+    "answers.{code} : cette exigence ne s'applique pas d'après la qualification du document."
+)
+
+
+def parse_document(raw: bytes | str):
+    """The JSON value in ``raw``; ``ValidationError`` with a located French message otherwise."""
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as error:
+        raise ValidationError([IMPORT_NOT_UTF8]) from error
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValidationError(
+            [IMPORT_NOT_JSON.format(line=error.lineno, column=error.colno, error=error.msg)]
+        ) from error
+
+
+def document_errors(*, assessment: Assessment, document) -> list[str]:
+    """Every problem of an interchange document for this assessment (empty list: it can be imported)."""
+    struct = assessment_structure(assessment)
+    errors = interchange.validate_document(document, struct.definition)
+    if errors:
+        return errors
+    qualification = document["qualification"]
+    errors = qualification_errors(assessment=assessment, answers=qualification)
+    errors += [
+        IMPORT_ITEM_NOT_APPLICABLE.format(code=code)
+        for code in document["answers"]
+        if not profiles.applicable(struct.items_by_code[code].get("applicability"), qualification)
+    ]
+    return errors
+
+
+@transaction.atomic
+def assessment_import(*, assessment: Assessment, document, actor) -> Assessment:
+    """Fill an editable assessment from an interchange document: everything is validated first and
+    every error is listed (``ValidationError``); nothing is written unless the whole document is valid.
+    Items absent from the document keep their current answer."""
+    assessment = _lock(assessment)
+    ensure_editable(assessment)
+    if errors := document_errors(assessment=assessment, document=document):
+        raise ValidationError(errors)
+    return answers_import(
+        assessment=assessment,
+        qualification=document["qualification"],
+        answers=document["answers"],
+        actor=actor,
+    )
 
 
 # --- Profiles -------------------------------------------------------------------------------------------

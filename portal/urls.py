@@ -8,4 +8,6 @@ urlpatterns = [
     path("", dashboard.home, name="home"),
     path("entreprise/changer/", dashboard.company_switch, name="company_switch"),
     path("entreprise/membres/", include("portal.members.urls")),
+    path("produits/", include("portal.products.urls")),
+    path("evaluations/", include("portal.assessments.urls")),
 ]

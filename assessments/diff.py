@@ -1,0 +1,106 @@
+"""What changed between two submissions: items whose level (N/A included), justification or comment
+differ, old → new. Items are matched by code, so two questionnaire versions can be compared too."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from assessments.models import Submission
+from assessments.selectors import structure
+
+UNANSWERED = "sans réponse"
+NA_LABEL = "non applicable"
+FIELDS = (("level", "Niveau"), ("justification", "Justification"), ("comment", "Commentaire"))
+BEFORE_PARAM, AFTER_PARAM = "avant", "apres"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    code: str
+    title: str
+    changes: tuple[FieldChange, ...]
+    old_level: str
+    new_level: str
+
+
+@dataclass(frozen=True)
+class SubmissionDiff:
+    before: Submission
+    after: Submission
+    items: tuple[ItemChange, ...]
+
+
+def submission_key(submission: Submission) -> str:
+    """How a submission is named in URLs: its assessment's public id and its number."""
+    return f"{submission.assessment.public_id}.{submission.number}"
+
+
+def submission_label(submission: Submission) -> str:
+    version = submission.assessment.product_version.label
+    date = submission.submitted_at.strftime("%d/%m/%Y %H:%M")
+    return f"Version {version} — soumission n° {submission.number} du {date}"
+
+
+def submission_diff(before: Submission, after: Submission) -> SubmissionDiff:
+    """Every item whose answer differs; an item present on one side only counts as unanswered on the other."""
+    titles = _titles(after) | {
+        code: title for code, title in _titles(before).items() if code not in _titles(after)
+    }
+    empty = {"level": "", "justification": "", "comment": ""}
+    codes = list(after.answers) + [code for code in before.answers if code not in after.answers]
+    items = []
+    for code in codes:
+        old, new = before.answers.get(code, empty), after.answers.get(code, empty)
+        changes = tuple(
+            FieldChange(field, label, _shown(field, old.get(field, "")), _shown(field, new.get(field, "")))
+            for field, label in FIELDS
+            if (old.get(field) or "") != (new.get(field) or "")
+        )
+        if changes:
+            items.append(
+                ItemChange(code, titles.get(code, ""), changes, old.get("level", ""), new.get("level", ""))
+            )
+    return SubmissionDiff(before=before, after=after, items=tuple(items))
+
+
+def previous_submission_diff(submission: Submission, submissions: list[Submission]) -> SubmissionDiff | None:
+    """The diff since the submission before ``submission`` of the same product version, if any."""
+    earlier = [
+        other
+        for other in submissions
+        if other.assessment.product_version_id == submission.assessment.product_version_id
+        and other.submitted_at < submission.submitted_at
+    ]
+    return submission_diff(max(earlier, key=lambda s: s.submitted_at), submission) if earlier else None
+
+
+def requested_diff(submissions: list[Submission] | QuerySet, params) -> SubmissionDiff | None:
+    """The diff asked for by ``?avant=<key>&apres=<key>`` among ``submissions`` (same product version)."""
+    by_key = {submission_key(submission): submission for submission in submissions}
+    before, after = by_key.get(params.get(BEFORE_PARAM, "")), by_key.get(params.get(AFTER_PARAM, ""))
+    if before is None or after is None or before == after:
+        return None
+    if before.assessment.product_version_id != after.assessment.product_version_id:
+        return None
+    return submission_diff(before, after)
+
+
+def _titles(submission: Submission) -> dict[str, str]:
+    return {
+        item["code"]: item["title"]
+        for item in structure(submission.assessment.questionnaire_version_id).items
+    }
+
+
+def _shown(field: str, value: str) -> str:
+    if field != "level":
+        return value
+    return {"": UNANSWERED, "na": NA_LABEL}.get(value, value)

@@ -1,0 +1,190 @@
+"""Vendor assessment pages: start, overview, qualification, submit, export and import.
+
+The questionnaire itself (section pages, full view, item saves) is in ``questionnaire.py``.
+"""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments import selectors, services
+from assessments.models import Assessment, State
+from assessments.selectors import assessment_for_member, assessment_structure
+from companies.current import member_required
+from companies.roles import ANSWER, SUBMIT_ASSESSMENT, role_can
+from portal.assessments.forms import AssessmentStartForm, ImportForm, QualificationForm
+from portal.assessments.presenters import anchor
+from products.selectors import product_version_for_member
+from questionnaires.models import Questionnaire, QuestionnaireVersion
+from questionnaires.selectors import published_version
+
+STARTED = "L'évaluation est commencée : répondez d'abord aux questions de qualification."
+NO_QUESTIONNAIRE = "Aucun questionnaire n'est publié pour le moment."
+QUALIFICATION_SAVED = "Qualification enregistrée : les exigences qui ne s'appliquent pas sont masquées."
+SUBMITTED = "L'évaluation est soumise à l'agence. Elle n'est plus modifiable pendant l'instruction."
+IMPORTED = "Le fichier est importé : {count} réponse(s) reprise(s)."
+IMPORT_REFUSED = "Le fichier n'est pas importé : corrigez les erreurs ci-dessous (rien n'a été modifié)."
+
+
+def _latest_versions() -> list[QuestionnaireVersion]:
+    versions = []
+    for code in Questionnaire.objects.order_by("title").values_list("code", flat=True):
+        try:
+            versions.append(published_version(code))
+        except QuestionnaireVersion.DoesNotExist:
+            continue
+    return versions
+
+
+@member_required(capability=ANSWER)
+@require_http_methods(["GET", "POST"])
+def assessment_start(request, public_id):
+    product_version = product_version_for_member(user=request.user, public_id=public_id)
+    previous = list(
+        Assessment.objects.filter(product_version__product=product_version.product)
+        .select_related("questionnaire_version__questionnaire", "product_version")
+        .order_by("-created_at")
+    )
+    form = AssessmentStartForm(
+        request.POST or None, questionnaire_versions=_latest_versions(), previous=previous
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_start(
+                product_version=product_version,
+                questionnaire_version=form.cleaned_data["questionnaire_version"],
+                carry_from=form.cleaned_data.get("carry_from"),
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, STARTED)
+            return redirect("portal:assessments:qualification", public_id=assessment.public_id)
+    context = {"form": form, "product_version": product_version, "product": product_version.product}
+    if not form.fields["questionnaire_version"].choices:
+        context["empty"] = NO_QUESTIONNAIRE
+    return render(request, "portal/assessments/assessment_start.html", context)
+
+
+def _overview_context(request, assessment, **extra) -> dict:
+    role = request.membership.role
+    progress = selectors.assessment_progress(assessment)
+    return {
+        "assessment": assessment,
+        "product": assessment.product_version.product,
+        "progress": progress,
+        "first_section": next((s["index"] for s in progress["sections"] if s["total"]), 0),
+        "carry_over": services.carry_over_summary(assessment=assessment)
+        if assessment.carried_from_id
+        else None,
+        "history": selectors.assessment_history(assessment),
+        "can_answer": role_can(role, ANSWER) and assessment.is_editable,
+        "can_submit": role_can(role, SUBMIT_ASSESSMENT)
+        and assessment.state in (State.DRAFT, State.CHANGES_REQUESTED),
+        "qualified": bool(assessment.qualification),
+        "missing": None,
+        **extra,
+    }
+
+
+@member_required
+def assessment_detail(request, public_id):
+    assessment = assessment_for_member(user=request.user, public_id=public_id)
+    return render(
+        request, "portal/assessments/assessment_detail.html", _overview_context(request, assessment)
+    )
+
+
+@member_required(capability=ANSWER)
+@require_http_methods(["GET", "POST"])
+def assessment_qualification(request, public_id):
+    assessment = assessment_for_member(user=request.user, public_id=public_id)
+    if not assessment.is_editable:
+        return redirect("portal:assessments:detail", public_id=assessment.public_id)
+    questions = assessment_structure(assessment).questions
+    form = QualificationForm(
+        request.POST or None,
+        questions=questions,
+        initial=QualificationForm.initial_from(assessment.qualification),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.qualification_save(assessment=assessment, answers=form.answers(), actor=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, QUALIFICATION_SAVED)
+            return redirect("portal:assessments:detail", public_id=assessment.public_id)
+    context = {"form": form, "assessment": assessment, "product": assessment.product_version.product}
+    return render(request, "portal/assessments/assessment_qualification.html", context)
+
+
+@member_required(capability=SUBMIT_ASSESSMENT)
+@require_POST
+def assessment_submit(request, public_id):
+    assessment = assessment_for_member(user=request.user, public_id=public_id)
+    try:
+        services.assessment_submit(assessment=assessment, actor=request.user)
+    except services.AssessmentIncomplete as error:
+        for item in error.missing:
+            section_url = reverse(
+                "portal:assessments:section", args=[assessment.public_id, item["section_index"]]
+            )
+            item["url"] = f"{section_url}#{anchor(item['code'])}"
+        context = _overview_context(
+            request, assessment, missing=error.missing, submit_error=error.messages[0]
+        )
+        return render(request, "portal/assessments/assessment_detail.html", context, status=422)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, SUBMITTED)
+    return redirect("portal:assessments:detail", public_id=assessment.public_id)
+
+
+@member_required
+def assessment_export(request, public_id):
+    assessment = assessment_for_member(user=request.user, public_id=public_id)
+    document = selectors.assessment_document(assessment)
+    document["meta"]["exported_at"] = timezone.now().isoformat(timespec="seconds")
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"evaluation-{assessment.public_id}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@member_required(capability=ANSWER)
+@require_http_methods(["GET", "POST"])
+def assessment_import(request, public_id):
+    assessment = assessment_for_member(user=request.user, public_id=public_id)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if not assessment.is_editable:
+        errors = [services.NOT_EDITABLE.format(state=assessment.get_state_display())]
+    elif request.method == "POST" and form.is_valid():
+        try:
+            document = services.parse_document(form.cleaned_data["file"].read())
+            services.assessment_import(assessment=assessment, document=document, actor=request.user)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, IMPORTED.format(count=len(document.get("answers", {}))))
+            return redirect("portal:assessments:detail", public_id=assessment.public_id)
+    context = {
+        "form": form,
+        "assessment": assessment,
+        "product": assessment.product_version.product,
+        "errors": errors,
+        "refused": IMPORT_REFUSED if errors else "",
+    }
+    return render(
+        request, "portal/assessments/assessment_import.html", context, status=422 if errors else 200
+    )

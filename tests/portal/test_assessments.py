@@ -1,0 +1,288 @@
+"""/espace/evaluations/: start, qualification, section pages, item saves (htmx), submit, full view."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Answer, Assessment, State
+from companies.models import Role
+from tests.assessments.factories import QUALIFIED, AssessmentFactory, fill, questionnaire_version
+from tests.companies.factories import CompanyFactory, UserFactory
+from tests.products.factories import ProductFactory, ProductVersionFactory
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def html(response) -> str:
+    return response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
+
+
+@pytest.fixture
+def company():
+    return CompanyFactory(name="Alpha Santé")
+
+
+@pytest.fixture
+def mandataire(vendor_client_factory, company):
+    return vendor_client_factory(role=Role.MANDATAIRE, company=company)
+
+
+@pytest.fixture
+def salarie(vendor_client_factory, company):
+    return vendor_client_factory(role=Role.SALARIE, company=company)
+
+
+@pytest.fixture
+def outsider(vendor_client_factory):
+    return vendor_client_factory(role=Role.MANDATAIRE, company=CompanyFactory(name="Bêta Logiciels"))
+
+
+def assessment_of(company, **kwargs):
+    product_version = ProductVersionFactory(product=ProductFactory(company=company))
+    return AssessmentFactory(product_version=product_version, **kwargs)
+
+
+def url(name, assessment, *args):
+    return reverse(f"portal:assessments:{name}", args=[assessment.public_id, *args])
+
+
+def save(client, assessment, code, level, revision=0, **extra):
+    data = {"level": level, "revision": revision, "justification": "", "comment": ""} | extra
+    return client.post(url("answer_save", assessment, code), data, **HTMX)
+
+
+# --- Start ------------------------------------------------------------------------------------------------
+def test_start_then_qualification_then_questionnaire(salarie, company):
+    version = questionnaire_version(items=10)
+    product_version = ProductVersionFactory(product=ProductFactory(company=company))
+    start = reverse("portal:assessments:start", args=[product_version.public_id])
+    page = html(salarie.get(start))
+    assert version.questionnaire.title in page
+    response = salarie.post(start, {"questionnaire_version": str(version.public_id)})
+    assessment = Assessment.objects.get(product_version=product_version)
+    assert response.url == url("qualification", assessment)
+    answers = {
+        "infra_partage": "non",
+        "interagit_partage": "oui",
+        "connecteur_tiers": "non",
+        "messagerie_mssante": "non",
+    }
+    response = salarie.post(url("qualification", assessment), answers)
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.qualification == QUALIFIED
+    assert salarie.get(url("section", assessment, 0)).status_code == 200
+
+
+def test_start_with_carry_over_shows_the_summary(mandataire, company):
+    previous = assessment_of(company, answered=True)
+    new_version = ProductVersionFactory(product=previous.product_version.product, label="9.9")
+    start = reverse("portal:assessments:start", args=[new_version.public_id])
+    questionnaire = previous.questionnaire_version
+    response = mandataire.post(
+        start, {"questionnaire_version": str(questionnaire.public_id), "carry_from": str(previous.public_id)}
+    )
+    assert response.status_code == 302
+    assessment = Assessment.objects.get(product_version=new_version)
+    page = html(mandataire.get(url("detail", assessment)))
+    assert "11 réponse(s) reprise(s)" in page
+    assert "A08.4.2" in page  # new: never answered before
+
+
+def test_incomplete_qualification_keeps_the_answers_and_says_what_is_missing(salarie, company):
+    assessment = assessment_of(company)
+    response = salarie.post(url("qualification", assessment), {"infra_partage": "oui"})
+    page = html(response)
+    assert response.status_code == 200
+    assert page.count("Répondez à cette question.") == 3
+    assert 'value="oui" id="id_infra_partage_0" required checked' in page
+    assert Assessment.objects.get(pk=assessment.pk).qualification == {}
+
+
+def test_section_page_redirects_to_qualification_first(salarie, company):
+    assessment = assessment_of(company)
+    response = salarie.get(url("section", assessment, 0))
+    assert response.url == url("qualification", assessment)
+
+
+# --- Section pages and full view --------------------------------------------------------------------------
+@pytest.mark.parametrize("items", [8, 300])
+def test_section_page_query_count_is_the_same_for_few_and_many_items(
+    salarie, company, items, django_assert_max_num_queries
+):
+    assessment = assessment_of(
+        company, qualification=QUALIFIED, questionnaire_version=questionnaire_version(items=items, sections=8)
+    )
+    fill(assessment)
+    salarie.get(url("section", assessment, 1))  # the definition is memoised per process
+    with django_assert_max_num_queries(9):
+        response = salarie.get(url("section", assessment, 1))
+    assert response.status_code == 200
+    assert html(response).count('class="cv-item"') == len(
+        [1 for item in assessment.questionnaire_version.items.filter(section__order=1)]
+    )
+
+
+@pytest.mark.parametrize("items", [8, 300])
+def test_full_view_query_count_is_the_same_for_few_and_many_items(
+    salarie, company, items, django_assert_max_num_queries
+):
+    assessment = assessment_of(
+        company, qualification=QUALIFIED, questionnaire_version=questionnaire_version(items=items)
+    )
+    fill(assessment)
+    salarie.get(url("full", assessment))
+    with django_assert_max_num_queries(9):
+        response = salarie.get(url("full", assessment))
+    assert html(response).count('class="cv-item"') == items - 1  # the MSSanté item does not apply
+
+
+def test_section_page_shows_levels_descriptions_na_and_the_needs_expression_link(salarie, company, settings):
+    settings.NEEDS_EXPRESSION_URL = "https://agence.example/besoin"
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    page = html(salarie.get(url("section", assessment, 0)))
+    assert "Conforme au volet." in page  # a level description
+    assert 'id="item-A08-5-01-na"' in page  # N/A allowed there
+    assert 'id="item-A08-3-1-na"' not in page  # and forbidden here
+    assert "https://agence.example/besoin" in page
+    assert 'id="profile-panel"' in page
+
+
+def test_unknown_section_is_404(salarie, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    assert salarie.get(url("section", assessment, 99)).status_code == 404
+
+
+# --- Item saves ------------------------------------------------------------------------------------------
+def test_save_says_enregistre_and_updates_profiles_out_of_band(salarie, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    for code in ("A08.3.1", "A08.4.1", "A08.5.01"):
+        response = save(salarie, assessment, code, "vert")
+    page = html(response)
+    assert "Enregistré" in page
+    assert 'id="item-A08-5-01-revision" hx-swap-oob="true"' in page.replace('value="1" ', "")
+    assert 'id="profile-panel" hx-swap-oob="true"' in page
+    assert "Atteint" in page
+    assert Answer.objects.get(assessment=assessment, item__code="A08.5.01").updated_by == salarie.user
+
+
+def test_answer_save_query_count_is_small_and_constant(salarie, company, django_assert_max_num_queries):
+    for items in (8, 300):
+        assessment = assessment_of(
+            company, qualification=QUALIFIED, questionnaire_version=questionnaire_version(items=items)
+        )
+        save(salarie, assessment, "X.001", "jaune")
+        with django_assert_max_num_queries(14):
+            response = save(salarie, assessment, "A08.3.1", "vert")
+        assert "Enregistré" in html(response)
+
+
+def test_conflict_shows_their_value_and_who_saved_it(salarie, mandataire, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    mandataire.user.first_name, mandataire.user.last_name = "Camille", "Durand"
+    mandataire.user.save()
+    save(mandataire, assessment, "A08.5.23", "jaune", comment="Lecture CDA faite.")
+    page = html(save(salarie, assessment, "A08.5.23", "rouge", revision=0))
+    assert "Votre réponse n'est pas enregistrée." in page
+    assert "Camille Durand a enregistré une autre réponse" in page
+    assert "Partiellement conforme" in page and "Lecture CDA faite." in page
+    assert Answer.objects.get(assessment=assessment, item__code="A08.5.23").level == "jaune"
+    # "Remplacer par ma réponse" posts with their revision: now it goes through.
+    assert "Enregistré" in html(save(salarie, assessment, "A08.5.23", "rouge", revision=1))
+    item = html(salarie.get(url("item", assessment, "A08.5.23")))
+    assert 'value="rouge" checked' in item
+
+
+@pytest.mark.parametrize(
+    ("code", "level", "revision", "message"),
+    [
+        ("A08.3.1", "na", "0", "« Non applicable » n'est pas possible pour l'exigence « A08.3.1 »."),
+        ("A08.3.1", "violet", "0", "Niveau « violet » inconnu"),
+        ("A08.3.1", "vert", "abc", "La page est incomplète"),
+    ],
+)
+def test_errors_are_shown_on_the_item(salarie, company, code, level, revision, message):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    response = save(salarie, assessment, code, level, revision=revision)
+    assert response.status_code == 200
+    assert message in html(response)
+
+
+def test_na_without_justification_is_saved_with_a_warning(salarie, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    page = html(save(salarie, assessment, "X.001", "na"))
+    assert "La justification est obligatoire" in page
+    assert Answer.objects.get(assessment=assessment, item__code="X.001").level == "na"
+
+
+def test_unknown_item_is_404(salarie, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    assert save(salarie, assessment, "NOPE", "vert").status_code == 404
+
+
+def test_get_never_saves(salarie, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    assert (
+        salarie.get(url("answer_save", assessment, "A08.3.1"), {"level": "vert", "revision": 0}).status_code
+        == 405
+    )
+
+
+# --- Submit -------------------------------------------------------------------------------------------------
+def test_submit_lists_missing_items_with_links(mandataire, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    response = mandataire.post(url("submit", assessment))
+    page = html(response)
+    assert response.status_code == 422
+    assert "Il reste 11 exigence(s) applicable(s) sans réponse complète." in page
+    assert url("section", assessment, 0) + "#item-A08-3-1" in page
+    assert Assessment.objects.get(pk=assessment.pk).state == State.DRAFT
+
+
+def test_submitted_assessment_is_read_only(mandataire, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    fill(assessment)
+    response = mandataire.post(url("submit", assessment))
+    assert response.status_code == 302
+    assert Assessment.objects.get(pk=assessment.pk).state == State.SUBMITTED
+    page = html(mandataire.get(url("section", assessment, 0)))
+    assert "hx-post" not in page and "lecture seule" in page
+    assert "ne peuvent plus être modifiées" in html(
+        save(mandataire, assessment, "A08.3.1", "rouge", revision=1)
+    )
+
+
+def test_salarie_can_answer_but_not_submit(salarie, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    fill(assessment)
+    assert "Enregistré" in html(save(salarie, assessment, "X.001", "vert", revision=1))
+    assert "Soumettre l'évaluation" not in html(salarie.get(url("detail", assessment)))
+    assert salarie.post(url("submit", assessment)).status_code == 403
+    assert Assessment.objects.get(pk=assessment.pk).state == State.DRAFT
+
+
+# --- Access -------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["detail", "qualification", "full", "export", "import"])
+def test_outsider_gets_404(outsider, company, name):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    assert outsider.get(url(name, assessment)).status_code == 404
+
+
+def test_outsider_cannot_save_or_submit(outsider, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    assert save(outsider, assessment, "A08.3.1", "vert").status_code == 404
+    assert outsider.post(url("submit", assessment)).status_code == 404
+    assert outsider.get(url("section", assessment, 0)).status_code == 404
+
+
+def test_detail_page_query_count(mandataire, company, django_assert_max_num_queries):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    mandataire.get(url("detail", assessment))
+    with django_assert_max_num_queries(10):
+        assert mandataire.get(url("detail", assessment)).status_code == 200
+
+
+def test_reviewer_is_not_a_member(reviewer_client, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    assert reviewer_client.get(url("detail", assessment)).status_code == 404
+    assert UserFactory(reviewer=True).is_reviewer

@@ -1,0 +1,236 @@
+"""/espace/produits/: list, create/edit with the uniqueness message, product page, versions, diff."""
+
+import pytest
+from django.urls import reverse
+
+from assessments import services as assessment_services
+from assessments.models import Answer
+from companies.models import Role
+from products.models import Product, ProductVersion
+from products.services import PRODUCT_DUPLICATE, VERSION_DUPLICATE
+from tests.assessments.factories import AssessmentFactory
+from tests.companies.factories import CompanyFactory, UserFactory
+from tests.products.factories import ProductFactory, ProductVersionFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("portal:products:list")
+CREATE = reverse("portal:products:create")
+
+
+def html(response) -> str:
+    return response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
+
+
+@pytest.fixture
+def company():
+    return CompanyFactory(name="Alpha Santé")
+
+
+@pytest.fixture
+def mandataire(vendor_client_factory, company):
+    return vendor_client_factory(role=Role.MANDATAIRE, company=company)
+
+
+@pytest.fixture
+def salarie(vendor_client_factory, company):
+    return vendor_client_factory(role=Role.SALARIE, company=company)
+
+
+@pytest.fixture
+def outsider(vendor_client_factory):
+    return vendor_client_factory(role=Role.MANDATAIRE, company=CompanyFactory(name="Bêta Logiciels"))
+
+
+PRODUCT_DATA = {
+    "name": "Agenda Santé",
+    "os": "android",
+    "os_other": "",
+    "device": "mobile",
+    "commercial_name": "Mon Agenda",
+    "description": "Prise de rendez-vous.",
+    "nil_number": "",
+    "certifications": "HDS",
+}
+
+
+# --- List ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("rows", [3, 40])
+def test_list_query_count_is_constant(mandataire, company, rows, django_assert_max_num_queries):
+    for product in ProductFactory.create_batch(rows, company=company):
+        AssessmentFactory(product_version=ProductVersionFactory(product=product))
+    with django_assert_max_num_queries(9):
+        response = mandataire.get(LIST)
+    assert response.status_code == 200
+    assert html(response).count("Brouillon") == min(rows, 20)
+
+
+def test_list_shows_only_the_current_company_and_the_profiles_reached(mandataire, company):
+    assessment = AssessmentFactory(
+        answered=True,
+        product_version=ProductVersionFactory(product=ProductFactory(company=company, name="Dossier")),
+    )
+    ProductFactory(name="Produit d'un autre éditeur")
+    page = html(mandataire.get(LIST))
+    assert "Dossier Linux Site Web" in page
+    assert "Produit d'un autre éditeur" not in page
+    assert assessment.reached_profiles == ["alimentation", "consultation"]
+    assert "Alimentation" in page and "Consultation" in page
+
+
+def test_search_ignores_case_and_accents(mandataire, company):
+    ProductFactory(company=company, name="Téléexpertise Pro")
+    ProductFactory(company=company, name="Agenda")
+    page = html(mandataire.get(LIST, {"q": "TELEEXPERTISE"}))
+    assert "Téléexpertise Pro" in page
+    assert "Agenda Linux" not in page
+
+
+def test_list_paginates(mandataire, company):
+    ProductFactory.create_batch(25, company=company)
+    assert "1 / 2" in html(mandataire.get(LIST))
+    assert mandataire.get(LIST, {"page": "999"}).status_code == 200
+    assert mandataire.get(LIST, {"page": "abc"}).status_code == 200
+
+
+# --- Create / edit --------------------------------------------------------------------------------
+def test_salarie_creates_a_product_then_adds_its_version(salarie, company):
+    response = salarie.post(CREATE, PRODUCT_DATA)
+    product = Product.objects.get(company=company)
+    assert response.status_code == 302
+    assert response.url == reverse("portal:products:version_create", args=[product.public_id])
+    assert product.display_name == "Agenda Santé Android Mobile"
+    response = salarie.post(response.url, {"label": "2.1", "status": "production"})
+    assert response.status_code == 302
+    assert product.versions.get().label == "2.1"
+
+
+def test_duplicate_product_is_refused_ignoring_case_and_accents_with_typed_values_kept(mandataire, company):
+    mandataire.post(CREATE, PRODUCT_DATA)
+    response = mandataire.post(
+        CREATE, PRODUCT_DATA | {"name": "AGENDA SANTE", "commercial_name": "Autre nom"}
+    )
+    assert response.status_code == 200
+    page = html(response)
+    assert PRODUCT_DUPLICATE.format(name="Agenda Santé Android Mobile") in page
+    assert 'value="Autre nom"' in page
+    assert Product.objects.filter(company=company).count() == 1
+
+
+def test_same_name_on_another_device_is_another_product(mandataire, company):
+    mandataire.post(CREATE, PRODUCT_DATA)
+    mandataire.post(CREATE, PRODUCT_DATA | {"device": "site_web"})
+    assert Product.objects.filter(company=company).count() == 2
+
+
+def test_other_os_must_be_named(mandataire, company):
+    response = mandataire.post(CREATE, PRODUCT_DATA | {"os": "autre", "os_other": ""})
+    assert "Précisez le système d'exploitation." in html(response)
+    mandataire.post(CREATE, PRODUCT_DATA | {"os": "autre", "os_other": "HarmonyOS"})
+    assert Product.objects.get(company=company).display_name == "Agenda Santé HarmonyOS Mobile"
+
+
+def test_bad_input_never_crashes(mandataire):
+    response = mandataire.post(CREATE, {"name": "x" * 500, "os": "amiga", "device": "montre"})
+    assert response.status_code == 200
+    assert not Product.objects.exists()
+
+
+def test_edit_keeps_uniqueness(mandataire, company):
+    ProductFactory(company=company, name="Agenda", os="ios", device="mobile")
+    product = ProductFactory(company=company, name="Agenda", os="android", device="mobile")
+    url = reverse("portal:products:edit", args=[product.public_id])
+    response = mandataire.post(url, PRODUCT_DATA | {"name": "agenda", "os": "ios"})
+    assert PRODUCT_DUPLICATE.format(name="Agenda iOS Mobile") in html(response)
+    response = mandataire.post(url, PRODUCT_DATA | {"name": "Agenda", "commercial_name": "Agenda+"})
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert product.commercial_name == "Agenda+"
+
+
+def test_duplicate_version_label_is_refused(mandataire, company):
+    version = ProductVersionFactory(product=ProductFactory(company=company), label="3.0")
+    url = reverse("portal:products:version_create", args=[version.product.public_id])
+    response = mandataire.post(url, {"label": "3.0 ", "status": "production"})
+    assert VERSION_DUPLICATE.format(label="3.0") in html(response)
+    assert ProductVersion.objects.filter(product=version.product).count() == 1
+
+
+# --- Access ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name", ["portal:products:detail", "portal:products:edit", "portal:products:version_create"]
+)
+def test_outsider_gets_404(outsider, company, name):
+    product = ProductFactory(company=company)
+    assert outsider.get(reverse(name, args=[product.public_id])).status_code == 404
+
+
+def test_outsider_cannot_edit_a_version(outsider, company):
+    version = ProductVersionFactory(product=ProductFactory(company=company))
+    url = reverse("portal:products:version_edit", args=[version.public_id])
+    assert outsider.post(url, {"label": "x", "status": "production"}).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(LIST)
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response.url
+
+
+def test_reviewer_without_company_gets_404(reviewer_client):
+    assert reviewer_client.get(LIST).status_code == 404
+
+
+# --- Product page and diff ------------------------------------------------------------------------
+def resubmitted(company):
+    """An assessment submitted, sent back by a reviewer, changed on two items and resubmitted."""
+    assessment = AssessmentFactory(
+        submitted=True, product_version=ProductVersionFactory(product=ProductFactory(company=company))
+    )
+    reviewer = UserFactory(reviewer=True)
+    assessment_services.assessment_take(assessment=assessment, actor=reviewer)
+    assessment_services.assessment_request_changes(assessment=assessment, actor=reviewer, comment="Précisez.")
+    for code, level, comment in (("A08.5.23", "orange", ""), ("X.001", "jaune", "Détail ajouté.")):
+        answer = Answer.objects.get(assessment=assessment, item__code=code)
+        assessment_services.answer_save(
+            assessment=assessment,
+            item_code=code,
+            level=level,
+            comment=comment,
+            expected_revision=answer.revision,
+            actor=None,
+        )
+    submitter = assessment.submissions.get().submitted_by
+    assessment_services.assessment_submit(assessment=assessment, actor=submitter)
+    return assessment
+
+
+@pytest.mark.parametrize("versions", [1, 12])
+def test_product_page_query_count_is_constant(mandataire, company, versions, django_assert_max_num_queries):
+    product = ProductFactory(company=company)
+    for _ in range(versions):
+        AssessmentFactory(product_version=ProductVersionFactory(product=product))
+    with django_assert_max_num_queries(10):
+        response = mandataire.get(reverse("portal:products:detail", args=[product.public_id]))
+    assert response.status_code == 200
+    assert html(response).count("Évaluer la version") == versions
+
+
+def test_product_page_shows_the_diff_between_two_submissions(mandataire, company):
+    assessment = resubmitted(company)
+    first, second = assessment.submissions.order_by("number")
+    key = f"{assessment.public_id}"
+    url = reverse("portal:products:detail", args=[assessment.product_version.product.public_id])
+    page = html(mandataire.get(url, {"avant": f"{key}.1", "apres": f"{key}.2"}))
+    assert "2 exigence(s) modifiée(s)" in page
+    assert "A08.5.23" in page and "vert" in page and "orange" in page
+    assert "Détail ajouté." in page
+    assert first.answers["A08.3.1"] == second.answers["A08.3.1"]
+
+
+def test_unknown_diff_keys_give_a_message_not_a_crash(mandataire, company):
+    assessment = resubmitted(company)
+    url = reverse("portal:products:detail", args=[assessment.product_version.product.public_id])
+    response = mandataire.get(url, {"avant": "nimporte", "apres": "quoi"})
+    assert response.status_code == 200
+    assert "Choisissez deux soumissions différentes" in html(response)
