@@ -1,0 +1,139 @@
+"""Export and import of an assessment as an interchange document: service and commands."""
+
+import io
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from assessments import services
+from assessments.models import Answer
+from assessments.selectors import assessment_document
+from tests.assessments.factories import QUALIFIED, AssessmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def levels(assessment) -> dict:
+    return dict(
+        Answer.objects.filter(assessment=assessment).exclude(level="").values_list("item__code", "level")
+    )
+
+
+def test_export_then_import_round_trips_into_another_draft():
+    source = AssessmentFactory(answered=True)
+    Answer.objects.filter(assessment=source, item__code="X.001").update(
+        level="na", justification="Hors champ."
+    )
+    document = assessment_document(source)
+    assert document["questionnaire"]["version"] == 1
+    assert document["answers"]["X.001"] == {"level": "na", "justification": "Hors champ."}
+    target = AssessmentFactory(questionnaire_version=source.questionnaire_version)
+    services.assessment_import(assessment=target, document=json.loads(json.dumps(document)), actor=None)
+    target.refresh_from_db()
+    assert levels(target) == levels(source)
+    assert target.qualification == QUALIFIED
+    assert target.reached_profiles == ["alimentation", "consultation"]
+
+
+def test_import_lists_every_error_and_writes_nothing():
+    assessment = AssessmentFactory(qualification=QUALIFIED)
+    document = {
+        "questionnaire": {"code": assessment.questionnaire_version.questionnaire.code, "version": 1},
+        "qualification": QUALIFIED,
+        "answers": {
+            "A08.3.1": {"level": "vert"},
+            "A08.4.1": {"level": "bleu"},
+            "X.001": {"level": "na"},
+            "ZZZ": {"level": "vert"},
+        },
+    }
+    with pytest.raises(ValidationError) as error:
+        services.assessment_import(assessment=assessment, document=document, actor=None)
+    assert len(error.value.messages) == 3
+    assert levels(assessment) == {}
+
+
+def test_import_refuses_items_that_the_document_qualification_excludes():
+    assessment = AssessmentFactory(qualification=QUALIFIED)
+    document = {
+        "questionnaire": {"code": assessment.questionnaire_version.questionnaire.code, "version": 1},
+        "qualification": QUALIFIED,
+        "answers": {"A08.4.2": {"level": "vert"}},
+    }
+    with pytest.raises(ValidationError) as error:
+        services.assessment_import(assessment=assessment, document=document, actor=None)
+    assert error.value.messages == [services.IMPORT_ITEM_NOT_APPLICABLE.format(code="A08.4.2")]
+
+
+def test_import_bumps_revisions_so_open_pages_get_a_conflict():
+    assessment = AssessmentFactory(qualification=QUALIFIED)
+    document = assessment_document(assessment) | {"answers": {"A08.3.1": {"level": "vert"}}}
+    services.assessment_import(assessment=assessment, document=document, actor=None)
+    with pytest.raises(services.AnswerConflict):
+        services.answer_save(
+            assessment=assessment, item_code="A08.3.1", level="rouge", expected_revision=0, actor=None
+        )
+
+
+def test_unreadable_json_is_a_located_error():
+    with pytest.raises(ValidationError) as error:
+        services.parse_document(b'{"questionnaire": ')
+    assert error.value.messages[0].startswith("Le fichier n'est pas un document JSON lisible (ligne 1")
+
+
+def test_submitted_assessment_cannot_be_imported_into():
+    assessment = AssessmentFactory(submitted=True)
+    with pytest.raises(ValidationError) as error:
+        services.assessment_import(
+            assessment=assessment, document=assessment_document(assessment), actor=None
+        )
+    assert error.value.messages == [services.NOT_EDITABLE.format(state="Soumise")]
+
+
+# --- Commands ---------------------------------------------------------------------------------------
+def test_export_command_prints_the_document():
+    assessment = AssessmentFactory(answered=True)
+    out = io.StringIO()
+    call_command("export_assessment", str(assessment.public_id), stdout=out)
+    document = json.loads(out.getvalue())
+    assert document["answers"]["A08.3.1"] == {"level": "vert"}
+    assert document["meta"]["assessment"] == str(assessment.public_id)
+
+
+def test_import_command_fills_a_draft(tmp_path):
+    source = AssessmentFactory(answered=True)
+    path = tmp_path / "evaluation.json"
+    call_command("export_assessment", str(source.public_id), "-o", str(path))
+    target = AssessmentFactory(questionnaire_version=source.questionnaire_version)
+    out = io.StringIO()
+    call_command("import_assessment", str(target.public_id), str(path), stdout=out)
+    assert levels(target) == levels(source)
+    assert "Import terminé" in out.getvalue()
+
+
+def test_import_command_exits_2_listing_every_problem(tmp_path):
+    assessment = AssessmentFactory(qualification=QUALIFIED)
+    path = tmp_path / "faux.json"
+    code = assessment.questionnaire_version.questionnaire.code
+    bad = {
+        "questionnaire": {"code": code, "version": 1},
+        "qualification": {},
+        "answers": {"ZZZ": {"level": "x"}},
+    }
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command("import_assessment", str(assessment.public_id), str(path), stderr=err)
+    assert error.value.returncode == 2
+    assert "ZZZ" in err.getvalue()
+    assert levels(assessment) == {}
+
+
+@pytest.mark.parametrize("value", ["pas-un-uuid", "00000000-0000-0000-0000-000000000000"])
+def test_commands_reject_unknown_assessments(value):
+    with pytest.raises(CommandError) as error:
+        call_command("export_assessment", value)
+    assert error.value.returncode == 2

@@ -1,0 +1,84 @@
+"""Download and upload of an assessment's JSON document from the portal."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessments.models import Answer
+from companies.models import Role
+from tests.assessments.factories import QUALIFIED, AssessmentFactory
+from tests.companies.factories import CompanyFactory
+from tests.products.factories import ProductFactory, ProductVersionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def company():
+    return CompanyFactory()
+
+
+@pytest.fixture
+def salarie(vendor_client_factory, company):
+    return vendor_client_factory(role=Role.SALARIE, company=company)
+
+
+def assessment_of(company, **kwargs):
+    return AssessmentFactory(
+        product_version=ProductVersionFactory(product=ProductFactory(company=company)), **kwargs
+    )
+
+
+def upload(client, assessment, content: bytes):
+    url = reverse("portal:assessments:import", args=[assessment.public_id])
+    return client.post(url, {"file": SimpleUploadedFile("evaluation.json", content, "application/json")})
+
+
+def test_download_is_an_attachment_with_the_document(salarie, company, django_assert_max_num_queries):
+    assessment = assessment_of(company, answered=True)
+    with django_assert_max_num_queries(8):
+        response = salarie.get(reverse("portal:assessments:export", args=[assessment.public_id]))
+    assert response["Content-Disposition"] == f'attachment; filename="evaluation-{assessment.public_id}.json"'
+    assert json.loads(response.content)["answers"]["A08.4.1"] == {"level": "vert"}
+
+
+def test_upload_fills_the_draft(salarie, company):
+    source = assessment_of(company, answered=True)
+    target = assessment_of(company, questionnaire_version=source.questionnaire_version)
+    exported = salarie.get(reverse("portal:assessments:export", args=[source.public_id])).content
+    response = upload(salarie, target, exported)
+    assert response.status_code == 302
+    assert Answer.objects.filter(assessment=target).exclude(level="").count() == 11
+
+
+def test_upload_with_errors_lists_them_all_and_changes_nothing(salarie, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    code = assessment.questionnaire_version.questionnaire.code
+    document = {
+        "questionnaire": {"code": code, "version": 1},
+        "qualification": QUALIFIED,
+        "answers": {"A08.3.1": {"level": "na"}, "NOPE": {"level": "vert"}},
+    }
+    response = upload(salarie, assessment, json.dumps(document).encode())
+    page = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 422
+    assert "rien n'a été modifié" in page
+    assert "answers.NOPE" in page
+    assert "answers.A08.3.1" in page
+    assert not Answer.objects.filter(assessment=assessment).exclude(level="").exists()
+
+
+def test_upload_of_garbage_is_a_clear_message(salarie, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    response = upload(salarie, assessment, b"\xff\xfe pas du json")
+    assert response.status_code == 422
+    assert "UTF-8" in response.content.decode()
+
+
+def test_upload_to_a_submitted_assessment_is_refused(salarie, company):
+    assessment = assessment_of(company, submitted=True)
+    response = upload(salarie, assessment, b"{}")
+    assert response.status_code == 422
+    assert "ne peuvent plus être modifiées" in response.content.decode()
