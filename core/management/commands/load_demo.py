@@ -17,6 +17,8 @@ DEMO_LOADERS = [
     "questionnaires.demo",
     "accounts.demo",
     "companies.demo",
+    "products.demo",
+    "assessments.demo",
 ]
 
 
