@@ -17,8 +17,11 @@ class CommentForm(forms.Form):
     item = forms.CharField(required=False, widget=forms.HiddenInput)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, data=None, *, item_code: str = "", parent_id: int | None = None, prefix=None):
-        super().__init__(data, initial={"item": item_code, "parent": parent_id}, prefix=prefix)
+    def __init__(self, data=None, *, item_code: str = "", parent_id: int | None = None):
+        # One form per item can be open on the page: their ids must differ.
+        item_code = (data.get("item", "") if data is not None else item_code) or ""
+        auto_id = f"id_%s_{item_code}" if item_code else "id_%s"
+        super().__init__(data, initial={"item": item_code, "parent": parent_id}, auto_id=auto_id)
 
 
 class DecisionForm(forms.Form):

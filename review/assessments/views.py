@@ -99,7 +99,12 @@ def comment_create(request, public_id):
 
 def _comment_form(request, assessment, form, item_code, status=200):
     template = "review/includes/comment_form.html" if request.htmx else "review/comment_create.html"
-    context = {"assessment": assessment, "form": form, "item_code": item_code}
+    item_id = _item_id(assessment, item_code) or "general"
+    context = {"assessment": assessment, "form": form, "item_code": item_code, "item_id": item_id}
+    if request.htmx and status == 400:
+        # htmx swaps no error response: show the form again, with what was typed, where it was.
+        headers = {"HX-Retarget": f"#commenter-{item_id}", "HX-Reswap": "innerHTML"}
+        return render(request, template, context, headers=headers)
     return render(request, template, context, status=status)
 
 

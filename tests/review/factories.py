@@ -5,7 +5,14 @@ from django.utils import timezone
 
 from assessments.models import Answer, Assessment, Submission, Transition
 from products.models import Product, ProductVersion, identity_key
-from questionnaires.models import Item, Level, Questionnaire, QuestionnaireVersion, Section
+from questionnaires.models import (
+    Item,
+    Level,
+    QualificationQuestion,
+    Questionnaire,
+    QuestionnaireVersion,
+    Section,
+)
 from tests.companies.factories import CompanyFactory
 
 LEVELS = [
@@ -14,6 +21,7 @@ LEVELS = [
     ("jaune", "Partiellement conforme", "#FCC63A"),
     ("vert", "Conforme au volet", "#18753C"),
 ]
+QUALIFICATION = "interagit_infrastructure"
 SECTIONS = [("A08.3", "Connexion et transport"), ("A08.4", "Services"), ("A08.5", "Documents")]
 PROFILE_RULES = {
     "alimentation": {
@@ -52,6 +60,11 @@ def questionnaire_version(
     Level.objects.bulk_create(
         Level(version=version, code=code, label=label, colour=colour, rank=rank)
         for rank, (code, label, colour) in enumerate(LEVELS)
+    )
+    QualificationQuestion.objects.create(
+        version=version,
+        code=QUALIFICATION,
+        text="Le produit interagit-il avec une infrastructure de partage de documents de santé ?",
     )
     order = 0
     for section_order, (code, title) in enumerate(SECTIONS):
