@@ -76,6 +76,7 @@ def test_member_with_pending_second_factor_is_stopped_at_the_portal(client):
 def test_password_link_does_not_skip_the_second_factor(client):
     membership = MembershipFactory()
     TOTPDeviceFactory(user=membership.user)
+    accept_current_terms(membership.user)
     link = password_set_url(user=membership.user).removeprefix("http://127.0.0.1:8000")
     set_url = client.get(link, follow=True).redirect_chain[-1][0]
     client.post(set_url, {"new_password1": "Tournesol-Bleu-2031", "new_password2": "Tournesol-Bleu-2031"})
