@@ -19,6 +19,9 @@ COMMENT_EMPTY = "Le commentaire ne peut pas être vide."
 COMMENT_TOO_LONG = "Le commentaire dépasse {max} caractères."
 COMMENT_NOT_IN_REVIEW = "On ne commente une évaluation que pendant son instruction."
 COMMENT_REVIEWER_ONLY = "Seul un instructeur de l'agence peut commenter une évaluation en instruction."
+COMMENT_NOT_ASSIGNED = (
+    "Cette évaluation est instruite par un autre instructeur : seul celui-ci peut la commenter."
+)
 COMMENT_UNKNOWN_ITEM = "L'exigence « {code} » n'existe pas dans ce questionnaire."
 COMMENT_BAD_PARENT = "Le commentaire auquel vous répondez n'appartient pas à cette évaluation."
 UNKNOWN_DECISION = "Décision inconnue."
@@ -46,6 +49,8 @@ def review_comment_add(
         raise ValidationError(COMMENT_REVIEWER_ONLY)
     if assessment.state != State.IN_REVIEW:
         raise ValidationError(COMMENT_NOT_IN_REVIEW)
+    if assessment.reviewer_id != author.pk:
+        raise ValidationError(COMMENT_NOT_ASSIGNED)
     parent = _parent(assessment, parent_id)
     item_id = parent.item_id if parent else _item_id(assessment, item_code)
     return ReviewComment.objects.create(

@@ -44,7 +44,8 @@ def decision_notify(*, assessment: Assessment, transition: Transition) -> list[s
         "version": assessment.product_version.label,
         "questionnaire": str(assessment.questionnaire_version),
         "company": product.company.name,
-        "path": reverse("home"),
+        # The product page shows the comments, the history and, once rendered, the attestation.
+        "path": reverse("portal:products:detail", kwargs={"public_id": product.public_id}),
     }
     recipients = decision_recipients(assessment=assessment)
     for email in recipients:

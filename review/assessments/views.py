@@ -90,7 +90,12 @@ def comment_create(request, public_id):
     if request.htmx:
         threads = comment_threads(assessment)
         item_id = _item_id(assessment, form.cleaned_data["item"])
-        context = {"comments": threads.get(item_id, []), "assessment": assessment, "item_code": item_code}
+        context = {
+            "comments": threads.get(item_id, []),
+            "assessment": assessment,
+            "item_code": item_code,
+            "can_reply": True,
+        }
         return render(request, "review/includes/comment_thread.html", context)
     messages.success(request, COMMENTED)
     anchor = f"#exigence-{item_code}" if item_code else "#commentaires"
@@ -103,8 +108,11 @@ def _comment_form(request, assessment, form, item_code, status=200):
     context = {"assessment": assessment, "form": form, "item_code": item_code, "item_id": item_id}
     if request.htmx and status == 400:
         # htmx swaps no error response: show the form again, with what was typed, where it was.
-        headers = {"HX-Retarget": f"#commenter-{item_id}", "HX-Reswap": "innerHTML"}
-        return render(request, template, context, headers=headers)
+        parent = _int(request.POST.get("parent"))
+        target = f"#repondre-{parent}" if parent else f"#commenter-{item_id}"
+        response = render(request, template, context)
+        response["HX-Retarget"], response["HX-Reswap"] = target, "innerHTML"
+        return response
     return render(request, template, context, status=status)
 
 

@@ -82,3 +82,34 @@ def test_membership_role_change_and_removal_are_recorded():
     assert list(
         MembershipEvent.objects.filter(pgh_obj_id=pk).order_by("pgh_id").values_list("pgh_label", "role")
     ) == [("insert", "salarie"), ("update", "representant"), ("delete", "representant")]
+
+
+def trail_page_queries(client, items_per_section: int) -> tuple[int, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from tests.review.factories import questionnaire_version
+
+    assessment = AssessmentFactory(
+        in_review=True,
+        reviewer=client.user,
+        questionnaire_version=questionnaire_version(items_per_section=items_per_section),
+    )
+    answer_all(assessment, default="orange")
+    with pghistory.context(user=client.user.pk):
+        Answer.objects.filter(assessment=assessment).update(level="vert")
+    url = reverse("review:assessments:trail", kwargs={"public_id": assessment.public_id})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_reviewer_reads_the_trail_in_constant_queries(reviewer_client):
+    few, _ = trail_page_queries(reviewer_client, 1)
+    many, page = trail_page_queries(reviewer_client, 50)
+
+    assert few == many <= 12
+    assert page.count("Niveau : orange → vert") == 150
+    assert str(reviewer_client.user) in page

@@ -123,3 +123,30 @@ def test_review_loop_from_submission_to_verified_attestation(
     public.goto(reverse("certificates:verify", kwargs={"code": certificate.display_code}))
     assert "Document valide" in public.content()
     assert "Agenda Santé Android Mobile" in public.content()
+
+
+def test_back_office_pages_are_accessible(page, browser_login, axe_check):
+    from tests.review.factories import AssessmentFactory, answer_all
+
+    TermsVersionFactory(version=1)
+    reviewer, device = make_reviewer()
+    version = questionnaire_version()
+    for _ in range(2):
+        answer_all(
+            AssessmentFactory(
+                validated=True, questionnaire_version=version, reached_profiles=["alimentation"]
+            )
+        )
+    mine = AssessmentFactory(in_review=True, reviewer=reviewer, questionnaire_version=version)
+    answer_all(mine, levels={"A08.5.1": "na"})
+    browser_login(reviewer, device)
+
+    for url in (
+        reverse("review:assessments:list") + "?recherche=Agenda",
+        reverse("review:assessments:detail", kwargs={"public_id": mine.public_id}),
+        reverse("review:assessments:trail", kwargs={"public_id": mine.public_id}),
+        reverse("review:statistics:index"),
+    ):
+        page.goto(url)
+        assert page.locator("h1").count() == 1, url
+        axe_check(page)

@@ -138,6 +138,10 @@ def test_item_comment_stays_hidden_from_vendor_until_sent_back(
     )
     assert "renvoyée pour compléments" in mail.outbox[0].subject
     assert "Deux exigences à préciser." in mail.outbox[0].body
+    product_page = reverse(
+        "portal:products:detail", kwargs={"public_id": in_review.product_version.product.public_id}
+    )
+    assert product_page in mail.outbox[0].body
 
 
 @pytest.mark.parametrize("decision", ["completer", "refuser"])
@@ -224,3 +228,47 @@ def test_trail_names_the_reviewer_behind_each_change(reviewer_client, submitted)
 
     assert "Soumise → En instruction" in page
     assert str(reviewer_client.user) in page
+
+
+def test_replies_are_threaded_under_their_comment(reviewer_client, in_review):
+    url = detail_url(in_review, "comment")
+    reviewer_client.post(url, {"item": "A08.4.1", "body": "Quel volet ?"}, HTTP_HX_REQUEST="true")
+    parent = ReviewComment.objects.get()
+
+    form = reviewer_client.get(
+        f"{url}?item=A08.4.1&parent={parent.pk}", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert f'name="parent" value="{parent.pk}"' in form
+    response = reviewer_client.post(
+        url,
+        {"item": "A08.4.1", "parent": parent.pk, "body": "Réponse : le volet 2.1."},
+        HTTP_HX_REQUEST="true",
+    )
+
+    reply = ReviewComment.objects.exclude(pk=parent.pk).get()
+    assert (reply.parent, reply.item) == (parent, parent.item)
+    html = response.content.decode()
+    assert html.index("Quel volet ?") < html.index("Réponse : le volet 2.1.")
+    page = reviewer_client.get(detail_url(in_review)).content.decode()
+    assert "Réponse : le volet 2.1." in page
+
+
+def test_an_empty_comment_under_htmx_comes_back_in_place(reviewer_client, in_review):
+    response = reviewer_client.post(
+        detail_url(in_review, "comment"), {"item": "A08.4.1", "body": "   "}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert response["HX-Retarget"].startswith("#commenter-")
+    assert "Ce champ est obligatoire." in response.content.decode()
+
+
+def test_a_colleague_cannot_comment_an_assessment_taken_by_someone_else(in_review):
+    colleague = make_reviewer_client()
+
+    response = colleague.post(
+        detail_url(in_review, "comment"), {"item": "A08.3.1", "body": "Je passe par là."}
+    )
+
+    assert response.status_code == 400
+    assert not ReviewComment.objects.exists()
