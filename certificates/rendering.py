@@ -10,7 +10,6 @@ from functools import cache
 from pathlib import Path
 
 import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -32,6 +31,7 @@ DRAFT_WATERMARK = "document de travail, non validé"
 FETCH_REFUSED = (
     "Ressource refusée pendant le rendu (seuls les fichiers locaux de l'application sont permis) : {url}"
 )
+QR_MASK_PATTERN = 4
 NA_COLOUR = "#929292"
 UNANSWERED_COLOUR = "#E5E5E5"
 
@@ -58,8 +58,35 @@ def verification_url(code: str) -> str:
 
 
 def qr_svg(url: str) -> str:
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=0)
-    return image.to_string(encoding="unicode")
+    """The QR code of ``url`` as one SVG path, each run of dark modules in a row drawn as one rectangle.
+
+    A fixed mask pattern spares qrcode trying all eight (any mask is valid for readers), and merged
+    runs make a path a few times shorter than one square per module: both show in the render time.
+    """
+    code = qrcode.QRCode(border=0, mask_pattern=QR_MASK_PATTERN)
+    code.add_data(url)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    size = len(matrix)
+    commands = [
+        f"M{start},{y}h{length}v1h-{length}z"
+        for y, row in enumerate(matrix)
+        for start, length in _dark_runs(row)
+    ]
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" '
+        f'aria-label="Code QR vers la page de vérification"><path fill="#000" d="{"".join(commands)}"/></svg>'
+    )
+
+
+def _dark_runs(row: list[bool]):
+    start = None
+    for x, dark in enumerate([*row, False]):
+        if dark and start is None:
+            start = x
+        elif not dark and start is not None:
+            yield start, x - start
+            start = None
 
 
 def snapshot_date(value: str | None):
@@ -67,11 +94,21 @@ def snapshot_date(value: str | None):
 
 
 def level_styles(snapshot: dict) -> list[dict]:
-    """Every bucket a section count can fall in, in display order, with its colour and label."""
-    styles = [{"code": lv["code"], "label": lv["label"], "colour": lv["colour"]} for lv in snapshot["levels"]]
-    styles.append({"code": NA, "label": "Non applicable", "colour": NA_COLOUR})
-    styles.append({"code": UNANSWERED, "label": "Sans réponse", "colour": UNANSWERED_COLOUR})
-    return styles
+    """Every bucket a section count can fall in, in display order, with its colours and label."""
+    buckets = [(lv["code"], lv["label"], lv["colour"]) for lv in snapshot["levels"]]
+    buckets += [(NA, "Non applicable", NA_COLOUR), (UNANSWERED, "Sans réponse", UNANSWERED_COLOUR)]
+    return [
+        {"code": code, "label": label, "colour": colour, "text_colour": readable_text_colour(colour)}
+        for code, label, colour in buckets
+    ]
+
+
+def readable_text_colour(background: str) -> str:
+    """Black or white, whichever contrasts more with ``background`` (#RRGGBB), after WCAG."""
+    channels = [int(background[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#FFFFFF"
 
 
 def bar_segments(counts: dict, styles: list[dict], width: float = 100.0) -> list[dict]:
@@ -105,8 +142,9 @@ def section_rows(snapshot: dict, styles: list[dict]) -> list[dict]:
 
 
 def _item_row(item: dict, by_code: dict) -> dict:
-    style = by_code.get(item["level"] or UNANSWERED, {"label": item["level"], "colour": NA_COLOUR})
-    return {**item, "level_label": style["label"], "level_colour": style["colour"]}
+    code = item["level"] or UNANSWERED
+    label = by_code[code]["label"] if code in by_code else item["level"]
+    return {**item, "level_code": code if code in by_code else NA, "level_label": label}
 
 
 def document_context(snapshot: dict, code: str) -> dict:

@@ -1,9 +1,11 @@
 """PDF rendering from a snapshot alone: content read back with pypdf, page 1 rasterised by pdftoppm."""
 
 import io
+import re
 import subprocess
 
 import pytest
+import qrcode
 from django.conf import settings
 from pypdf import PdfReader
 from weasyprint.urls import FatalURLFetchingError
@@ -132,3 +134,24 @@ def test_special_characters_in_names_are_escaped_not_interpreted():
     html = rendering.document_html(snapshot, CODE)
     assert "Dossier &lt;b&gt;&quot;Santé&quot;&lt;/b&gt; &amp; Cie" in html
     assert 'Dossier <b>"Santé"</b> & Cie' in flat(" ".join(pdf_text(rendering.html_to_pdf(html))))
+
+
+def test_every_page_carries_the_company_code_and_page_number(draft_report_pdf):
+    pages = pdf_text(draft_report_pdf)
+    for number, page in enumerate(pages, start=1):
+        text = flat(page)
+        assert "Éditions Médicales de l'Ouest" in text, f"page {number}"
+        assert f"Code de vérification ABCD-EFGH-IJKL-MNOP Page {number} sur {len(pages)}" in text
+
+
+def test_qr_code_path_draws_exactly_the_qr_matrix():
+    url = "http://127.0.0.1:8000/verifier/ABCD-EFGH-IJKL-MNOP"
+    code = qrcode.QRCode(border=0, mask_pattern=rendering.QR_MASK_PATTERN)
+    code.add_data(url)
+    code.make(fit=True)
+    expected = code.get_matrix()
+    drawn = [[False] * len(expected) for _ in expected]
+    for x, y, length in re.findall(r"M(\d+),(\d+)h(\d+)v1h-\3z", rendering.qr_svg(url)):
+        for column in range(int(x), int(x) + int(length)):
+            drawn[int(y)][column] = True
+    assert drawn == expected
