@@ -19,6 +19,7 @@ DEMO_LOADERS = [
     "companies.demo",
     "products.demo",
     "assessments.demo",
+    "certificates.demo",
 ]
 
 

@@ -1,0 +1,39 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from certificates import demo
+from certificates.models import Certificate
+from tests.certificates.factories import make_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_does_nothing_without_a_validated_assessment(django_capture_on_commit_callbacks):
+    make_assessment(validated=False)
+    with django_capture_on_commit_callbacks():
+        assert demo.load(io.StringIO()) == []
+    assert not Certificate.objects.exists()
+
+
+def test_demo_requests_the_attestation_once(django_capture_on_commit_callbacks):
+    assessment = make_assessment(validated=True)
+    stdout = io.StringIO()
+    with django_capture_on_commit_callbacks():
+        demo.load(stdout)
+        demo.load(stdout)
+    certificate = Certificate.objects.get()
+    assert (certificate.assessment, certificate.kind) == (assessment, "attestation")
+    assert f"/verifier/{certificate.display_code}" in stdout.getvalue()
+
+
+def test_load_demo_issues_the_attestation_of_the_validated_demo_assessment(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks():
+        call_command("load_demo", stdout=io.StringIO())
+        call_command("load_demo", stdout=io.StringIO())
+    attestations = Certificate.objects.filter(kind="attestation")
+    assert attestations.count() >= 1
+    assert all(c.assessment.state == "validated" for c in attestations)
