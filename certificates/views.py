@@ -1,5 +1,8 @@
 """Certificate pages: public verification, and for signed-in users request, status, download, revoke."""
 
+from functools import wraps
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -10,6 +13,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.second_factor import is_verified, second_factor_redirect
+from accounts.selectors import terms_pending_for
 from certificates import selectors, services
 from certificates.codes import format_code
 from certificates.forms import RevocationForm, VerificationForm
@@ -71,6 +76,23 @@ def _verification_context(certificate: Certificate) -> dict:
     }
 
 
+def signed_in(view):
+    """Signed-in certificate pages. They live under /verifier/, which the terms middleware lets
+    through for the public verification, so the terms are checked here; a reviewer must also have
+    passed the second factor, as on every back-office page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if terms_pending_for(request.user):
+            return redirect(f"{reverse('accounts:terms')}?{urlencode({'next': request.get_full_path()})}")
+        if request.user.is_reviewer and not is_verified(request):
+            return second_factor_redirect(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _next_url(request, default: str) -> str:
     candidate = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(candidate, {request.get_host()}, require_https=request.is_secure()):
@@ -78,7 +100,7 @@ def _next_url(request, default: str) -> str:
     return default
 
 
-@login_required
+@signed_in
 @require_POST
 def request_document(request, assessment_public_id, kind: str):
     if kind not in Certificate.Kind.values:
@@ -98,7 +120,7 @@ def request_document(request, assessment_public_id, kind: str):
     return redirect("certificates:status", public_id=certificate.public_id)
 
 
-@login_required
+@signed_in
 @require_GET
 def status(request, public_id):
     certificate = selectors.certificate_for_user(user=request.user, public_id=public_id)
@@ -110,7 +132,7 @@ def status(request, public_id):
     return render(request, template, {"certificate": certificate})
 
 
-@login_required
+@signed_in
 @require_GET
 def download(request, public_id):
     certificate = selectors.certificate_for_user(user=request.user, public_id=public_id)

@@ -2,11 +2,14 @@ from html import escape
 
 import pytest
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.models import TermsAcceptance
 from certificates import forms, services, views
 from certificates.codes import format_code
 from certificates.models import Certificate, CertificateEvent
+from tests.accounts.helpers import make_reviewer, verified_login
 from tests.certificates.factories import make_assessment, make_certificate
 from tests.certificates.snapshots import make_snapshot
 
@@ -267,3 +270,34 @@ def test_revocation_without_reason_is_refused_and_nothing_changes(reviewer_clien
     assert response.status_code == 200
     assert "Indiquez le motif de la révocation." in response.content.decode()
     assert not Certificate.objects.get().is_revoked
+
+
+def test_reviewer_without_second_factor_is_sent_to_verify_it(client, ready_certificate):
+    reviewer, _device = make_reviewer()
+    verified_login(client, reviewer)  # logged in, second factor not passed in this session
+    response = client.get(download_url(ready_certificate))
+    assert response.status_code == 302 and "/compte/" in response["Location"]
+
+
+def test_member_who_has_not_accepted_the_terms_is_sent_to_them(vendor_client_factory, ready_certificate):
+    member = vendor_client_factory(company=ready_certificate.company)
+    TermsAcceptance.objects.filter(user=member.user).delete()
+    response = member.get(download_url(ready_certificate))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:terms"))
+
+
+def test_request_button_posts_to_the_request_view():
+    assessment = make_assessment()
+    html = render_to_string(
+        "certificates/includes/certificate_request_button.html",
+        {
+            "assessment": assessment,
+            "kind": "rapport",
+            "label": "Télécharger le rapport",
+            "next": "/espace/",
+            "csrf_token": "jeton",
+        },
+    )
+    url = reverse("certificates:request", args=[assessment.public_id, "rapport"])
+    assert f'action="{url}"' in html and f'hx-post="{url}"' in html
+    assert 'value="jeton"' in html and "Télécharger le rapport" in html
