@@ -8,6 +8,8 @@ the profile rules read), so a page or an answer save never queries the definitio
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -120,6 +122,58 @@ def assessment_answers(assessment: Assessment) -> dict[int, Answer]:
     """Every answer of the assessment by item id, with who saved it (one query)."""
     answers = Answer.objects.filter(assessment=assessment).select_related("updated_by")
     return {answer.item_id: answer for answer in answers}
+
+
+class AnswerData(NamedTuple):
+    """An answer as plain values, with who saved it: what the questionnaire pages display."""
+
+    item_id: int
+    level: str
+    justification: str
+    comment: str
+    revision: int
+    updated_at: datetime
+    updated_by_id: int | None
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+
+
+ANSWER_DATA_FIELDS = (
+    "item_id",
+    "level",
+    "justification",
+    "comment",
+    "revision",
+    "updated_at",
+    "updated_by_id",
+    "updated_by__first_name",
+    "updated_by__last_name",
+    "updated_by__email",
+)
+
+
+def answer_data(assessment: Assessment) -> dict[int, AnswerData]:
+    """Every answer of the assessment by item id, as tuples (one query, no model instances: the pages
+    of a 300-item questionnaire would spend more time building objects than rendering)."""
+    rows = Answer.objects.filter(assessment=assessment).values_list(*ANSWER_DATA_FIELDS)
+    return {row[0]: AnswerData(*row) for row in rows}
+
+
+def answer_data_of(answer: Answer) -> AnswerData:
+    user = answer.updated_by
+    return AnswerData(
+        answer.item_id,
+        answer.level,
+        answer.justification,
+        answer.comment,
+        answer.revision,
+        answer.updated_at,
+        answer.updated_by_id,
+        user.first_name if user else None,
+        user.last_name if user else None,
+        user.email if user else None,
+    )
 
 
 def answer_values(assessment: Assessment) -> dict[int, tuple[str, str]]:

@@ -44,7 +44,7 @@ def assessment_section(request, public_id, index):
     struct = assessment_structure(assessment)
     if not 0 <= index < len(struct.sections):
         raise Http404("Cette section n'existe pas.")
-    answers = selectors.assessment_answers(assessment)
+    answers = selectors.answer_data(assessment)
     values = {item_id: (answer.level, answer.justification) for item_id, answer in answers.items()}
     progress = selectors.assessment_progress(assessment, values)
     section = struct.sections[index]
@@ -53,6 +53,7 @@ def assessment_section(request, public_id, index):
         for item in selectors.applicable_items(assessment)
         if struct.section_of_item[item["code"]] is section
     ]
+    page = _page_context(request, assessment, progress)
     rows = presenters.item_rows(
         assessment=assessment,
         struct=struct,
@@ -60,9 +61,10 @@ def assessment_section(request, public_id, index):
         answers=answers,
         comments=selectors.published_comments(assessment) if assessment.is_editable else None,
         viewer=request.user,
+        editable=page["editable"],
     )
     sections = progress["sections"]
-    context = _page_context(request, assessment, progress) | {
+    context = page | {
         "section": sections[index],
         "rows": rows,
         "previous": _neighbour(sections, index, -1),
@@ -86,7 +88,7 @@ def assessment_full(request, public_id):
     """Every applicable item with its answer, read-only, in one page made for printing."""
     assessment = assessment_for_member(user=request.user, public_id=public_id)
     struct = assessment_structure(assessment)
-    answers = selectors.assessment_answers(assessment)
+    answers = selectors.answer_data(assessment)
     values = {item_id: (answer.level, answer.justification) for item_id, answer in answers.items()}
     progress = selectors.assessment_progress(assessment, values)
     applicable = {item["code"] for item in selectors.applicable_items(assessment)}
@@ -95,7 +97,12 @@ def assessment_full(request, public_id):
         items = [item for item in section["items"] if item["code"] in applicable]
         if items:
             rows = presenters.item_rows(
-                assessment=assessment, struct=struct, items=items, answers=answers, viewer=request.user
+                assessment=assessment,
+                struct=struct,
+                items=items,
+                answers=answers,
+                viewer=request.user,
+                editable=False,
             )
             groups.append({"section": figures, "rows": rows})
     context = _page_context(request, assessment, progress) | {"groups": groups, "editable": False}
@@ -115,7 +122,7 @@ def item_fragment(request, public_id, code):
     """The item's markup with the answer as saved now (to take a colleague's answer after a conflict)."""
     assessment = assessment_for_member(user=request.user, public_id=public_id)
     item = _item_or_404(assessment, code)
-    answers = selectors.assessment_answers(assessment)
+    answers = selectors.answer_data(assessment)
     rows = presenters.item_rows(
         assessment=assessment,
         struct=assessment_structure(assessment),
@@ -150,14 +157,16 @@ def answer_save(request, public_id, code):
             actor=request.user,
         )
     except services.AnswerConflict as conflict:
-        theirs = conflict.answer
+        struct = assessment_structure(assessment)
         row = presenters.item_row(
             item,
-            theirs,
-            scale=presenters.level_scale(assessment_structure(assessment)),
+            selectors.answer_data_of(conflict.answer),
+            struct=struct,
+            scale={level["code"]: level for level in presenters.level_scale(struct)},
             save_base="",
             comments={},
             viewer=request.user,
+            editable=False,
         )
         who = row["saved_by"]
         message = CONFLICT.format(who=who[:1].upper() + who[1:], when=row["saved_at"])

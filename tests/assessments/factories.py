@@ -76,12 +76,19 @@ _numbers = itertools.count(1)
 
 
 def questionnaire_version(
-    *, items: int = 12, sections: int = 3, publish: bool = True, code: str = ""
+    *,
+    items: int = 12,
+    sections: int = 3,
+    per_section: int | None = None,
+    publish: bool = True,
+    code: str = "",
 ) -> QuestionnaireVersion:
     """A questionnaire version with ``items`` items spread over ``sections`` sections.
 
     The first items are the ones the DMP profile rules read, then one item gated on the MSSanté
-    qualification question, then numbered filler items. ``items`` must be at least 6.
+    qualification question, then numbered filler items. ``items`` must be at least 6. With
+    ``per_section``, sections hold that many items each (the last one the rest) and ``sections`` is
+    worked out from it.
     """
     code = code or f"interop-{next(_numbers)}"
     questionnaire = Questionnaire.objects.create(
@@ -98,10 +105,6 @@ def questionnaire_version(
         QualificationQuestion(version=version, code=c, text=text, order=order)
         for order, (c, text) in enumerate(QUESTIONS)
     )
-    section_rows = Section.objects.bulk_create(
-        Section(version=version, code=f"S{index + 1}", title=f"Section {index + 1}", order=index)
-        for index in range(sections)
-    )
     specs = [(c, title, na, None) for c, title, na in RULE_ITEMS]
     specs.append(
         (
@@ -114,7 +117,13 @@ def questionnaire_version(
     specs += [
         (f"X.{n:03d}", f"Exigence complémentaire {n}", True, None) for n in range(1, items - len(specs) + 1)
     ]
-    per_section = -(-len(specs) // sections)
+    if per_section:
+        sections = -(-len(specs) // per_section)
+    per_section = per_section or -(-len(specs) // sections)
+    section_rows = Section.objects.bulk_create(
+        Section(version=version, code=f"S{index + 1}", title=f"Section {index + 1}", order=index)
+        for index in range(sections)
+    )
     Item.objects.bulk_create(
         Item(
             version=version,

@@ -1,0 +1,276 @@
+"""Benchmark of the questionnaire pages and of an answer save, over HTTP on loopback (gunicorn).
+
+Run: ``DATABASE_URL=postgres://…/conv_bench python bench/questionnaire.py [--requests 60] [--load 60]``.
+It builds (in that database) a published 300-item questionnaire in 8 sections (7 × 40 + 20), a
+company with an answered assessment, starts gunicorn on 127.0.0.1 (production settings: DEBUG off),
+then prints the median time of:
+- a trivial Django view (``bench/trivial_wsgi.py``, same middleware stack): the unit;
+- a section page (40 items), the full read-only view (300 items), an answer save (htmx, on an item the
+  profile rules read, so the profile recomputation is included);
+each also divided by the trivial view's median. Aims on a 2-core machine: section ≤ 15 ms,
+full view ≤ 150 ms, answer save ≤ 10 ms.
+
+With ``--load SECONDS`` (default 60; 0 to skip) it then runs the load test: ``--vendors`` (default 50)
+concurrent vendors, each logged in to its own company and assessment, saving answers in a loop
+(random item, alternating level, revision tracked) for that long; it reports requests, errors
+(anything but a 200 "Enregistré"), throughput, median, p95 and p99 latency.
+
+The data it creates stays in the database (published questionnaires cannot be deleted): point it at
+a benchmark database, not a real one.
+"""
+
+import argparse
+import http.client
+import os
+import random
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+SERVER_ENV = {
+    "DJANGO_SETTINGS_MODULE": "convergence.settings",
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(60),
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    "DJANGO_SECURE_SSL_REDIRECT": "false",
+    "DJANGO_SECURE_HSTS_SECONDS": "0",
+}
+os.environ.update(SERVER_ENV)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from assessments.models import Answer  # noqa: E402
+from assessments.selectors import applicable_items  # noqa: E402
+from companies.models import Role  # noqa: E402
+from tests.accounts.helpers import accept_current_terms  # noqa: E402
+from tests.assessments.factories import QUALIFIED, AssessmentFactory, fill, questionnaire_version  # noqa: E402
+from tests.companies.factories import CompanyFactory, MembershipFactory, siren_with_luhn  # noqa: E402
+from tests.products.factories import ProductFactory, ProductVersionFactory  # noqa: E402
+
+ITEMS, PER_SECTION = 300, 40
+SAVED = b"Enregistr"
+
+
+class Vendor:
+    """A logged-in member with its own assessment, talking to the server over one keep-alive connection."""
+
+    def __init__(self, port: int, version):
+        siren = siren_with_luhn(f"{random.randrange(10**7, 10**8)}")
+        email = f"bench-{secrets.token_hex(6)}@exemple.test"
+        membership = MembershipFactory(
+            role=Role.MANDATAIRE, company=CompanyFactory(siren=siren), user__email=email
+        )
+        accept_current_terms(membership.user)
+        product_version = ProductVersionFactory(product=ProductFactory(company=membership.company))
+        self.assessment = AssessmentFactory(
+            product_version=product_version, questionnaire_version=version, qualification=QUALIFIED
+        )
+        fill(self.assessment, actor=membership.user)
+        client = Client()
+        client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        self.session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        self.csrf = secrets.token_hex(16)  # any 32-character token: the cookie and the header agree
+        self.port = port
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.items = [item["code"] for item in applicable_items(self.assessment)]
+        self.revisions = dict(
+            Answer.objects.filter(assessment=self.assessment).values_list("item__code", "revision")
+        )
+
+    def headers(self, **extra) -> dict:
+        cookie = f"{settings.SESSION_COOKIE_NAME}={self.session}; {settings.CSRF_COOKIE_NAME}={self.csrf}"
+        return {"Cookie": cookie, "Host": "127.0.0.1", **extra}
+
+    def request(self, method: str, url: str, body: str | None = None, **headers) -> tuple[int, bytes, float]:
+        start = time.perf_counter()
+        try:
+            self.connection.request(method, url, body=body, headers=self.headers(**headers))
+            response = self.connection.getresponse()
+            content = response.read()
+        except (http.client.HTTPException, OSError):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            return 0, b"", time.perf_counter() - start
+        return response.status, content, time.perf_counter() - start
+
+    def save(self, code: str, level: str) -> tuple[int, bytes, float]:
+        url = reverse("portal:assessments:answer_save", args=[self.assessment.public_id, code])
+        body = urlencode(
+            {"level": level, "revision": self.revisions[code], "justification": "", "comment": ""}
+        )
+        result = self.request(
+            "POST",
+            url,
+            body,
+            **{
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-CSRFToken": self.csrf,
+                "HX-Request": "true",
+                "Referer": "http://127.0.0.1/",
+            },
+        )
+        if result[0] == 200 and SAVED in result[1]:
+            self.revisions[code] += 1
+        return result
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "bench.trivial_wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+    command += ["--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread"]
+    command += ["--log-level", "warning", "--keep-alive", "30", "--backlog", "512"]
+    server = subprocess.Popen(command, cwd=BASE_DIR, env={**os.environ, **SERVER_ENV})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn ne démarre pas")
+
+
+def median_ms(vendor: Vendor, label: str, count: int, call) -> float:
+    for _ in range(5):  # warm every worker's per-process memo and the connection
+        call()
+    timings = []
+    for _ in range(count):
+        status, body, elapsed = call()
+        if status != 200:
+            raise SystemExit(f"{label} : réponse HTTP {status} : {body[:300]!r}")
+        timings.append(elapsed * 1000)
+    return statistics.median(timings)
+
+
+def single_requests(vendor: Vendor, count: int) -> None:
+    public_id = vendor.assessment.public_id
+    section_url = reverse("portal:assessments:section", args=[public_id, 1])
+    full_url = reverse("portal:assessments:full", args=[public_id])
+    levels = iter(["vert", "jaune"] * (count + 10))
+    section_body = vendor.request("GET", section_url)[1]
+    rows = section_body.count(b'class="cv-item"')
+    figures = {
+        "vue triviale": median_ms(
+            vendor, "vue triviale", count, lambda: vendor.request("GET", "/bench/trivial/")
+        ),
+        f"section ({rows} exigences)": median_ms(
+            vendor, "section", count, lambda: vendor.request("GET", section_url)
+        ),
+        "vue complète (300 exigences)": median_ms(
+            vendor, "vue complète", count, lambda: vendor.request("GET", full_url)
+        ),
+        "enregistrement d'une réponse": median_ms(
+            vendor, "enregistrement", count, lambda: vendor.save("A08.3.1", next(levels))
+        ),
+    }
+    unit = figures["vue triviale"]
+    print(f"Médianes sur {count} requêtes (gunicorn, 127.0.0.1, DEBUG désactivé) :")
+    for label, value in figures.items():
+        print(f"  {label:<32} {value:8.2f} ms   ×{value / unit:6.1f} la vue triviale")
+
+
+def load_run(vendors: list[Vendor], seconds: float) -> None:
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def work(vendor: Vendor, seed: int) -> None:
+        rng = random.Random(seed)
+        mine, failures = [], []
+        while time.monotonic() < stop:
+            status, body, elapsed = vendor.save(
+                rng.choice(vendor.items), rng.choice(["rouge", "orange", "jaune", "vert"])
+            )
+            mine.append(elapsed * 1000)
+            if status != 200 or SAVED not in body:
+                failures.append(f"HTTP {status} {body[:120]!r}")
+        with lock:
+            latencies.extend(mine)
+            errors.extend(failures)
+
+    threads = [threading.Thread(target=work, args=(vendor, index)) for index, vendor in enumerate(vendors)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    ordered = sorted(latencies)
+    print(f"Charge : {len(vendors)} éditeurs enregistrant des réponses pendant {seconds:.0f} s")
+    print(f"  requêtes {len(ordered)}, erreurs {len(errors)}, débit {len(ordered) / elapsed:.0f} req/s")
+    print(
+        f"  latence médiane {statistics.median(ordered):.1f} ms, p95 {ordered[int(0.95 * len(ordered))]:.1f} ms, "
+        f"p99 {ordered[int(0.99 * len(ordered))]:.1f} ms, max {ordered[-1]:.1f} ms"
+    )
+    for error in errors[:5]:
+        print(f"  erreur : {error}")
+
+
+def collect_static() -> None:
+    """Production settings serve hashed static files from a manifest, built like a deployment does."""
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument(
+        "--load", type=float, default=60, help="durée de l'essai de charge en secondes (0 : aucun)"
+    )
+    parser.add_argument("--vendors", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    options = parser.parse_args()
+    collect_static()
+    port = free_port()
+    version = questionnaire_version(
+        items=ITEMS, per_section=PER_SECTION, code=f"bench-{secrets.token_hex(4)}"
+    )
+    first = Vendor(port, version)
+    server = start_server(port, options.workers, options.threads)
+    try:
+        print(
+            f"gunicorn : {options.workers} processus × {options.threads} fils ; questionnaire de {ITEMS} exigences"
+        )
+        single_requests(first, options.requests)
+        if options.load > 0:
+            vendors = [first] + [Vendor(port, version) for _ in range(options.vendors - 1)]
+            load_run(vendors, options.load)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
