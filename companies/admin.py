@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from companies.models import AccountRequest, Company, Invitation, Membership, MembershipEvent
+from companies.models import AccountRequest, Company, Invitation, Membership
 
 
 class MembershipInline(admin.TabularInline):
@@ -32,22 +32,6 @@ class AccountRequestAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
-        return False
-
-
-@admin.register(MembershipEvent)
-class MembershipEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "company", "action", "detail", "actor")
-    list_select_related = ("company", "actor")
-    list_filter = ("action",)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

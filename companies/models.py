@@ -177,33 +177,3 @@ class Invitation(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.company.name} ({self.get_role_display()})"
-
-
-class MembershipEvent(models.Model):
-    """Audit trail of membership changes: who did what to whom, when."""
-
-    class Action(models.TextChoices):
-        CREATED = "created", "Ajout"
-        ROLE_CHANGED = "role_changed", "Changement de rôle"
-        DEACTIVATED = "deactivated", "Désactivation"
-        REACTIVATED = "reactivated", "Réactivation"
-        INVITED = "invited", "Invitation envoyée"
-
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="membership_events")
-    membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField("action", max_length=20, choices=Action.choices)
-    detail = models.CharField("détail", max_length=255, blank=True)
-    created_at = models.DateTimeField("le", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "événement de membre"
-        verbose_name_plural = "événements de membre"
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} — {self.detail}"

@@ -1,4 +1,8 @@
-"""Writes of the companies domain: account requests, their decision, invitations, members."""
+"""Writes of the companies domain: account requests, their decision, invitations, members.
+
+Every membership change is recorded by the audit trigger (``audit.MembershipEvent``, person from the
+request context); account-request decisions carry who, when and why on the request itself.
+"""
 
 import secrets
 from datetime import timedelta
@@ -13,7 +17,7 @@ from django.utils import timezone
 from accounts.emails import send_templated_email_on_commit
 from accounts.models import User
 from accounts.services import password_set_url
-from companies.models import AccountRequest, Company, Invitation, Membership, MembershipEvent, Role
+from companies.models import AccountRequest, Company, Invitation, Membership, Role
 from companies.roles import MANAGE_MEMBERS, assignable_roles, role_can
 from companies.selectors import account_request_conflict, active_mandataire_count, token_hash
 
@@ -85,13 +89,6 @@ def account_request_approve(*, account_request: AccountRequest, reviewer: User) 
     membership, _ = Membership.objects.update_or_create(
         user=user, company=company, defaults={"role": Role.MANDATAIRE, "is_active": True}
     )
-    MembershipEvent.objects.create(
-        company=company,
-        membership=membership,
-        actor=reviewer,
-        action=MembershipEvent.Action.CREATED,
-        detail=f"{user.email} : mandataire (demande de compte acceptée)",
-    )
     _decide(request, reviewer=reviewer, status=AccountRequest.Status.APPROVED, company=company)
     context = {"request": request, "company": company, "user": user}
     if created or not user.has_usable_password():
@@ -161,16 +158,6 @@ def _lock_company(company: Company) -> None:
     Company.objects.select_for_update().filter(pk=company.pk).first()
 
 
-def _log(membership: Membership, actor: Membership | None, action: str, detail: str) -> None:
-    MembershipEvent.objects.create(
-        company=membership.company,
-        membership=membership,
-        actor=actor.user if actor else None,
-        action=action,
-        detail=detail,
-    )
-
-
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, actor: Membership) -> Membership:
     """Change a member's role; the last active mandataire keeps theirs."""
@@ -185,15 +172,8 @@ def membership_change_role(*, membership: Membership, role: str, actor: Membersh
         and active_mandataire_count(company=membership.company) <= 1
     ):
         raise ValidationError(LAST_MANDATAIRE)
-    previous = membership.get_role_display()
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
-    _log(
-        membership,
-        actor,
-        MembershipEvent.Action.ROLE_CHANGED,
-        f"{membership.user.email} : {previous} → {membership.get_role_display()}",
-    )
     return membership
 
 
@@ -209,7 +189,6 @@ def membership_deactivate(*, membership: Membership, actor: Membership) -> Membe
         raise ValidationError(LAST_MANDATAIRE)
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])
-    _log(membership, actor, MembershipEvent.Action.DEACTIVATED, membership.user.email)
     return membership
 
 
@@ -238,12 +217,6 @@ def invitation_create(*, company: Company, email: str, role: str, actor: Members
         invited_by=actor.user,
         token_hash=token_hash(token),
         expires_at=now + timedelta(days=settings.INVITATION_VALIDITY_DAYS),
-    )
-    MembershipEvent.objects.create(
-        company=company,
-        actor=actor.user,
-        action=MembershipEvent.Action.INVITED,
-        detail=f"{email} : {invitation.get_role_display()}",
     )
     link = settings.SITE_URL + reverse("portal:members:invitation_accept", kwargs={"token": token})
     context = {"invitation": invitation, "link": link, "days": settings.INVITATION_VALIDITY_DAYS}
@@ -286,13 +259,6 @@ def invitation_accept(
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at", "updated_at"])
-    MembershipEvent.objects.create(
-        company=invitation.company,
-        membership=membership,
-        actor=user,
-        action=MembershipEvent.Action.CREATED,
-        detail=f"{user.email} : {membership.get_role_display()} (invitation acceptée)",
-    )
     return membership
 
 

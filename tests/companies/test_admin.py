@@ -13,7 +13,6 @@ pytestmark = pytest.mark.django_db
     [
         "companies_company",
         "companies_accountrequest",
-        "companies_membershipevent",
         "companies_invitation",
         "accounts_termsversion",
         "accounts_termsacceptance",

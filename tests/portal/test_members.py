@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from companies.models import Invitation, Membership, MembershipEvent, Role
+from companies.models import Invitation, Membership, Role
 from companies.services import LAST_MANDATAIRE
 from tests.companies.factories import CompanyFactory, MembershipFactory
 
@@ -87,8 +87,9 @@ def test_mandataire_promotes_a_salarie(mandataire, salarie):
     mandataire.post(role_url(salarie.membership), {"role": Role.REPRESENTANT})
     salarie.membership.refresh_from_db()
     assert salarie.membership.role == Role.REPRESENTANT
-    event = MembershipEvent.objects.get(action=MembershipEvent.Action.ROLE_CHANGED)
-    assert event.actor == mandataire.user and "Salarié → Représentant" in event.detail
+    event = salarie.membership.audit_events.select_related("pgh_context").order_by("pgh_id").last()
+    assert (event.pgh_label, event.role) == ("update", Role.REPRESENTANT)
+    assert event.pgh_context.metadata["user"] == mandataire.user.pk
 
 
 def test_representant_cannot_promote_to_mandataire(representant, salarie):
@@ -140,9 +141,8 @@ def test_deactivated_member_loses_access(mandataire, salarie):
     salarie.membership.refresh_from_db()
     assert not salarie.membership.is_active
     assert salarie.get(LIST).status_code == 404
-    assert MembershipEvent.objects.filter(
-        action=MembershipEvent.Action.DEACTIVATED, actor=mandataire.user
-    ).exists()
+    event = salarie.membership.audit_events.select_related("pgh_context").order_by("pgh_id").last()
+    assert event.is_active is False and event.pgh_context.metadata["user"] == mandataire.user.pk
 
 
 # --- Company switcher ------------------------------------------------------------------------------
