@@ -31,14 +31,18 @@
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     const form = itemOf(event);
+    // A class, not new text: replacing the status line here would move the page under the
+    // pointer of someone clicking the next item while this one saves on blur.
     if (form) {
       form.dataset.unsaved = "1";
-      status(form).innerHTML = '<span class="cv-status--pending">Enregistrement…</span>';
+      form.classList.add("cv-item--saving");
     }
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     const form = itemOf(event);
-    if (form && event.detail.successful) delete form.dataset.unsaved;
+    if (!form) return;
+    form.classList.remove("cv-item--saving");
+    if (event.detail.successful) delete form.dataset.unsaved;
   });
   document.addEventListener("htmx:sendError", function (event) {
     const form = itemOf(event);
