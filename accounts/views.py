@@ -52,7 +52,7 @@ def _with_next(name: str, next_url: str) -> str:
 
 def _home_for(user) -> str:
     if user.is_reviewer:
-        return reverse("review:account_requests:list")
+        return reverse("review:dashboard:index")
     if user.memberships.filter(is_active=True).exists():
         return reverse("portal:home")
     return reverse("home")

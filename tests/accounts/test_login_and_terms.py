@@ -13,7 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import TermsAcceptance, User
 from accounts.services import password_set_url
 from tests.accounts.factories import TEST_PASSWORD, TermsVersionFactory, UserFactory
-from tests.accounts.helpers import accept_current_terms, verified_login
+from tests.accounts.helpers import accept_current_terms, make_reviewer, verified_login
 from tests.companies.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +191,16 @@ def test_password_reset_sends_a_french_email_also_to_people_without_password(cli
 def test_password_reset_for_unknown_address_reveals_nothing(client):
     response = client.post(reverse("accounts:password_reset"), {"email": "inconnu@exemple.fr"})
     assert response.url == reverse("accounts:password_reset_done") and mail.outbox == []
+
+
+def test_verified_reviewer_lands_on_the_back_office_dashboard(client):
+    user, device = make_reviewer()
+    verified_login(client, user, device)
+    assert client.get(reverse("accounts:start")).url == reverse("review:dashboard:index")
+
+
+def test_member_lands_on_the_portal(client):
+    membership = MembershipFactory()
+    accept_current_terms(membership.user)
+    verified_login(client, membership.user)
+    assert client.get(reverse("accounts:start")).url == reverse("portal:home")
