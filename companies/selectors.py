@@ -79,6 +79,15 @@ def pending_account_requests() -> QuerySet[AccountRequest]:
     return AccountRequest.objects.filter(status=AccountRequest.Status.PENDING).order_by("created_at", "pk")
 
 
+def decided_account_requests() -> QuerySet[AccountRequest]:
+    """The decision log: latest decision first, with who decided."""
+    return (
+        AccountRequest.objects.select_related("decided_by")
+        .exclude(status=AccountRequest.Status.PENDING)
+        .order_by("-decided_at", "-pk")
+    )
+
+
 def account_request_for_reviewer(*, public_id) -> AccountRequest:
     """Reviewers see every request; the caller is a ``reviewer_required`` view."""
     requests = AccountRequest.objects.select_related("decided_by", "company")

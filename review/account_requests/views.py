@@ -6,7 +6,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from companies import services
-from companies.selectors import account_request_for_reviewer, pending_account_requests
+from companies.selectors import (
+    account_request_for_reviewer,
+    decided_account_requests,
+    pending_account_requests,
+)
 from core.access import reviewer_required
 from review.account_requests.forms import RejectionForm
 
@@ -21,6 +25,12 @@ REJECTED = "La demande est refusée ; le motif a été envoyé à {email}."
 def account_request_list(request):
     page = Paginator(pending_account_requests(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "review/account_request_list.html", {"page": page})
+
+
+@reviewer_required
+def account_request_decided_list(request):
+    page = Paginator(decided_account_requests(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "review/account_request_decided_list.html", {"page": page})
 
 
 @reviewer_required

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from companies import services
 from companies.models import AccountRequest, Membership, Role
 from tests.accounts.helpers import make_reviewer, verified_login
 from tests.companies.factories import AccountRequestFactory, MembershipFactory
@@ -136,3 +137,27 @@ def test_approving_when_the_company_became_active_meanwhile_is_refused(reviewer_
     assert "déjà un compte actif" in html(response)
     request.refresh_from_db()
     assert request.status == "pending"
+
+
+@pytest.mark.parametrize("rows", [2, 25])
+def test_decision_log_lists_who_decided_what(reviewer_client, rows, django_assert_max_num_queries):
+    for index in range(rows):
+        request = AccountRequestFactory()
+        services.account_request_reject(
+            account_request=request, reviewer=reviewer_client.user, reason=f"Motif {index}"
+        )
+    AccountRequestFactory(company_name="Encore en attente")
+    with django_assert_max_num_queries(8):
+        response = reviewer_client.get(reverse("review:account_requests:decided"))
+    page = html(response)
+    assert f"Motif {rows - 1}" in page and "Refusée" in page and "Encore en attente" not in page
+    assert (reviewer_client.user.get_full_name() or reviewer_client.user.email) in page
+
+
+def test_vendor_cannot_read_the_decision_log(vendor_client_factory):
+    assert (
+        vendor_client_factory(role=Role.MANDATAIRE)
+        .get(reverse("review:account_requests:decided"))
+        .status_code
+        == 403
+    )
