@@ -23,6 +23,7 @@ import argparse
 import http.client
 import os
 import random
+import re
 import secrets
 import signal
 import socket
@@ -65,6 +66,7 @@ from tests.products.factories import ProductFactory, ProductVersionFactory  # no
 
 ITEMS, PER_SECTION = 300, 40
 SAVED = b"Enregistr"
+REVISION = re.compile(rb'name="revision" value="(\d+)"')
 
 
 class Vendor:
@@ -125,8 +127,8 @@ class Vendor:
                 "Referer": "http://127.0.0.1/",
             },
         )
-        if result[0] == 200 and SAVED in result[1]:
-            self.revisions[code] += 1
+        if result[0] == 200 and (match := REVISION.search(result[1])):
+            self.revisions[code] = int(match.group(1))  # unchanged values keep their revision
         return result
 
 
