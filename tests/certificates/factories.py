@@ -34,9 +34,10 @@ class QuestionnaireVersionFactory(factory.django.DjangoModelFactory):
 
 
 def questionnaire_with_items(
-    *, items: int = 12, sections: int = 3, applicability=None
+    *, items: int = 12, sections: int = 3, applicability=None, publish: bool = True
 ) -> QuestionnaireVersion:
-    """A draft questionnaire version with the four levels and ``items`` items over ``sections``.
+    """A questionnaire version with the four levels and ``items`` items over ``sections``, published
+    unless ``publish`` is False (a published version can never be deleted: database trigger).
 
     ``applicability`` ({item index: tree}) makes some items conditional on the qualification.
     """
@@ -57,10 +58,11 @@ def questionnaire_with_items(
         )
         for index in range(items)
     )
-    QuestionnaireVersion.objects.filter(pk=version.pk).update(
-        status=QuestionnaireVersion.Status.PUBLISHED, published_at=timezone.now()
-    )
-    version.refresh_from_db()
+    if publish:
+        QuestionnaireVersion.objects.filter(pk=version.pk).update(
+            status=QuestionnaireVersion.Status.PUBLISHED, published_at=timezone.now()
+        )
+        version.refresh_from_db()
     return version
 
 
