@@ -33,7 +33,7 @@ def load(stdout) -> list[tuple[str, str]]:
             email = f"{local}@{slug}.example"
             user = demo_user(email, first_name=first_name, last_name=f"{last_name} {slug.capitalize()}")
             Membership.objects.get_or_create(user=user, company=company, defaults={"role": role})
-            accounts.append((email, f"{Role(role).label.lower()} de {name}"))
+            accounts.append((email, f"{Role(role).label.lower()}, {name}"))
     consultant = demo_user(CONSULTANT_EMAIL, first_name="Camille", last_name="Consultante")
     for company in Company.objects.filter(siren__in=[siren for siren, *_ in COMPANIES]):
         Membership.objects.get_or_create(user=consultant, company=company, defaults={"role": Role.SALARIE})
