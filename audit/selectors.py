@@ -1,19 +1,40 @@
-"""Reads of the audit trail, in French, for the reviewer's "journal" page."""
+"""Reads of the audit trail, in French, for the reviewer's "journal" page.
+
+Each event table is read directly, filtered on its indexed foreign key to the assessment, and the
+old → new values are worked out here by comparing each event with the previous one of the same row.
+(pghistory's aggregate ``Events`` view computes its diffs over whole tables before filtering: seconds
+once the answers of every assessment are in there.)
+"""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.apps import apps
 from django.db import models
-from pghistory.models import Events
+from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import Assessment
+from audit.models import (
+    AnswerEvent,
+    AssessmentEvent,
+    CertificateAuditEvent,
+    ReviewCommentEvent,
+    TransitionEvent,
+)
 from questionnaires.models import Item
 
 ACTIONS = {"insert": "création", "update": "modification", "delete": "suppression"}
-# Columns of the snapshot that are plumbing, not facts a reviewer reads.
-HIDDEN_FIELDS = {"pgh_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context_id", "id", "revision"}
+# (event model, the field pointing at the assessment): one query each.
+SOURCES = (
+    (AssessmentEvent, "pgh_obj_id"),
+    (AnswerEvent, "assessment_id"),
+    (TransitionEvent, "assessment_id"),
+    (ReviewCommentEvent, "assessment_id"),
+    (CertificateAuditEvent, "assessment_id"),
+)
+# Columns that are bookkeeping, not facts a reviewer reads.
+HIDDEN = {"assessment_id", "revision"}
+EMPTY = (None, "", [])
 
 
 @dataclass
@@ -33,62 +54,70 @@ class TrailEntry:
 
 
 def assessment_trail(*, assessment: Assessment) -> list[TrailEntry]:
-    """Every recorded change touching the assessment: its state, answers, transitions, comments and
-    certificates, oldest first. Constant number of queries: the events, then the people and items
-    they name."""
-    events = list(Events.objects.references(assessment).order_by("pgh_created_at", "pgh_model", "pgh_id"))
-    names = _NameBook(events)
-    return [_entry(event, names) for event in events]
+    """Every recorded change touching the assessment (its state, answers, transitions, review
+    comments, certificates), oldest first, with who made it and old → new values. Seven queries."""
+    raw = []
+    for order, (event_model, key) in enumerate(SOURCES):
+        rows = (
+            event_model.objects.filter(**{key: assessment.pk})
+            .select_related("pgh_context")
+            .order_by("pgh_id")
+        )
+        raw.extend((order, row) for row in rows)
+    raw.sort(key=lambda pair: (pair[1].pgh_created_at, pair[0], pair[1].pgh_id))
+    names = _NameBook([row for _, row in raw])
+    previous: dict[tuple[type, int], dict] = {}
+    entries = []
+    for _, row in raw:
+        snapshot = _snapshot(row)
+        before = previous.get((type(row), row.pgh_obj_id))
+        previous[(type(row), row.pgh_obj_id)] = snapshot
+        entries.append(_entry(row, snapshot, before, names))
+    return entries
 
 
-def _entry(event, names: "_NameBook") -> TrailEntry:
-    event_model = apps.get_model(event.pgh_model)
-    tracked = event_model.pgh_tracked_model
-    user_id = (event.pgh_context or {}).get("user")
+def _tracked_fields(event_model) -> list[models.Field]:
+    tracked = {f.attname for f in event_model.pgh_tracked_model._meta.concrete_fields}
+    return [f for f in event_model._meta.concrete_fields if f.attname in tracked]
+
+
+def _snapshot(row) -> dict:
+    return {f.attname: getattr(row, f.attname) for f in _tracked_fields(type(row))}
+
+
+def _entry(row, snapshot: dict, before: dict | None, names: "_NameBook") -> TrailEntry:
+    tracked = type(row).pgh_tracked_model
+    context = row.pgh_context.metadata if row.pgh_context_id and row.pgh_context else {}
     subject = str(tracked._meta.verbose_name).capitalize()
-    # Snapshots are keyed by column (``item_id``), as the triggers copy them.
-    if item_id := event.pgh_data.get("item_id"):
+    if item_id := snapshot.get("item_id"):
         subject = f"{subject} {names.item(item_id)}"
+    if row.pgh_label == "update" and before is not None:
+        pairs = [
+            (name, before.get(name), value) for name, value in snapshot.items() if before.get(name) != value
+        ]
+    else:  # a creation, a deletion, or an update whose previous state predates the trail
+        pairs = [(name, None, value) for name, value in snapshot.items()]
+    changes = [
+        _change(tracked._meta.get_field(name), old, new, names)
+        for name, old, new in pairs
+        if name not in HIDDEN and not (old in EMPTY and new in EMPTY)
+    ]
     return TrailEntry(
-        at=event.pgh_created_at,
-        actor=names.user(user_id) if user_id else "Système",
+        at=row.pgh_created_at,
+        actor=names.user(context["user"]) if context.get("user") else "Système",
         subject=subject,
-        action=ACTIONS.get(event.pgh_label, event.pgh_label),
-        changes=_changes(event, tracked, names),
+        action=ACTIONS.get(row.pgh_label, row.pgh_label),
+        changes=changes,
     )
 
 
-def _changes(event, tracked, names: "_NameBook") -> list[Change]:
-    if event.pgh_label == "update" and event.pgh_diff:
-        pairs = {name: tuple(values) for name, values in event.pgh_diff.items()}
-    else:  # a creation or deletion: the whole row
-        pairs = {name: (None, value) for name, value in event.pgh_data.items()}
-    changes = []
-    for name, (old, new) in pairs.items():
-        if name in HIDDEN_FIELDS or (old in (None, "") and new in (None, "", [])):
-            continue
-        model_field = _field(tracked, name)
-        if model_field is None:
-            continue
-        changes.append(
-            Change(
-                label=str(model_field.verbose_name).capitalize(),
-                old=_display(model_field, old, names),
-                new=_display(model_field, new, names),
-            )
-        )
-    return changes
-
-
-def _field(model, name: str) -> models.Field | None:
-    try:
-        return model._meta.get_field(name)
-    except Exception:
-        return None
+def _change(model_field, old, new, names: "_NameBook") -> Change:
+    label = str(model_field.verbose_name).capitalize()
+    return Change(label=label, old=_display(model_field, old, names), new=_display(model_field, new, names))
 
 
 def _display(model_field, value, names: "_NameBook") -> str:
-    if value in (None, "", []):
+    if value in EMPTY:
         return "—"
     if model_field.is_relation and model_field.related_model is User:
         return names.user(value)
@@ -98,24 +127,28 @@ def _display(model_field, value, names: "_NameBook") -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "oui" if value else "non"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, list):
         return ", ".join(str(part) for part in value)
     return str(value)
 
 
 class _NameBook:
-    """The people and items an event list names, loaded in two queries."""
+    """The people and items the events name, loaded in two queries."""
 
-    def __init__(self, events):
+    USER_COLUMNS = ("updated_by_id", "actor_id", "author_id", "reviewer_id", "revoked_by_id", "user_id")
+
+    def __init__(self, rows):
         user_ids, item_ids = set(), set()
-        for event in events:
-            if user_id := (event.pgh_context or {}).get("user"):
-                user_ids.add(user_id)
-            for key in ("updated_by_id", "actor_id", "author_id", "reviewer_id", "revoked_by_id", "user_id"):
-                if event.pgh_data.get(key):
-                    user_ids.add(event.pgh_data[key])
-            if event.pgh_data.get("item_id"):
-                item_ids.add(event.pgh_data["item_id"])
+        for row in rows:
+            if row.pgh_context_id and row.pgh_context and row.pgh_context.metadata.get("user"):
+                user_ids.add(_int(row.pgh_context.metadata["user"]))
+            user_ids.update(
+                getattr(row, column) for column in self.USER_COLUMNS if getattr(row, column, None)
+            )
+            if getattr(row, "item_id", None):
+                item_ids.add(row.item_id)
         self.users = {user.pk: str(user) for user in User.objects.filter(pk__in=user_ids)} if user_ids else {}
         self.items = dict(Item.objects.filter(pk__in=item_ids).values_list("pk", "code")) if item_ids else {}
 

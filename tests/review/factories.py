@@ -49,11 +49,10 @@ def questionnaire_version(
     *, items_per_section: int = 2, questionnaire=None, publish=True
 ) -> QuestionnaireVersion:
     """A questionnaire version with the four levels, three sections and items ``A08.3.1``…"""
+    questionnaire = questionnaire or QuestionnaireFactory()
     version = QuestionnaireVersion.objects.create(
-        questionnaire=questionnaire or QuestionnaireFactory(),
-        number=QuestionnaireVersion.objects.filter(questionnaire=questionnaire).count() + 1
-        if questionnaire
-        else 1,
+        questionnaire=questionnaire,
+        number=questionnaire.versions.count() + 1,
         checksum="0" * 64,
         profile_rules=PROFILE_RULES,
     )
