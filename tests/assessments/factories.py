@@ -86,7 +86,7 @@ def questionnaire_version(
     """A questionnaire version with ``items`` items spread over ``sections`` sections.
 
     The first items are the ones the DMP profile rules read, then one item gated on the MSSanté
-    qualification question, then numbered filler items. ``items`` must be at least 6. With
+    qualification question, then numbered filler items (fewer than 6 items: the first rule items only). With
     ``per_section``, sections hold that many items each (the last one the rest) and ``sections`` is
     worked out from it.
     """
@@ -117,6 +117,7 @@ def questionnaire_version(
     specs += [
         (f"X.{n:03d}", f"Exigence complémentaire {n}", True, None) for n in range(1, items - len(specs) + 1)
     ]
+    specs = specs[:items]
     if per_section:
         sections = -(-len(specs) // per_section)
     per_section = per_section or -(-len(specs) // sections)
