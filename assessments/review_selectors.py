@@ -173,6 +173,20 @@ def instruction_sections(
     return sections
 
 
+def qualification_answers(assessment: Assessment) -> list[dict]:
+    """The qualification questions with the vendor's answers, in order ({"text", "answer"})."""
+    return [
+        {"text": question["text"], "answer": _shown(assessment.qualification.get(question["code"]))}
+        for question in assessment_structure(assessment).questions
+    ]
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    return str(value) if value not in (None, "") else "Sans réponse"
+
+
 def comment_threads(assessment: Assessment, *, published_only: bool = False) -> dict[int | None, list]:
     """Top-level comments by item id (None: the whole assessment), each with ``thread_replies``
     (every reply below it, oldest first). One query."""

@@ -11,6 +11,7 @@ from assessments.review_selectors import (
     instruction_sections,
     pending_since,
     previous_submission_changes,
+    qualification_answers,
     vendor_history,
 )
 from assessments.selectors import assessment_for_reviewer, assessment_structure
@@ -39,6 +40,7 @@ def _detail(request, assessment, *, decision_form=None, comment_form=None, statu
         "assessment": assessment,
         "product": assessment.product_version.product,
         "waiting": pending_since(assessment),
+        "qualification": qualification_answers(assessment),
         "sections": instruction_sections(assessment, changes=changes["items"]),
         "general_comments": comment_threads(assessment).get(None, []),
         "changes": changes,

@@ -64,8 +64,12 @@ def test_instruction_page_shows_answers_profiles_and_what_changed(reviewer_clien
     in_review.save()
     submit_snapshot(in_review)
 
+    in_review.qualification = {"interagit_infrastructure": True}
+    in_review.save()
+
     page = reviewer_client.get(detail_url(in_review)).content.decode()
 
+    assert "infrastructure de partage de documents de santé ? <strong>Oui</strong>" in page
     assert "A08.3.1 — Exigence A08.3.1 du volet" in page
     assert "Connecteur livré en mars." in page
     assert "A08.4.1 : jaune, vert requis" in page
