@@ -108,8 +108,7 @@ def invitation_accept(request, token):
     """Public page of an invitation link: a new person creates their account, a known one joins."""
     invitation = invitation_for_token(token=token)
     if not services.invitation_usable(invitation):
-        context = {"invitation": invitation, "wrong_account": False}
-        return render(request, "portal/invitation_unusable.html", context, status=410)
+        return _unusable(request, invitation)
     if request.user.is_authenticated:
         return _accept_as_logged_in(request, invitation)
     if User.objects.filter(email__iexact=invitation.email).exists():
@@ -117,12 +116,15 @@ def invitation_accept(request, token):
     form = InvitationAcceptForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        membership = services.invitation_accept(
-            invitation=invitation,
-            password=data["password1"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-        )
+        try:
+            membership = services.invitation_accept(
+                invitation=invitation,
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+            )
+        except ValidationError:  # used or revoked meanwhile, or the address got an account
+            return _unusable(request, invitation)
         if terms := current_terms():
             terms_accept(user=membership.user, terms=terms)
         login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
@@ -140,8 +142,16 @@ def _accept_as_logged_in(request, invitation: Invitation):
         return render(request, "portal/invitation_unusable.html", context, status=403)
     if request.method != "POST":
         return render(request, "portal/invitation_join.html", {"invitation": invitation})
-    membership = services.invitation_accept(invitation=invitation, user=request.user)
+    try:
+        membership = services.invitation_accept(invitation=invitation, user=request.user)
+    except ValidationError:
+        return _unusable(request, invitation)
     return _welcome(request, membership)
+
+
+def _unusable(request, invitation):
+    context = {"invitation": invitation, "wrong_account": False}
+    return render(request, "portal/invitation_unusable.html", context, status=410)
 
 
 def _welcome(request, membership):

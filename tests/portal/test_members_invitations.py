@@ -156,3 +156,22 @@ def test_invitation_page_query_budget(client, invitation, django_assert_max_num_
     with django_assert_max_num_queries(3):
         response = client.get(accept_url())
     assert response.status_code == 200
+
+
+def test_address_registered_meanwhile_gets_a_clear_page(client, invitation):
+    form_page = client.get(accept_url())
+    assert form_page.status_code == 200
+    UserFactory(email="invite@exemple.fr")  # e.g. through another company's invitation
+    # The form page now asks to log in; a stale form posted anyway gets a clear refusal, never a 500.
+    assert "Connectez-vous" in html(client.post(accept_url(), new_person()))
+    with pytest.raises(services.ValidationError):
+        services.invitation_accept(invitation=invitation, password=PASSWORD)
+
+
+def test_invitation_used_between_page_and_post_gives_410_not_500(client, invitation, monkeypatch):
+    def used_meanwhile(**kwargs):
+        raise services.ValidationError(services.INVITATION_UNUSABLE)
+
+    monkeypatch.setattr(services, "invitation_accept", used_meanwhile)
+    response = client.post(accept_url(), new_person())
+    assert response.status_code == 410 and "n'est pas valable" in html(response)
