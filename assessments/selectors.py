@@ -87,9 +87,10 @@ def assessment_structure(assessment: Assessment) -> Structure:
 
 # --- Access helpers ---------------------------------------------------------------------------------
 def _with_context(queryset: QuerySet) -> QuerySet:
+    # The rules are read through ``structure`` (memoised); decoding their JSON on every request is waste.
     return queryset.select_related(
         "product_version__product__company", "questionnaire_version__questionnaire", "reviewer"
-    )
+    ).defer("questionnaire_version__profile_rules")
 
 
 def assessment_for_member(*, user, public_id) -> Assessment:
