@@ -46,7 +46,11 @@ def certificate_request(*, assessment: Assessment, kind: str, actor) -> Certific
     if kind not in Certificate.Kind.values:
         raise ValidationError(UNKNOWN_KIND)
     # Serialises concurrent requests for one assessment, so two clicks make one document.
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = (
+        Assessment.objects.select_related("product_version__product")
+        .select_for_update(of=("self",))
+        .get(pk=assessment.pk)
+    )
     if kind == Certificate.Kind.ATTESTATION and assessment.state != Assessment.State.VALIDATED:
         raise ValidationError(ATTESTATION_NEEDS_VALIDATION)
     snapshot = assessment_snapshot(assessment=assessment, kind=kind)

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import TermsAcceptance
+from assessments.selectors import assessment_structure
 from certificates import forms, services, views
 from certificates.codes import format_code
 from certificates.models import Certificate, CertificateEvent
@@ -189,10 +190,13 @@ def request_url(assessment, kind="attestation"):
     return reverse("certificates:request", args=[assessment.public_id, kind])
 
 
-def test_member_requests_an_attestation(vendor_client_factory, django_capture_on_commit_callbacks):
+def test_member_requests_an_attestation(
+    vendor_client_factory, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
     assessment = make_assessment()
+    assessment_structure(assessment)  # the questionnaire definition, cached once per published version
     member = vendor_client_factory(company=assessment.product_version.product.company)
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_max_num_queries(13):
         response = member.post(request_url(assessment))
     certificate = Certificate.objects.get()
     assert response.status_code == 302 and response["Location"] == status_url(certificate)
