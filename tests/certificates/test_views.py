@@ -10,7 +10,7 @@ from assessments.selectors import assessment_structure
 from certificates import forms, services, views
 from certificates.codes import format_code
 from certificates.models import Certificate, CertificateEvent
-from tests.accounts.helpers import make_reviewer, verified_login
+from tests.accounts.helpers import accept_current_terms, make_reviewer, verified_login
 from tests.certificates.factories import make_assessment, make_certificate
 from tests.certificates.snapshots import make_snapshot
 
@@ -305,3 +305,20 @@ def test_request_button_posts_to_the_request_view():
     url = reverse("certificates:request", args=[assessment.public_id, "rapport"])
     assert f'action="{url}"' in html and f'hx-post="{url}"' in html
     assert 'value="jeton"' in html and "Télécharger le rapport" in html
+
+
+def test_admin_lists_documents_read_only(admin_client, admin_user, ready_certificate):
+    accept_current_terms(admin_user)
+    response = admin_client.get(
+        reverse("admin:certificates_certificate_changelist"), {"q": ready_certificate.code}
+    )
+    assert response.status_code == 200
+    assert ready_certificate.display_code in response.content.decode()
+    change = admin_client.get(reverse("admin:certificates_certificate_change", args=[ready_certificate.pk]))
+    assert change.status_code == 200
+    assert (
+        admin_client.post(
+            reverse("admin:certificates_certificate_delete", args=[ready_certificate.pk])
+        ).status_code
+        == 403
+    )
