@@ -7,6 +7,10 @@ from certificates.models import Certificate
 
 MAX_RETRIES = 3
 RETRY_BACKOFF_SECONDS = 5  # 5 s, 10 s, 20 s
+# Retries count failures the task sees; a render that kills its worker (out of memory...) is only
+# seen through the attempts counter, and must not be redelivered for ever.
+MAX_ATTEMPTS = 6
+TOO_MANY_ATTEMPTS = "Abandon après {attempts} tentatives : le rendu a été interrompu à chaque fois."
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
@@ -15,6 +19,11 @@ def certificate_render(self, certificate_id: int) -> None:
     certificate = Certificate.objects.filter(pk=certificate_id).first()
     if certificate is None or certificate.status != Certificate.Status.PENDING:
         return  # deleted test data, or a redelivery of a finished render: nothing to do
+    if certificate.attempts >= MAX_ATTEMPTS:
+        services.certificate_fail(
+            certificate=certificate, reason=TOO_MANY_ATTEMPTS.format(attempts=certificate.attempts)
+        )
+        return
     try:
         services.certificate_render_pdf(certificate=certificate)
     except Exception as error:

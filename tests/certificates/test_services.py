@@ -199,3 +199,12 @@ def test_beat_requeues_pending_documents_periodically():
     entry = settings.CELERY_BEAT_SCHEDULE["certificates-requeue-pending"]
     assert entry["task"] == tasks.certificates_requeue_pending.name
     assert entry["schedule"] <= services.REQUEUE_AFTER.total_seconds()
+
+
+def test_a_render_interrupted_again_and_again_ends_failed():
+    certificate = make_certificate(attempts=tasks.MAX_ATTEMPTS)
+    tasks.certificate_render.apply(args=(certificate.pk,))
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.FAILED
+    assert certificate.failure_reason == tasks.TOO_MANY_ATTEMPTS.format(attempts=tasks.MAX_ATTEMPTS)
+    assert not certificate.file
