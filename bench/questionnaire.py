@@ -100,16 +100,25 @@ class Vendor:
         return {"Cookie": cookie, "Host": "127.0.0.1", **extra}
 
     def request(self, method: str, url: str, body: str | None = None, **headers) -> tuple[int, bytes, float]:
+        """One request; a keep-alive connection the server closed meanwhile is reopened and the
+        request sent once more, as browsers do (safe for saves: same values, same revision)."""
         start = time.perf_counter()
-        try:
-            self.connection.request(method, url, body=body, headers=self.headers(**headers))
-            response = self.connection.getresponse()
-            content = response.read()
-        except (http.client.HTTPException, OSError):
-            self.connection.close()
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            return 0, b"", time.perf_counter() - start
-        return response.status, content, time.perf_counter() - start
+        for attempt in (1, 2):
+            try:
+                self.connection.request(method, url, body=body, headers=self.headers(**headers))
+                response = self.connection.getresponse()
+                content = response.read()
+            except (http.client.HTTPException, OSError) as error:
+                self.connection.close()
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                self.last_error = repr(error)
+                if attempt == 2 or not isinstance(
+                    error, http.client.RemoteDisconnected | ConnectionResetError
+                ):
+                    return 0, self.last_error.encode(), time.perf_counter() - start
+                continue
+            return response.status, content, time.perf_counter() - start
+        raise AssertionError("unreachable")
 
     def save(self, code: str, level: str) -> tuple[int, bytes, float]:
         url = reverse("portal:assessments:answer_save", args=[self.assessment.public_id, code])

@@ -17,9 +17,18 @@ def _member_filter(user, prefix: str = "") -> Q:
     )
 
 
-def product_for_member(*, user, public_id) -> Product:
-    """A product of one of the user's companies; 404 for anyone else."""
+def product_for_member(*, user, public_id, with_versions: bool = False) -> Product:
+    """A product of one of the user's companies; 404 for anyone else. ``with_versions`` preloads what
+    the product page shows: versions (newest first), each with its assessments and questionnaire."""
     products = Product.objects.select_related("company").filter(_member_filter(user))
+    if with_versions:
+        assessments = Assessment.objects.select_related("questionnaire_version__questionnaire").order_by(
+            "-created_at"
+        )
+        versions = ProductVersion.objects.order_by("-created_at").prefetch_related(
+            Prefetch("assessments", queryset=assessments)
+        )
+        products = products.prefetch_related(Prefetch("versions", queryset=versions))
     return get_object_or_404(products, public_id=public_id)
 
 
@@ -49,19 +58,3 @@ def company_products(*, company, search: str = "") -> QuerySet[Product]:
         normalised = identity_key(name=search, os="", os_other="", device="").strip("| ").strip()
         products = products.filter(Q(identity__contains=normalised) | Q(commercial_name__icontains=search))
     return products.order_by("name", "os", "device", "pk")
-
-
-def product_page(*, user, public_id) -> Product:
-    """A product for its page: versions (newest first) each with their assessments and questionnaire."""
-    assessments = Assessment.objects.select_related("questionnaire_version__questionnaire").order_by(
-        "-created_at"
-    )
-    versions = ProductVersion.objects.order_by("-created_at").prefetch_related(
-        Prefetch("assessments", queryset=assessments)
-    )
-    products = (
-        Product.objects.select_related("company", "created_by")
-        .filter(_member_filter(user))
-        .prefetch_related(Prefetch("versions", queryset=versions))
-    )
-    return get_object_or_404(products, public_id=public_id)

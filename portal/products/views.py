@@ -80,7 +80,7 @@ def product_edit(request, public_id):
 
 @member_required
 def product_detail(request, public_id):
-    product = selectors.product_page(user=request.user, public_id=public_id)
+    product = selectors.product_for_member(user=request.user, public_id=public_id, with_versions=True)
     submissions = submissions_of_product(product=product)
     role = request.membership.role
     requested = request.GET.get(diff.BEFORE_PARAM), request.GET.get(diff.AFTER_PARAM)
