@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import selectors, services
+from assessments.models import State
 from assessments.selectors import assessment_for_member, assessment_structure
 from companies.current import member_required
 from companies.roles import ANSWER, role_can
@@ -59,7 +60,10 @@ def assessment_section(request, public_id, index):
         struct=struct,
         items=items,
         answers=answers,
-        comments=selectors.published_comments(assessment) if assessment.is_editable else None,
+        # Reviewer comments reach the vendor only once an assessment is sent back: a first draft has none.
+        comments=selectors.published_comments(assessment)
+        if assessment.state == State.CHANGES_REQUESTED
+        else None,
         viewer=request.user,
         editable=page["editable"],
     )
