@@ -3,6 +3,7 @@
 from functools import wraps
 from urllib.parse import urlencode
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -37,7 +38,8 @@ LOOKUP_WINDOW_SECONDS = 600
 
 
 def _too_many_lookups(request) -> bool:
-    key = f"certificates:verify:{request.META.get('REMOTE_ADDR', '')}"
+    # The client address as the login lockout (django-axes) resolves it, proxies included.
+    key = f"certificates:verify:{get_client_ip_address(request) or ''}"
     cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
     try:
         return cache.incr(key) > LOOKUP_LIMIT
