@@ -21,7 +21,20 @@ from questionnaires.models import NA_LEVEL
 
 NA_LABEL = "Non applicable"
 NA_HINT = "Une justification écrite est obligatoire."
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 def anchor(code: str) -> str:
