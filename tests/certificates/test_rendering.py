@@ -39,8 +39,9 @@ def test_attestation_states_product_company_profiles_and_code(attestation_pdf):
     text = flat(" ".join(pdf_text(attestation_pdf)))
     assert "Dossier Patient Horizon Windows Site Web" in text
     assert "Éditions Médicales de l'Ouest" in text and "732829320" in text
-    for label in ("Administration", "Alimentation", "Consultation"):
-        assert label in text
+    assert "Administration NON ATTEINT (1 condition remplie sur 2)" in text
+    assert "Alimentation ATTEINT (4 conditions remplies sur 4)" in text
+    assert "Consultation NON ATTEINT (3 conditions remplies sur 4)" in text
     assert "ABCD-EFGH-IJKL-MNOP" in text
     assert f"{settings.SITE_URL}/verifier/ABCD-EFGH-IJKL-MNOP" in text.replace(" ", "")
 
