@@ -5,6 +5,7 @@ xdist group.
 """
 
 import io
+import subprocess
 import time
 
 import pytest
@@ -91,6 +92,22 @@ def test_worker_killed_mid_render_completes_when_a_worker_comes_back(celery_work
         else:
             celery_worker.environment["CELERY_VISIBILITY_TIMEOUT"] = previous
         celery_worker.stop()  # the next test starts one with the normal settings
+    assert certificate.attempts == 2
+    assert rendered_events(certificate) == 1
+
+
+def test_pool_process_killed_mid_render_is_requeued_at_once(celery_worker):
+    # Only the pool process dies (out of memory, say): the worker rejects the message back to the queue.
+    certificate = make_certificate(snapshot=make_snapshot(kind=RAPPORT, items=1500, draft=True))
+    certificate_render.delay(certificate.pk)
+    wait_for(
+        lambda: Certificate.objects.get(pk=certificate.pk).attempts >= 1,
+        timeout=60,
+        message="le rendu n'a pas commencé",
+    )
+    time.sleep(0.5)
+    subprocess.run(["pkill", "-KILL", "-P", str(celery_worker.process.pid)], check=True)
+    certificate = wait_ready(certificate, timeout=180)
     assert certificate.attempts == 2
     assert rendered_events(certificate) == 1
 
