@@ -89,12 +89,13 @@ def assessment_structure(assessment: Assessment) -> Structure:
 def _with_context(queryset: QuerySet) -> QuerySet:
     # The rules are read through ``structure`` (memoised); decoding their JSON on every request is waste.
     return queryset.select_related(
-        "product_version__product__company", "questionnaire_version__questionnaire", "reviewer"
+        "product_version__product__company", "questionnaire_version__questionnaire"
     ).defer("questionnaire_version__profile_rules")
 
 
 def assessment_for_member(*, user, public_id) -> Assessment:
-    """An assessment of one of the user's companies (active membership); 404 for anyone else."""
+    """An assessment of one of the user's companies (active membership); 404 for anyone else.
+    Vendor pages never show the reviewer: not joined (a third of this hot query's time)."""
     assessments = _with_context(Assessment.objects).filter(
         product_version__product__company__memberships__user=user,
         product_version__product__company__memberships__is_active=True,
@@ -105,7 +106,9 @@ def assessment_for_member(*, user, public_id) -> Assessment:
 
 def assessment_for_reviewer(*, public_id) -> Assessment:
     """Any assessment, for agency reviewers (the view checks the reviewer role and second factor)."""
-    return get_object_or_404(_with_context(Assessment.objects), public_id=public_id)
+    return get_object_or_404(
+        _with_context(Assessment.objects).select_related("reviewer"), public_id=public_id
+    )
 
 
 # --- Items, answers, progress -----------------------------------------------------------------------
