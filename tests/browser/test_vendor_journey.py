@@ -57,6 +57,7 @@ def test_vendor_journey_from_login_to_submission(page, axe_check):
     page.locator("#id_label").fill("2.1")
     page.get_by_role("button", name="Ajouter la version").click()
     assert Product.objects.get(company=membership.company).versions.get().label == "2.1"
+    axe_check(page)  # the product page
 
     # The assessment, its qualification.
     page.get_by_role("link", name="Évaluer la version 2.1").click()
@@ -98,6 +99,9 @@ def test_vendor_journey_from_login_to_submission(page, axe_check):
     page.get_by_role("link", name="Terminer et vérifier avant de soumettre").click()
     page.get_by_role("button", name="Soumettre l'évaluation").click()
     expect(page.get_by_text("L'évaluation est soumise à l'agence.")).to_be_visible()
+    axe_check(page)  # the assessment overview
+    page.goto("/espace/produits/")
+    axe_check(page)
     assessment = Assessment.objects.get(product_version__product__company=membership.company)
     assert assessment.state == State.SUBMITTED
     assert assessment.answers.get(item__code="X.002").comment == "Prévu au prochain trimestre."
@@ -115,7 +119,7 @@ def press_until(page, key: str, selector: str, text: str = "", limit: int = 80):
     raise AssertionError(f"{selector} {text} jamais atteint avec {key}")
 
 
-def test_questionnaire_can_be_completed_with_the_keyboard_only(page, browser_login):
+def test_questionnaire_can_be_completed_with_the_keyboard_only(page, browser_login, axe_check):
     membership = mandataire()
     product_version = ProductVersionFactory(product=ProductFactory(company=membership.company))
     assessment = AssessmentFactory(
@@ -146,6 +150,9 @@ def test_questionnaire_can_be_completed_with_the_keyboard_only(page, browser_log
     assessment.refresh_from_db()
     assert assessment.state == State.SUBMITTED
     assert set(assessment.answers.exclude(level="").values_list("level", flat=True)) == {"jaune"}
+    page.goto(reverse("portal:assessments:full", args=[assessment.public_id]))
+    expect(page.locator(".cv-item")).to_have_count(7)
+    axe_check(page)  # the read-only full view
 
 
 def test_a_network_failure_keeps_what_was_typed_and_offers_a_retry(page, browser_login):
