@@ -286,19 +286,10 @@ def answers_import(
     assessment.qualification = dict(qualification)
     assessment.save(update_fields=["qualification", "updated_at"])
     struct = assessment_structure(assessment)
+    item_ids = [struct.items_by_code[code]["id"] for code in answers if code in struct.items_by_code]
     now, changed = timezone.now(), []
-    for answer in Answer.objects.filter(
-        assessment=assessment,
-        item_id__in=[struct.items_by_code[c]["id"] for c in answers if c in struct.items_by_code],
-    ):
-        item = struct.items_by_id[answer.item_id]
-        new = answers[item["code"]]
-        level = new.get("level", "")
-        values = (
-            level,
-            (new.get("justification") or "").strip() if level == NA_LEVEL else "",
-            (new.get("comment") or "").strip(),
-        )
+    for answer in Answer.objects.filter(assessment=assessment, item_id__in=item_ids):
+        values = _imported_values(answers[struct.items_by_id[answer.item_id]["code"]])
         if values == (answer.level, answer.justification, answer.comment):
             continue
         answer.level, answer.justification, answer.comment = values
@@ -310,6 +301,13 @@ def answers_import(
     )
     assessment_recompute_profiles(assessment=assessment)
     return assessment
+
+
+def _imported_values(answer: dict) -> tuple[str, str, str]:
+    """(level, justification, comment) as ``answer_save`` would store them (justification only for N/A)."""
+    level = answer.get("level", "")
+    justification = (answer.get("justification") or "").strip() if level == NA_LEVEL else ""
+    return level, justification, (answer.get("comment") or "").strip()
 
 
 # --- Export / import (interchange document, see assessments/INTERCHANGE.md) -----------------------------
