@@ -80,7 +80,7 @@ def _overview_context(request, assessment, **extra) -> dict:
         "assessment": assessment,
         "product": assessment.product_version.product,
         "progress": progress,
-        "first_section": next((s["index"] for s in progress["sections"] if s["total"]), 0),
+        "first_section": _section_to_resume(progress["sections"]),
         "carry_over": services.carry_over_summary(assessment=assessment)
         if assessment.carried_from_id
         else None,
@@ -92,6 +92,13 @@ def _overview_context(request, assessment, **extra) -> dict:
         "missing": None,
         **extra,
     }
+
+
+def _section_to_resume(sections: list[dict]) -> int:
+    """The first section with something left to answer, else the first with any item."""
+    unfinished = (section["index"] for section in sections if section["answered"] < section["total"])
+    started = (section["index"] for section in sections if section["total"])
+    return next(unfinished, next(started, 0))
 
 
 @member_required

@@ -311,3 +311,13 @@ def test_published_reviewer_comments_show_on_their_items_when_changes_are_reques
     assert "Quelle version du volet ?" in page
     assert "Note interne" not in page
     assert "hx-post" in page  # editable again
+
+
+def test_overview_resumes_at_the_first_unfinished_section(salarie, company):
+    assessment = assessment_of(
+        company, qualification=QUALIFIED, questionnaire_version=questionnaire_version(items=8)
+    )
+    for code in ("A08.3.1", "A08.4.1", "A08.4.3"):  # the whole first section
+        save(salarie, assessment, code, "vert")
+    page = html(salarie.get(url("detail", assessment)))
+    assert f'href="{url("section", assessment, 1)}">Répondre au questionnaire' in page
