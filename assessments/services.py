@@ -252,7 +252,9 @@ def answer_save(
         assessment=assessment, item=item, level=level, justification=justification, comment=comment
     ):
         raise ValidationError(errors)
-    answer = Answer.objects.select_related("updated_by").get(assessment=assessment, item_id=item["id"])
+    answer = Answer.objects.get(
+        assessment=assessment, item_id=item["id"]
+    )  # who saved it: read on conflict only
     unchanged = (answer.level, answer.justification, answer.comment) == (level, justification, comment)
     if answer.revision != expected_revision:
         if unchanged:

@@ -141,7 +141,7 @@ def item_fragment(request, public_id, code):
 @member_required(capability=ANSWER)
 @require_POST
 def answer_save(request, public_id, code):
-    assessment = assessment_for_member(user=request.user, public_id=public_id)
+    assessment = assessment_for_member(user=request.user, public_id=public_id, related=False)
     item = _item_or_404(assessment, code)
     data = request.POST
     level = data.get("level", "")[:LEVEL_VALUES]
