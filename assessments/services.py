@@ -252,9 +252,8 @@ def answer_save(
         assessment=assessment, item=item, level=level, justification=justification, comment=comment
     ):
         raise ValidationError(errors)
-    answer = Answer.objects.get(
-        assessment=assessment, item_id=item["id"]
-    )  # who saved it: read on conflict only
+    # Who saved it (``updated_by``) is only read for a conflict: no join on the common path.
+    answer = Answer.objects.get(assessment=assessment, item_id=item["id"])
     unchanged = (answer.level, answer.justification, answer.comment) == (level, justification, comment)
     if answer.revision != expected_revision:
         if unchanged:
