@@ -161,10 +161,13 @@ ANSWER_DATA_FIELDS = (
 )
 
 
-def answer_data(assessment: Assessment) -> dict[int, AnswerData]:
-    """Every answer of the assessment by item id, as tuples (one query, no model instances: the pages
-    of a 300-item questionnaire would spend more time building objects than rendering)."""
-    rows = Answer.objects.filter(assessment=assessment).values_list(*ANSWER_DATA_FIELDS)
+def answer_data(assessment: Assessment, item_ids: list[int] | None = None) -> dict[int, AnswerData]:
+    """The answers of the assessment (only of ``item_ids`` if given) by item id, as tuples (one query,
+    no model instances: a 300-item page would spend more time building objects than rendering)."""
+    answers = Answer.objects.filter(assessment=assessment)
+    if item_ids is not None:
+        answers = answers.filter(item_id__in=item_ids)
+    rows = answers.values_list(*ANSWER_DATA_FIELDS)
     return {row[0]: AnswerData(*row) for row in rows}
 
 

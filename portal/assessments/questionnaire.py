@@ -32,7 +32,6 @@ def _page_context(request, assessment, progress) -> dict:
         "progress": progress,
         "levels": presenters.level_scale(struct),
         "editable": assessment.is_editable and role_can(request.membership.role, ANSWER),
-        "needs_expression_url": presenters.needs_expression_url(),
     }
 
 
@@ -45,15 +44,15 @@ def assessment_section(request, public_id, index):
     struct = assessment_structure(assessment)
     if not 0 <= index < len(struct.sections):
         raise Http404("Cette section n'existe pas.")
-    answers = selectors.answer_data(assessment)
-    values = {item_id: (answer.level, answer.justification) for item_id, answer in answers.items()}
-    progress = selectors.assessment_progress(assessment, values)
+    progress = selectors.assessment_progress(assessment)
     section = struct.sections[index]
     items = [
         item
         for item in selectors.applicable_items(assessment)
         if struct.section_of_item[item["code"]] is section
     ]
+    # Who saved what and when: for this section's items only (dates are costly to decode).
+    answers = selectors.answer_data(assessment, item_ids=[item["id"] for item in items])
     page = _page_context(request, assessment, progress)
     rows = presenters.item_rows(
         assessment=assessment,
