@@ -112,9 +112,7 @@ class Vendor:
                 self.connection.close()
                 self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
                 self.last_error = repr(error)
-                if attempt == 2 or not isinstance(
-                    error, http.client.RemoteDisconnected | ConnectionResetError
-                ):
+                if attempt == 2 or not isinstance(error, http.client.RemoteDisconnected | ConnectionError):
                     return 0, self.last_error.encode(), time.perf_counter() - start
                 continue
             return response.status, content, time.perf_counter() - start
