@@ -9,5 +9,6 @@ urlpatterns = [
     path("entreprise/changer/", dashboard.company_switch, name="company_switch"),
     path("entreprise/membres/", include("portal.members.urls")),
     path("produits/", include("portal.products.urls")),
+    path("produits/", include("portal.product_panels.urls")),
     path("evaluations/", include("portal.assessments.urls")),
 ]

@@ -109,6 +109,13 @@ def test_review_loop_from_submission_to_verified_attestation(
     page.get_by_role("button", name="Enregistrer la décision").click()
     page.get_by_text("L'évaluation est validée").wait_for()
 
+    # The vendor's product page tells the story, comment and decisions included.
+    vendor.goto(
+        reverse("portal:products:detail", kwargs={"public_id": assessment.product_version.product.public_id})
+    )
+    vendor.get_by_text("Décision de l'agence : validée").wait_for()
+    assert COMMENT in vendor.content()
+
     # The worker renders the attestation: the vendor downloads it, anyone verifies it.
     certificate = Certificate.objects.get(assessment=assessment, kind=Certificate.Kind.ATTESTATION)
     vendor.goto(reverse("certificates:status", kwargs={"public_id": certificate.public_id}))

@@ -1,9 +1,11 @@
-"""The panels the review flow adds to the vendor's product page (``portal/templatetags/product_panels``)."""
+"""The panels the review flow adds to the vendor's product page (``portal/product_panels``), loaded
+by htmx after the page (``portal/templatetags/product_panels`` places them)."""
 
 import pytest
 from django.db import connection
-from django.template import Context, Template
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from assessments.figures import MIN_CONTRIBUTORS
 from assessments.models import ReviewComment, State
@@ -19,10 +21,25 @@ from tests.review.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def render(tag: str, product) -> str:
-    return Template("{% load product_panels %}{% " + tag + " product %}").render(
-        Context({"product": product})
-    )
+PANELS = {"product_history_panel": "history", "section_comparison_panel": "comparison"}
+
+
+def member_client(company) -> Client:
+    from tests.accounts.helpers import accept_current_terms, verified_login
+    from tests.companies.factories import MembershipFactory
+
+    membership = MembershipFactory(company=company)
+    accept_current_terms(membership.user)
+    return verified_login(Client(), membership.user)
+
+
+def render(tag: str, product, client=None) -> str:
+    """The panel as htmx fetches it, for a salarié of the product's company."""
+    client = client or member_client(product.company)
+    url = reverse(f"portal:product_panels:{PANELS[tag]}", kwargs={"public_id": product.public_id})
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def reviewed(assessment, reviewer):
@@ -88,13 +105,16 @@ def history_queries(assessments: int) -> int:
         )
         answer_all(assessment)
         reviewed(assessment, reviewer)
+    client = member_client(product.company)
+    render("product_history_panel", product, client)
     with CaptureQueriesContext(connection) as queries:
-        render("product_history_panel", product)
+        render("product_history_panel", product, client)
     return len(queries)
 
 
 def test_history_queries_do_not_grow_with_the_product_life():
-    assert history_queries(1) == history_queries(6) == 4
+    few, many = history_queries(1), history_queries(6)
+    assert few == many <= 12
 
 
 def validated_products(version, count, default="vert"):
@@ -131,3 +151,29 @@ def test_no_panel_before_any_validation():
     assessment = AssessmentFactory(submitted=True)
 
     assert render("section_comparison_panel", assessment.product_version.product).strip() == ""
+
+
+def test_product_page_places_both_panels_without_querying_for_them(vendor_client_factory):
+    client = vendor_client_factory(role="salarie")
+    assessment = AssessmentFactory(validated=True, product_version__product__company=client.company)
+    product = assessment.product_version.product
+
+    page = client.get(
+        reverse("portal:products:detail", kwargs={"public_id": product.public_id})
+    ).content.decode()
+
+    for name in ("history", "comparison"):
+        url = reverse(f"portal:product_panels:{name}", kwargs={"public_id": product.public_id})
+        assert f'hx-get="{url}" hx-trigger="load"' in page
+        assert f'<a class="fr-link" href="{url}">' in page
+
+
+def test_outsiders_get_a_404_and_the_panel_works_without_javascript():
+    assessment = AssessmentFactory(validated=True)
+    product = assessment.product_version.product
+    outsider = member_client(AssessmentFactory().product_version.product.company)
+    url = reverse("portal:product_panels:history", kwargs={"public_id": product.public_id})
+
+    assert outsider.get(url).status_code == 404
+    page = member_client(product.company).get(url).content.decode()
+    assert "<h1>Historique — " in page

@@ -1,0 +1,35 @@
+"""The review flow's panels of the vendor's product page, loaded by htmx once the page is shown (the
+product page keeps its own query budget); without JavaScript, each is a page of its own."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from assessments.figures import MIN_CONTRIBUTORS, product_comparisons
+from assessments.history import product_history
+from companies.current import member_required
+from products.selectors import product_for_member
+
+
+@member_required
+@require_GET
+def history(request, public_id):
+    product = product_for_member(user=request.user, public_id=public_id)
+    context = {"entries": product_history(product=product)}
+    return _panel(request, product, "portal/includes/product_history.html", "Historique", context)
+
+
+@member_required
+@require_GET
+def comparison(request, public_id):
+    product = product_for_member(user=request.user, public_id=public_id)
+    context = {"comparisons": product_comparisons(product=product), "minimum": MIN_CONTRIBUTORS}
+    return _panel(
+        request, product, "portal/includes/section_comparison.html", "Moyennes de maturité", context
+    )
+
+
+def _panel(request, product, fragment: str, title: str, context: dict):
+    if request.htmx:
+        return render(request, fragment, context)
+    page = {**context, "product": product, "fragment": fragment, "title": title}
+    return render(request, "portal/product_panel_detail.html", page)
