@@ -15,7 +15,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from assessments import profiles
-from assessments.models import Answer, Assessment, ReviewComment, Submission, Transition
+from assessments.models import Answer, Assessment, ReviewComment, State, Submission, Transition
 from questionnaires.models import NA_LEVEL
 from questionnaires.selectors import version_definition
 
@@ -109,10 +109,12 @@ def assessment_for_member(*, user, public_id, related: bool = True) -> Assessmen
 
 
 def assessment_for_reviewer(*, public_id) -> Assessment:
-    """Any assessment, for agency reviewers (the view checks the reviewer role and second factor)."""
-    return get_object_or_404(
-        _with_context(Assessment.objects).select_related("reviewer"), public_id=public_id
-    )
+    """A submitted-at-least-once assessment, for agency reviewers; a never-submitted draft is a 404.
+
+    The view checks the reviewer role and second factor.
+    """
+    assessments = _with_context(Assessment.objects).select_related("reviewer").exclude(state=State.DRAFT)
+    return get_object_or_404(assessments, public_id=public_id)
 
 
 # --- Items, answers, progress -----------------------------------------------------------------------

@@ -276,3 +276,9 @@ def test_a_colleague_cannot_comment_an_assessment_taken_by_someone_else(in_revie
 
     assert response.status_code == 400
     assert not ReviewComment.objects.exists()
+
+
+def test_a_never_submitted_draft_is_not_visible_to_reviewers(reviewer_client):
+    draft = AssessmentFactory()
+    assert draft.state == State.DRAFT
+    assert reviewer_client.get(detail_url(draft)).status_code == 404
