@@ -230,6 +230,8 @@ def main() -> int:
     if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test"}:
         print(__doc__)
         return 2
+    # Ctrl-C must stop everything even when started from a shell that ignores SIGINT (background).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         return run() if sys.argv[1] == "run" else test(sys.argv[2:])
