@@ -1,7 +1,6 @@
 """Fixtures shared by the whole suite: real PostgreSQL, real Redis, a real Celery worker, Chromium."""
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -10,6 +9,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+
+from tests.system import require_debian_tool
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the same
 # tests are still synchronous.
@@ -147,10 +148,7 @@ def celery_worker(transactional_db, celery_worker_process):
 # --- Browser ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def chromium():
-    if not Path(CHROMIUM).exists() or not shutil.which("chromium"):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} est absent : installez le paquet Debian chromium.")
-        pytest.skip(f"{CHROMIUM} est absent (paquet Debian chromium) : tests navigateur ignorés.")
+    require_debian_tool(CHROMIUM, package="chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

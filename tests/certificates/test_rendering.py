@@ -13,6 +13,7 @@ from weasyprint.urls import FatalURLFetchingError
 from certificates import rendering
 from certificates.snapshot import RAPPORT
 from tests.certificates.snapshots import make_snapshot
+from tests.system import require_debian_tool
 
 CODE = "ABCDEFGHIJKLMNOP"
 
@@ -96,6 +97,7 @@ def test_fonts_are_the_shipped_marianne_embedded(attestation_pdf):
 
 
 def test_first_page_is_not_blank(attestation_pdf, tmp_path):
+    require_debian_tool("pdftoppm", package="poppler-utils")
     pdf_path = tmp_path / "attestation.pdf"
     pdf_path.write_bytes(attestation_pdf)
     subprocess.run(
