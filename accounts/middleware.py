@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.selectors import terms_pending_for
+from accounts.terms_gate import terms_pending
 
 # Pages a user must reach before accepting the terms: the account pages themselves (terms, logout,
 # password, second factor), public pages, static files and the health probe.
@@ -31,4 +31,4 @@ class TermsAcceptanceMiddleware:
         path = request.path_info
         if path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES):
             return False
-        return request.user.is_authenticated and terms_pending_for(request.user)
+        return request.user.is_authenticated and terms_pending(request)

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from accounts import services
+from accounts import services, terms_gate
 from accounts.forms import (
     LoginForm,
     PasswordResetRequestForm,
@@ -90,7 +90,7 @@ def start(request):
     if request.session.get(PENDING_SESSION_KEY) or (user.is_reviewer and not is_verified(request)):
         target = "accounts:second_factor_verify" if confirmed_totp(user) else "accounts:second_factor_setup"
         return redirect(_with_next(target, _next_url(request, None)))
-    if terms_pending_for(user):
+    if terms_gate.terms_pending(request):
         return redirect(_with_next("accounts:terms", _next_url(request, None)))
     return redirect(_next_url(request, None))
 
@@ -104,6 +104,7 @@ def terms_accept(request):
     form = TermsAcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.terms_accept(user=request.user, terms=terms)
+        terms_gate.remember_acceptance(request, terms.version)
         messages.success(request, TERMS_ACCEPTED)
         return redirect(_next_url(request, None))
     context = {"terms": terms, "form": form, "next": _next_url(request, "")}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from assessments import profiles
@@ -93,19 +93,34 @@ def _with_context(queryset: QuerySet) -> QuerySet:
     ).defer("questionnaire_version__profile_rules")
 
 
-def assessment_for_member(*, user, public_id, related: bool = True) -> Assessment:
-    """An assessment of one of the user's companies (active membership); 404 for anyone else.
+def assessment_for_member(
+    *, memberships: Iterable, public_id, related: bool = True, for_update: bool = False
+) -> Assessment:
+    """An assessment of a company of ``memberships`` (the person's active memberships of active
+    companies, as ``companies.selectors.user_memberships`` gives them); 404 for anyone else.
 
-    ``related`` preloads what the pages show (product, company, questionnaire); an answer save needs
-    none of it and skips the joins (half of this hot query's time). Vendor pages never show the
-    reviewer: never joined here."""
-    queryset = _with_context(Assessment.objects) if related else Assessment.objects.order_by()
-    assessments = queryset.filter(
-        product_version__product__company__memberships__user=user,
-        product_version__product__company__memberships__is_active=True,
-        product_version__product__company__is_active=True,
+    ``company_id`` is set on the assessment. ``related`` preloads what the pages show (product,
+    questionnaire; the company comes from the memberships, not from a join): an answer save needs none
+    of it. Vendor pages never show the reviewer: never joined here. ``for_update`` also locks the
+    assessment row (``SELECT … FOR UPDATE``, inside the caller's transaction): the access check and
+    the lock of a write in one query.
+    """
+    companies = {membership.company_id: membership.company for membership in memberships}
+    if related:
+        queryset = Assessment.objects.select_related(
+            "product_version__product", "questionnaire_version__questionnaire"
+        ).defer("questionnaire_version__profile_rules")
+    else:
+        queryset = Assessment.objects.order_by()
+    queryset = queryset.filter(product_version__product__company_id__in=companies).annotate(
+        company_id=F("product_version__product__company_id")
     )
-    return get_object_or_404(assessments, public_id=public_id)
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    assessment = get_object_or_404(queryset, public_id=public_id)
+    if related:
+        assessment.product_version.product.company = companies[assessment.company_id]
+    return assessment
 
 
 def assessment_for_reviewer(*, public_id) -> Assessment:

@@ -10,9 +10,11 @@ never slips in after a submission. Two people saving the same item are told apar
 
 import json
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from assessments import interchange, profiles, workflow
@@ -27,6 +29,7 @@ from assessments.selectors import (
 from questionnaires.models import NA_LEVEL, QuestionnaireVersion
 
 TEXT_MAX_LENGTH = 5000
+LOCK_OUTSIDE_TRANSACTION = "answer_save(locked=True) must run in the transaction that locked the assessment."
 
 NOT_EDITABLE = "L'évaluation est « {state} » : ses réponses ne peuvent plus être modifiées."
 UNKNOWN_ITEM = "L'exigence « {code} » n'existe pas dans ce questionnaire."
@@ -223,7 +226,14 @@ def answer_errors(
     return errors
 
 
-@transaction.atomic
+class SavedAnswer(NamedTuple):
+    """What ``answer_save`` leaves: the answer, and (level, justification) by item id of every answer
+    of the assessment as committed with it (what progress needs), read in the same transaction."""
+
+    answer: Answer
+    values: dict[int, tuple[str, str]]
+
+
 def answer_save(
     *,
     assessment: Assessment,
@@ -233,15 +243,31 @@ def answer_save(
     comment: str = "",
     expected_revision: int,
     actor,
-) -> Answer:
+    locked: bool = False,
+) -> SavedAnswer:
     """Save one item's answer if nobody saved it since ``expected_revision``; recompute profiles.
 
     A stale ``expected_revision`` raises ``AnswerConflict`` with the newer answer, unless the newer
     answer already holds exactly these values (then it is returned: nothing to lose). An N/A without
-    justification is saved (the person is typing it) but blocks submission. Queries: a constant
-    handful whatever the number of items (lock, answer, update, profile levels, assessment).
+    justification is saved (the person is typing it) but blocks submission.
+
+    ``locked``: the caller's transaction already holds the row lock of ``assessment``
+    (``assessment_for_member(for_update=True)``); the save then joins that transaction (no savepoint:
+    an error ends it, as the caller's ``atomic`` block does). Otherwise the save is a transaction of
+    its own. Queries: a constant handful whatever the number of items (lock, answer, update, every
+    answer's level, the assessment when its profiles change).
     """
-    assessment = _lock(assessment)
+    if locked:
+        if not transaction.get_connection().in_atomic_block:
+            raise TransactionManagementError(LOCK_OUTSIDE_TRANSACTION)
+        return _answer_save(assessment, item_code, level, justification, comment, expected_revision, actor)
+    with transaction.atomic():
+        return _answer_save(
+            _lock(assessment), item_code, level, justification, comment, expected_revision, actor
+        )
+
+
+def _answer_save(assessment, item_code, level, justification, comment, expected_revision, actor):
     ensure_editable(assessment)
     item = assessment_structure(assessment).items_by_code.get(item_code)
     if item is None:
@@ -255,19 +281,21 @@ def answer_save(
     # Who saved it (``updated_by``) is only read for a conflict: no join on the common path.
     answer = Answer.objects.get(assessment=assessment, item_id=item["id"])
     unchanged = (answer.level, answer.justification, answer.comment) == (level, justification, comment)
-    if answer.revision != expected_revision:
-        if unchanged:
-            return answer
+    if answer.revision != expected_revision and not unchanged:
         raise AnswerConflict(answer)
-    if unchanged:
-        return answer
-    answer.level, answer.justification, answer.comment = level, justification, comment
-    answer.revision += 1
-    answer.updated_by, answer.updated_at = actor, timezone.now()
-    answer.save(update_fields=["level", "justification", "comment", "revision", "updated_by", "updated_at"])
-    if item["code"] in assessment_structure(assessment).rule_item_codes or not assessment.profiles:
-        assessment_recompute_profiles(assessment=assessment)
-    return answer
+    if not unchanged:
+        answer.level, answer.justification, answer.comment = level, justification, comment
+        answer.revision += 1
+        answer.updated_by, answer.updated_at = actor, timezone.now()
+        answer.save(
+            update_fields=["level", "justification", "comment", "revision", "updated_by", "updated_at"]
+        )
+    values = answer_values(assessment)
+    if not unchanged and (
+        item["code"] in assessment_structure(assessment).rule_item_codes or not assessment.profiles
+    ):
+        assessment_recompute_profiles(assessment=assessment, values=values)
+    return SavedAnswer(answer, values)
 
 
 @transaction.atomic
@@ -367,19 +395,24 @@ def assessment_import(*, assessment: Assessment, document, actor) -> Assessment:
 
 
 # --- Profiles -------------------------------------------------------------------------------------------
-def assessment_recompute_profiles(*, assessment: Assessment) -> Assessment:
-    """Evaluate the profile rules on the current answers and store them on the assessment (2 queries).
+def assessment_recompute_profiles(
+    *, assessment: Assessment, values: dict[int, tuple[str, str]] | None = None
+) -> Assessment:
+    """Evaluate the profile rules on the current answers and store them on the assessment.
 
-    Only the items the rules read are fetched; unanswered, N/A and non-applicable items never satisfy a
-    level condition (the engine's contract).
+    ``values`` ((level, justification) by item id, from ``answer_values``) spares the query of the
+    levels; otherwise only the items the rules read are fetched. Unanswered, N/A and non-applicable
+    items never satisfy a level condition (the engine's contract). The assessment row is written only
+    when the profiles change.
     """
     struct = assessment_structure(assessment)
-    rows = Answer.objects.filter(
-        assessment=assessment,
-        item_id__in=[
-            struct.items_by_code[c]["id"] for c in struct.rule_item_codes if c in struct.items_by_code
-        ],
-    ).values_list("item_id", "level")
+    rule_ids = [struct.items_by_code[c]["id"] for c in struct.rule_item_codes if c in struct.items_by_code]
+    if values is None:
+        rows = Answer.objects.filter(assessment=assessment, item_id__in=rule_ids).values_list(
+            "item_id", "level"
+        )
+    else:
+        rows = ((item_id, values[item_id][0]) for item_id in rule_ids if item_id in values)
     levels = profile_levels(
         assessment, ((struct.items_by_id[item_id]["code"], level) for item_id, level in rows)
     )
@@ -387,14 +420,14 @@ def assessment_recompute_profiles(*, assessment: Assessment) -> Assessment:
         code: value for code, value in assessment.qualification.items() if isinstance(value, bool)
     }
     results = profiles.evaluate(struct.profile_rules, qualification, levels, struct.level_ranks)
-    assessment.profiles = {
+    computed = {
         code: {"label": struct.profile_rules[code].get("label", code), **result.as_dict()}
         for code, result in results.items()
     }
-    assessment.reached_profiles = [code for code, result in results.items() if result.reached]
-    Assessment.objects.filter(pk=assessment.pk).update(
-        profiles=assessment.profiles, reached_profiles=assessment.reached_profiles
-    )
+    reached = [code for code, result in results.items() if result.reached]
+    if (computed, reached) != (assessment.profiles, assessment.reached_profiles):
+        assessment.profiles, assessment.reached_profiles = computed, reached
+        Assessment.objects.filter(pk=assessment.pk).update(profiles=computed, reached_profiles=reached)
     return assessment
 
 

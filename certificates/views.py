@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.second_factor import is_verified, second_factor_redirect
-from accounts.selectors import terms_pending_for
+from accounts.terms_gate import terms_pending
 from certificates import selectors, services
 from certificates.codes import format_code
 from certificates.forms import RevocationForm, VerificationForm
@@ -86,7 +86,7 @@ def signed_in(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if terms_pending_for(request.user):
+        if terms_pending(request):
             return redirect(f"{reverse('accounts:terms')}?{urlencode({'next': request.get_full_path()})}")
         if request.user.is_reviewer and not is_verified(request):
             return second_factor_redirect(request)

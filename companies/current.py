@@ -39,6 +39,21 @@ def set_current_company(request, membership: Membership) -> None:
     request.session[SESSION_KEY] = str(membership.company.public_id)
 
 
+def enter_company(request, company_id: int) -> Membership:
+    """The page shows an object of ``company_id``, one of the person's companies (the access
+    selectors made sure): work as a member of that company from now on, so its role decides (the
+    view's capability is checked again) and the header and the next pages follow it."""
+    membership = request.membership
+    if membership.company_id != company_id:
+        membership = next(m for m in request.memberships if m.company_id == company_id)
+        request.membership = membership
+        set_current_company(request, membership)
+        capability = getattr(request, "required_capability", None)
+        if capability and not role_can(membership.role, capability):
+            raise PermissionDenied(CAPABILITY_DENIED)
+    return membership
+
+
 def member_required(view=None, *, capability: str | None = None):
     """Portal views: a logged-in member of an active company; sets ``request.membership``.
 
@@ -54,6 +69,7 @@ def member_required(view=None, *, capability: str | None = None):
             if request.session.get(PENDING_SESSION_KEY):
                 return second_factor_redirect(request)
             request.membership = current_membership(request)
+            request.required_capability = capability
             if capability and not role_can(request.membership.role, capability):
                 raise PermissionDenied(CAPABILITY_DENIED)
             return view_func(request, *args, **kwargs)

@@ -1,5 +1,7 @@
 """Reads on products: the access helpers (scoped by active membership → 404) and the lists."""
 
+from collections.abc import Iterable
+
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
@@ -7,20 +9,17 @@ from assessments.models import Assessment
 from products.models import Product, ProductVersion, identity_key
 
 
-def _member_filter(user, prefix: str = "") -> Q:
-    return Q(
-        **{
-            f"{prefix}company__memberships__user": user,
-            f"{prefix}company__memberships__is_active": True,
-            f"{prefix}company__is_active": True,
-        }
-    )
+def _companies(memberships: Iterable) -> dict:
+    """{company id: company} of the person's active memberships of active companies (as
+    ``companies.selectors.user_memberships`` gives them): what the access selectors filter on."""
+    return {membership.company_id: membership.company for membership in memberships}
 
 
-def product_for_member(*, user, public_id, with_versions: bool = False) -> Product:
-    """A product of one of the user's companies; 404 for anyone else. ``with_versions`` preloads what
+def product_for_member(*, memberships: Iterable, public_id, with_versions: bool = False) -> Product:
+    """A product of a company of ``memberships``; 404 for anyone else. ``with_versions`` preloads what
     the product page shows: versions (newest first), each with its assessments and questionnaire."""
-    products = Product.objects.select_related("company").filter(_member_filter(user))
+    companies = _companies(memberships)
+    products = Product.objects.filter(company_id__in=companies)
     if with_versions:
         assessments = Assessment.objects.select_related("questionnaire_version__questionnaire").order_by(
             "-created_at"
@@ -29,14 +28,17 @@ def product_for_member(*, user, public_id, with_versions: bool = False) -> Produ
             Prefetch("assessments", queryset=assessments)
         )
         products = products.prefetch_related(Prefetch("versions", queryset=versions))
-    return get_object_or_404(products, public_id=public_id)
+    product = get_object_or_404(products, public_id=public_id)
+    product.company = companies[product.company_id]
+    return product
 
 
-def product_version_for_member(*, user, public_id) -> ProductVersion:
-    versions = ProductVersion.objects.select_related("product__company").filter(
-        _member_filter(user, "product__")
-    )
-    return get_object_or_404(versions, public_id=public_id)
+def product_version_for_member(*, memberships: Iterable, public_id) -> ProductVersion:
+    companies = _companies(memberships)
+    versions = ProductVersion.objects.select_related("product").filter(product__company_id__in=companies)
+    version = get_object_or_404(versions, public_id=public_id)
+    version.product.company = companies[version.product.company_id]
+    return version
 
 
 def _latest_assessment(field: str) -> Subquery:

@@ -6,15 +6,17 @@ the profile panel and the progress figures, so what the person is typing is neve
 """
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import selectors, services
 from assessments.models import State
-from assessments.selectors import assessment_for_member, assessment_structure
+from assessments.selectors import assessment_structure
 from companies.current import member_required
 from companies.roles import ANSWER, role_can
+from portal.access import member_assessment
 from portal.assessments import presenters
 from questionnaires.models import NA_LEVEL
 
@@ -38,7 +40,7 @@ def _page_context(request, assessment, progress) -> dict:
 @member_required
 @require_GET
 def assessment_section(request, public_id, index):
-    assessment = assessment_for_member(user=request.user, public_id=public_id)
+    assessment = member_assessment(request, public_id)
     if not assessment.qualification and assessment.is_editable:
         return redirect("portal:assessments:qualification", public_id=assessment.public_id)
     struct = assessment_structure(assessment)
@@ -89,7 +91,7 @@ def _neighbour(sections, index, step):
 @require_GET
 def assessment_full(request, public_id):
     """Every applicable item with its answer, read-only, in one page made for printing."""
-    assessment = assessment_for_member(user=request.user, public_id=public_id)
+    assessment = member_assessment(request, public_id)
     struct = assessment_structure(assessment)
     answers = selectors.answer_data(assessment)
     values = {item_id: (answer.level, answer.justification) for item_id, answer in answers.items()}
@@ -123,7 +125,7 @@ def _item_or_404(assessment, code):
 @require_GET
 def item_fragment(request, public_id, code):
     """The item's markup with the answer as saved now (to take a colleague's answer after a conflict)."""
-    assessment = assessment_for_member(user=request.user, public_id=public_id)
+    assessment = member_assessment(request, public_id)
     item = _item_or_404(assessment, code)
     answers = selectors.answer_data(assessment)
     rows = presenters.item_rows(
@@ -140,25 +142,31 @@ def item_fragment(request, public_id, code):
 @member_required(capability=ANSWER)
 @require_POST
 def answer_save(request, public_id, code):
-    assessment = assessment_for_member(user=request.user, public_id=public_id, related=False)
-    item = _item_or_404(assessment, code)
     data = request.POST
     level = data.get("level", "")[:LEVEL_VALUES]
-    context = {"anchor": presenters.anchor(code), "code": code, "assessment": assessment}
+    context = {"anchor": presenters.anchor(code), "code": code}
     try:
         revision = int(data.get("revision", ""))
     except ValueError:
-        return _respond(request, context | {"status": "error", "errors": [BAD_REVISION]})
+        revision = None
     try:
-        answer = services.answer_save(
-            assessment=assessment,
-            item_code=code,
-            level=level,
-            justification=data.get("justification", ""),
-            comment=data.get("comment", ""),
-            expected_revision=revision,
-            actor=request.user,
-        )
+        # The access check is the row lock of the save: one query for both.
+        with transaction.atomic():
+            assessment = member_assessment(request, public_id, related=False, for_update=True)
+            item = _item_or_404(assessment, code)
+            context["assessment"] = assessment
+            if revision is None:
+                return _respond(request, context | {"status": "error", "errors": [BAD_REVISION]})
+            saved = services.answer_save(
+                assessment=assessment,
+                item_code=code,
+                level=level,
+                justification=data.get("justification", ""),
+                comment=data.get("comment", ""),
+                expected_revision=revision,
+                actor=request.user,
+                locked=True,
+            )
     except services.AnswerConflict as conflict:
         struct = assessment_structure(assessment)
         row = presenters.item_row(
@@ -176,7 +184,8 @@ def answer_save(request, public_id, code):
         return _respond(request, context | {"status": "conflict", "theirs": row, "message": message})
     except ValidationError as error:
         return _respond(request, context | {"status": "error", "errors": error.messages})
-    progress = selectors.assessment_progress(assessment)
+    answer = saved.answer
+    progress = selectors.assessment_progress(assessment, saved.values)
     section_code = assessment_structure(assessment).section_of_item[code]["code"]
     context |= {
         "status": "saved",

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import selectors, services
 from assessments.models import Assessment, State
-from assessments.selectors import assessment_for_member, assessment_structure
+from assessments.selectors import assessment_structure
 from companies.current import member_required
 from companies.roles import ANSWER, SUBMIT_ASSESSMENT, role_can
+from portal.access import member_assessment, member_product_version
 from portal.assessments.forms import AssessmentStartForm, ImportForm, QualificationForm
 from portal.assessments.presenters import anchor
-from products.selectors import product_version_for_member
 from questionnaires.models import Questionnaire, QuestionnaireVersion
 from questionnaires.selectors import published_version
 
@@ -45,7 +45,7 @@ def _latest_versions() -> list[QuestionnaireVersion]:
 @member_required(capability=ANSWER)
 @require_http_methods(["GET", "POST"])
 def assessment_start(request, public_id):
-    product_version = product_version_for_member(user=request.user, public_id=public_id)
+    product_version = member_product_version(request, public_id)
     previous = list(
         Assessment.objects.filter(product_version__product=product_version.product)
         .select_related("questionnaire_version__questionnaire", "product_version")
@@ -103,7 +103,7 @@ def _section_to_resume(sections: list[dict]) -> int:
 
 @member_required
 def assessment_detail(request, public_id):
-    assessment = assessment_for_member(user=request.user, public_id=public_id)
+    assessment = member_assessment(request, public_id)
     return render(
         request, "portal/assessments/assessment_detail.html", _overview_context(request, assessment)
     )
@@ -112,7 +112,7 @@ def assessment_detail(request, public_id):
 @member_required(capability=ANSWER)
 @require_http_methods(["GET", "POST"])
 def assessment_qualification(request, public_id):
-    assessment = assessment_for_member(user=request.user, public_id=public_id)
+    assessment = member_assessment(request, public_id)
     if not assessment.is_editable:
         return redirect("portal:assessments:detail", public_id=assessment.public_id)
     questions = assessment_structure(assessment).questions
@@ -136,7 +136,7 @@ def assessment_qualification(request, public_id):
 @member_required(capability=SUBMIT_ASSESSMENT)
 @require_POST
 def assessment_submit(request, public_id):
-    assessment = assessment_for_member(user=request.user, public_id=public_id)
+    assessment = member_assessment(request, public_id)
     try:
         services.assessment_submit(assessment=assessment, actor=request.user)
     except services.AssessmentIncomplete as error:
@@ -158,7 +158,7 @@ def assessment_submit(request, public_id):
 
 @member_required
 def assessment_export(request, public_id):
-    assessment = assessment_for_member(user=request.user, public_id=public_id)
+    assessment = member_assessment(request, public_id)
     document = selectors.assessment_document(assessment)
     document["meta"]["exported_at"] = timezone.now().isoformat(timespec="seconds")
     body = json.dumps(document, ensure_ascii=False, indent=2)
@@ -171,7 +171,7 @@ def assessment_export(request, public_id):
 @member_required(capability=ANSWER)
 @require_http_methods(["GET", "POST"])
 def assessment_import(request, public_id):
-    assessment = assessment_for_member(user=request.user, public_id=public_id)
+    assessment = member_assessment(request, public_id)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if not assessment.is_editable:

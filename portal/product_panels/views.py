@@ -7,13 +7,13 @@ from django.views.decorators.http import require_GET
 from assessments.figures import MIN_CONTRIBUTORS, product_comparisons
 from assessments.history import product_history
 from companies.current import member_required
-from products.selectors import product_for_member
+from portal.access import member_product
 
 
 @member_required
 @require_GET
 def history(request, public_id):
-    product = product_for_member(user=request.user, public_id=public_id)
+    product = member_product(request, public_id)
     context = {"entries": product_history(product=product)}
     return _panel(request, product, "portal/includes/product_history.html", "Historique", context)
 
@@ -21,7 +21,7 @@ def history(request, public_id):
 @member_required
 @require_GET
 def comparison(request, public_id):
-    product = product_for_member(user=request.user, public_id=public_id)
+    product = member_product(request, public_id)
     context = {"comparisons": product_comparisons(product=product), "minimum": MIN_CONTRIBUTORS}
     return _panel(
         request, product, "portal/includes/section_comparison.html", "Moyennes de maturité", context

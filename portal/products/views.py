@@ -9,6 +9,7 @@ from assessments.models import State
 from assessments.selectors import submissions_of_product
 from companies.current import member_required
 from companies.roles import ANSWER, EDIT_PRODUCTS, role_can
+from portal.access import member_product, member_product_version
 from portal.products.forms import VARIANT_HELP, ProductForm, ProductSearchForm, ProductVersionForm
 from products import selectors, services
 
@@ -68,7 +69,7 @@ def product_create(request):
 @member_required(capability=EDIT_PRODUCTS)
 @require_http_methods(["GET", "POST"])
 def product_edit(request, public_id):
-    product = selectors.product_for_member(user=request.user, public_id=public_id)
+    product = member_product(request, public_id)
     form = ProductForm(request.POST or None, instance=product, company=product.company)
     if request.method == "POST" and form.is_valid():
         if _apply(form, services.product_update, product=product, actor=request.user) is not None:
@@ -80,7 +81,7 @@ def product_edit(request, public_id):
 
 @member_required
 def product_detail(request, public_id):
-    product = selectors.product_for_member(user=request.user, public_id=public_id, with_versions=True)
+    product = member_product(request, public_id, with_versions=True)
     submissions = submissions_of_product(product=product)
     role = request.membership.role
     requested = request.GET.get(diff.BEFORE_PARAM), request.GET.get(diff.AFTER_PARAM)
@@ -104,7 +105,7 @@ def product_detail(request, public_id):
 @member_required(capability=EDIT_PRODUCTS)
 @require_http_methods(["GET", "POST"])
 def version_create(request, public_id):
-    product = selectors.product_for_member(user=request.user, public_id=public_id)
+    product = member_product(request, public_id)
     form = ProductVersionForm(request.POST or None, product=product)
     if request.method == "POST" and form.is_valid():
         version = _apply(form, services.product_version_create, product=product, actor=request.user)
@@ -117,7 +118,7 @@ def version_create(request, public_id):
 @member_required(capability=EDIT_PRODUCTS)
 @require_http_methods(["GET", "POST"])
 def version_edit(request, public_id):
-    version = selectors.product_version_for_member(user=request.user, public_id=public_id)
+    version = member_product_version(request, public_id)
     form = ProductVersionForm(request.POST or None, instance=version, product=version.product)
     if (
         request.method == "POST"

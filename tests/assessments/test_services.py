@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from assessments import services
@@ -28,7 +29,7 @@ def save(assessment, code, level, *, revision=None, actor=None, justification=""
         comment=comment,
         expected_revision=revision,
         actor=actor,
-    )
+    ).answer
 
 
 # --- Start --------------------------------------------------------------------------------------------
@@ -178,6 +179,22 @@ def test_answer_save_recomputes_profiles_in_the_same_transaction():
     assert assessment.reached_profiles == []
 
 
+def test_assessment_row_is_written_only_when_the_profiles_change():
+    assessment = AssessmentFactory(qualification=QUALIFIED)
+
+    def assessment_writes(code, level, comment=""):
+        with CaptureQueriesContext(connection) as queries:
+            save(assessment, code, level, comment=comment)
+        return [q["sql"] for q in queries if 'UPDATE "assessments_assessment"' in q["sql"]]
+
+    assert len(assessment_writes("A08.3.1", "vert")) == 1  # what is missing changes
+    # A rule item whose comment changes: recomputed, same profiles, nothing written.
+    assert assessment_writes("A08.3.1", "vert", comment="Via le connecteur.") == []
+    assert len(assessment_writes("A08.3.1", "jaune")) == 1
+    assessment.refresh_from_db()
+    assert assessment.profiles["alimentation"]["missing"][0].startswith("A08.3.1")
+
+
 def test_na_on_a_rule_item_never_satisfies_a_profile():
     assessment = AssessmentFactory(qualification=QUALIFIED)
     for code in ("A08.3.1", "A08.4.1"):
@@ -273,3 +290,18 @@ def test_refuse_needs_a_comment():
         services.assessment_refuse(assessment=assessment, actor=reviewer, comment="")
     services.assessment_refuse(assessment=assessment, actor=reviewer, comment="Hors périmètre.")
     assert Assessment.objects.get(pk=assessment.pk).state == State.REFUSED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locked_save_outside_a_transaction_is_refused():
+    assessment = AssessmentFactory(qualification=QUALIFIED)
+    with pytest.raises(TransactionManagementError):
+        services.answer_save(
+            assessment=assessment,
+            item_code="A08.3.1",
+            level="vert",
+            expected_revision=0,
+            actor=None,
+            locked=True,
+        )
+    assert Answer.objects.get(assessment=assessment, item__code="A08.3.1").level == ""

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.models import TermsAcceptance
+from accounts.models import TermsVersion
 from assessments.selectors import assessment_structure
 from certificates import forms, services, views
 from certificates.codes import format_code
@@ -285,7 +285,8 @@ def test_reviewer_without_second_factor_is_sent_to_verify_it(client, ready_certi
 
 def test_member_who_has_not_accepted_the_terms_is_sent_to_them(vendor_client_factory, ready_certificate):
     member = vendor_client_factory(company=ready_certificate.company)
-    TermsAcceptance.objects.filter(user=member.user).delete()
+    current = TermsVersion.objects.order_by("-version").first()
+    TermsVersion.objects.create(version=current.version + 1, text="Nouvelle version.")
     response = member.get(download_url(ready_certificate))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:terms"))
 
