@@ -14,7 +14,7 @@ from django.http import Http404
 from accounts.second_factor import PENDING_SESSION_KEY, second_factor_redirect
 from companies.models import Membership
 from companies.roles import role_can
-from companies.selectors import user_memberships
+from companies.selectors import active_memberships
 
 SESSION_KEY = "current_company"
 NO_COMPANY = "Votre compte n'est rattaché à aucune entreprise active."
@@ -23,7 +23,7 @@ CAPABILITY_DENIED = "Votre rôle dans l'entreprise ne permet pas cette action."
 
 def current_membership(request) -> Membership:
     """The membership for the company chosen in the session, else the first one; 404 if none."""
-    memberships = list(user_memberships(request.user))
+    memberships = active_memberships(request.user)
     # Kept for the portal shell's company switcher, so it costs no second query.
     request.memberships = memberships
     if not memberships:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from companies.models import AccountRequest, Company, Invitation, Membership
+from core.sql import Columns, fetch, split
 
 
 def user_memberships(user) -> QuerySet[Membership]:
@@ -18,6 +19,28 @@ def user_memberships(user) -> QuerySet[Membership]:
         .filter(user=user, is_active=True, company__is_active=True)
         .order_by("company__name", "company__pk")
     )
+
+
+_MEMBERSHIP = Columns(Membership, "m")
+_COMPANY = Columns(Company, "c")
+_ACTIVE_MEMBERSHIPS = (
+    f"SELECT {_MEMBERSHIP.sql}, {_COMPANY.sql} FROM {Membership._meta.db_table} m "
+    f"JOIN {Company._meta.db_table} c ON c.id = m.company_id "
+    "WHERE m.user_id = %s AND m.is_active AND c.is_active ORDER BY c.name, c.id"
+)
+
+
+def active_memberships(user) -> list[Membership]:
+    """``user_memberships(user)`` as a list, each with its company, in hand-written SQL: every portal
+    request runs it (see ``core/sql.py``)."""
+    if not user.is_authenticated:
+        return []
+    memberships = []
+    for row in fetch(_ACTIVE_MEMBERSHIPS, [user.pk]):
+        membership, company = split(row, _MEMBERSHIP, _COMPANY)
+        membership.company = company
+        memberships.append(membership)
+    return memberships
 
 
 def membership_for(*, user, company_public_id) -> Membership:
