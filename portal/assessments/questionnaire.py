@@ -71,6 +71,7 @@ def assessment_section(request, public_id, index):
     sections = progress["sections"]
     context = page | {
         "section": sections[index],
+        "menu": presenters.section_menu(assessment, progress, index),
         "rows": rows,
         "previous": _neighbour(sections, index, -1),
         "next": _neighbour(sections, index, +1),

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Answer, Assessment, State
+from assessments.selectors import assessment_progress
 from companies.models import Role
 from tests.assessments.factories import QUALIFIED, AssessmentFactory, fill, questionnaire_version
 from tests.companies.factories import CompanyFactory, UserFactory
@@ -133,6 +134,29 @@ def test_full_view_uses_the_same_queries_for_3_and_300_items(salarie, company):
     assert few == many <= 5  # session, user, membership, assessment, every answer
     assert few_html.count('class="cv-item"') == 3
     assert many_html.count('class="cv-item"') == 299  # the MSSanté item does not apply
+
+
+def test_side_menu_links_every_section_with_its_progress_and_marks_the_current_one(salarie, company):
+    assessment = assessment_of(
+        company, qualification=QUALIFIED, questionnaire_version=questionnaire_version(items=20, sections=4)
+    )
+    fill(assessment)
+    Answer.objects.filter(assessment=assessment, item__code="A08.3.1").update(level="")
+    page = html(salarie.get(url("section", assessment, 1)))
+    menu = page.split('id="menu-sections"', 1)[1].split("</nav>", 1)[0]
+    for index in range(4):
+        assert f'href="{url("section", assessment, index)}"' in menu
+    assert menu.count('aria-current="page"') == 1
+    assert f'href="{url("section", assessment, 1)}" aria-current="page"' in menu
+    figures = {
+        int(part.split('"', 1)[0]): part.split(">", 1)[1].split("<", 1)[0]
+        for part in menu.split('id="section-progress-')[1:]
+    }
+    progress = assessment_progress(assessment)
+    assert figures == {
+        s["index"]: f"{s['answered']}/{s['total']}" for s in progress["sections"] if s["total"]
+    }
+    assert any(s["answered"] < s["total"] for s in progress["sections"])
 
 
 def test_section_page_shows_levels_descriptions_na_and_the_needs_expression_link(salarie, company, settings):
