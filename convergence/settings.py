@@ -267,6 +267,8 @@ NEEDS_EXPRESSION_URL = env.str(
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# The database backend with a hand-written read (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
