@@ -66,8 +66,8 @@ def test_redelivered_task_renders_once(celery_worker):
     assert rendered_events(certificate) == 1
 
 
-def test_worker_killed_mid_render_completes_when_a_worker_comes_back(celery_worker):
-    # A long report keeps the worker busy long enough to be killed in the middle of the render.
+def start_long_render():
+    """A long report whose render has begun on the worker (long enough to be killed in the middle)."""
     certificate = make_certificate(snapshot=make_snapshot(kind=RAPPORT, items=1500, draft=True))
     certificate_render.delay(certificate.pk)
     wait_for(
@@ -76,6 +76,11 @@ def test_worker_killed_mid_render_completes_when_a_worker_comes_back(celery_work
         message="le rendu n'a pas commencé",
     )
     time.sleep(0.5)
+    return certificate
+
+
+def test_worker_killed_mid_render_completes_when_a_worker_comes_back(celery_worker):
+    certificate = start_long_render()
     celery_worker.kill()
     killed = Certificate.objects.get(pk=certificate.pk)
     assert killed.status == Certificate.Status.PENDING, "le rendu s'est terminé avant l'arrêt brutal"
@@ -98,14 +103,7 @@ def test_worker_killed_mid_render_completes_when_a_worker_comes_back(celery_work
 
 def test_pool_process_killed_mid_render_is_requeued_at_once(celery_worker):
     # Only the pool process dies (out of memory, say): the worker rejects the message back to the queue.
-    certificate = make_certificate(snapshot=make_snapshot(kind=RAPPORT, items=1500, draft=True))
-    certificate_render.delay(certificate.pk)
-    wait_for(
-        lambda: Certificate.objects.get(pk=certificate.pk).attempts >= 1,
-        timeout=60,
-        message="le rendu n'a pas commencé",
-    )
-    time.sleep(0.5)
+    certificate = start_long_render()
     subprocess.run(["pkill", "-KILL", "-P", str(celery_worker.process.pid)], check=True)
     certificate = wait_ready(certificate, timeout=180)
     assert certificate.attempts == 2
