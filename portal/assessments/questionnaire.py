@@ -128,7 +128,7 @@ def item_fragment(request, public_id, code):
     """The item's markup with the answer as saved now (to take a colleague's answer after a conflict)."""
     assessment = member_assessment(request, public_id)
     item = _item_or_404(assessment, code)
-    answers = selectors.answer_data(assessment)
+    answers = selectors.answer_data(assessment, item_ids=[item["id"]])
     rows = presenters.item_rows(
         assessment=assessment,
         struct=assessment_structure(assessment),

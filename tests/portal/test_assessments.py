@@ -348,3 +348,18 @@ def test_overview_resumes_at_the_first_unfinished_section(salarie, company):
         save(salarie, assessment, code, "vert")
     page = html(salarie.get(url("detail", assessment)))
     assert f'href="{url("section", assessment, 1)}">Répondre au questionnaire' in page
+
+
+def test_taking_their_answer_returns_the_item_as_saved_now(
+    salarie, mandataire, company, django_assert_max_num_queries
+):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    save(mandataire, assessment, "A08.5.23", "jaune", comment="Lecture CDA faite.")
+    with django_assert_max_num_queries(6):  # session, user, membership, assessment, this answer, comments
+        response = salarie.get(url("item", assessment, "A08.5.23"), **HTMX)
+    page = html(response)
+    assert page.count('class="cv-item"') == 1
+    assert 'value="jaune" checked' in page
+    assert "Lecture CDA faite." in page
+    assert 'name="revision" value="1"' in page
+    assert salarie.get(url("item", assessment, "Z99"), **HTMX).status_code == 404
