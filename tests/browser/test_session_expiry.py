@@ -2,9 +2,12 @@
 answer. The autosave says "non enregistré", never shows a login page inside the questionnaire, warns
 before leaving, offers to sign in again in a new tab, and saves the pending answers afterwards."""
 
+import time
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils.crypto import get_random_string
 from playwright.sync_api import expect
 
 from companies.models import Role
@@ -78,7 +81,13 @@ def log_in(tab, user):
 def assert_saved(status, assessment):
     expect(status).to_contain_text("Enregistré")
     expect(status).not_to_contain_text("Non enregistré")
-    answer = assessment.answers.get(item__code="X.001")
+    # Typing then clicking a level may send two saves (the comment's on blur, then the level's):
+    # the status line tells about the first one.
+    deadline = time.monotonic() + 5
+    while (
+        answer := assessment.answers.get(item__code="X.001")
+    ).level != "vert" and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert (answer.level, answer.comment) == ("vert", COMMENT)
 
 
@@ -184,3 +193,15 @@ def test_a_401_or_a_server_error_is_never_swapped_into_the_item(page, browser_lo
         page.locator("label[for=item-X-001-jaune]").click()
         expect(status).to_contain_text("Enregistré")
         expect(status).not_to_contain_text("Non enregistré")
+
+
+def test_a_csrf_token_rotated_since_the_page_loaded_does_not_block_the_save(page, browser_login, live_server):
+    """Signing in again in another tab rotates the CSRF cookie while the session stays valid: the
+    token written in the page is stale, the save must use the cookie's."""
+    _, assessment = open_section(page, browser_login)
+    page.context.add_cookies(
+        [{"name": settings.CSRF_COOKIE_NAME, "value": get_random_string(32), "url": live_server.url}]
+    )
+    page.locator("#item-X-001-comment").fill(COMMENT)
+    page.locator("label[for=item-X-001-vert]").click()
+    assert_saved(page.locator("#item-X-001-status"), assessment)
