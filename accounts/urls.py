@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
+    path("connexion/reprise/", views.session_resumed, name="session_resumed"),
     path("accueil/", views.start, name="start"),
     path("conditions-generales/", views.terms_accept, name="terms"),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from accounts import services, terms_gate
@@ -26,6 +26,7 @@ from accounts.second_factor import (
     is_verified,
     qr_code_svg,
     recovery_codes_left,
+    second_factor_redirect,
     unconfirmed_totp,
 )
 from accounts.selectors import current_terms, terms_pending_for
@@ -93,6 +94,16 @@ def start(request):
     if terms_gate.terms_pending(request):
         return redirect(_with_next("accounts:terms", _next_url(request, None)))
     return redirect(_next_url(request, None))
+
+
+@login_required
+@require_GET
+def session_resumed(request):
+    """The end of a sign-in opened in a new tab by a page that must not be left (the questionnaire,
+    whose session expired): say the tab can be closed; its script tells the other tabs."""
+    if request.session.get(PENDING_SESSION_KEY):
+        return second_factor_redirect(request)
+    return render(request, "accounts/session_resumed.html")
 
 
 @login_required

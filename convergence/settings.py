@@ -38,6 +38,7 @@ if not DEBUG:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS doit être défini lorsque DJANGO_DEBUG=false.")
 
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 
 # --- Applications ------------------------------------------------------------------------------
 DJANGO_APPS = [

@@ -13,3 +13,9 @@ urlpatterns = [
     path("verifier/", include("certificates.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# French DSFR error pages when DEBUG is off (core/errors.py).
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -82,3 +82,30 @@ def test_password_link_does_not_skip_the_second_factor(client):
     client.post(set_url, {"new_password1": "Tournesol-Bleu-2031", "new_password2": "Tournesol-Bleu-2031"})
     response = client.get(reverse("portal:home"))
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:second_factor_verify"))
+
+
+def test_session_resumed_page_says_the_tab_can_be_closed(client, django_assert_max_num_queries):
+    TermsVersionFactory(version=1)
+    user = UserFactory()
+    accept_current_terms(user)
+    verified_login(client, user)
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("accounts:session_resumed"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Vous pouvez fermer cet onglet" in html
+    assert "js/session_resumed.js" in html  # tells the questionnaire tab to send its answers
+
+
+def test_session_resumed_page_needs_the_whole_sign_in(client):
+    url = reverse("accounts:session_resumed")
+    response = client.get(url)
+    assert response.url == f"{reverse('accounts:login')}?next={url}"
+    user = UserFactory()
+    TOTPDeviceFactory(user=user)
+    accept_current_terms(user)
+    verified_login(client, user)
+    session = client.session
+    session[PENDING_SESSION_KEY] = True
+    session.save()
+    assert client.get(url).url.startswith(reverse("accounts:second_factor_verify"))
