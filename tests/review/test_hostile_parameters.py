@@ -6,6 +6,8 @@ import pytest
 from django.shortcuts import resolve_url
 from django.utils.html import escape
 
+from assessments.instruction import COMMENT_UNKNOWN_ITEM
+from assessments.models import ReviewComment
 from review.assessments.views import UNKNOWN_ITEM
 from tests.companies.factories import AccountRequestFactory
 from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version
@@ -102,3 +104,17 @@ def test_unknown_item_of_the_comment_form_is_a_french_400(reviewer_client, objec
     assert escape(UNKNOWN_ITEM) in response.content.decode()
     known = reviewer_client.get(url, QUERY_STRING="item=A08.3.1")
     assert known.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("item", "parent"), [("%s%s", ""), ("%(body)s", ""), ("A08\x00", ""), ("A08.3.1", "9" * 30)]
+)
+def test_a_comment_posted_with_hand_made_fields_is_refused_in_french(reviewer_client, item, parent):
+    assessment = AssessmentFactory(in_review=True, reviewer=reviewer_client.user)
+    url = resolve_url("review:assessments:comment", public_id=assessment.public_id)
+    response = reviewer_client.post(url, {"item": item, "body": "Précisez le volet visé.", "parent": parent})
+    assert response.status_code == 400
+    page = response.content.decode()
+    if "%" in item:
+        assert escape(COMMENT_UNKNOWN_ITEM.format(code=item)) in page
+    assert not ReviewComment.objects.exists()
