@@ -19,6 +19,14 @@ UNANSWERED = "sans_reponse"
 REVIEWER_ORGANISATION = "Agence du numérique en santé"
 # Left out of the hash: requesting the same document for unchanged data must find the existing one.
 VOLATILE_KEYS = frozenset({"issued_at"})
+# A report prints every comment and justification. Each is cut at the answer rule's length, and all
+# together share a budget (a 300-item report of short comments uses a tenth of it), so that no text,
+# however long (stored before the rule, or by a bug), can hold a PDF worker for minutes: the whole
+# budget adds about ten seconds of rendering.
+ITEM_TEXT_KEYS = ("comment", "justification")
+ITEM_TEXT_MAX_LENGTH = 5000
+ITEM_TEXTS_MAX_LENGTH = 200_000
+TRUNCATED = " […]"
 
 
 def canonical_json(data) -> bytes:
@@ -44,7 +52,48 @@ def section_entry(*, section: dict, answers: list[dict], level_codes: list[str],
             {key: answer.get(key) or "" for key in ("code", "title", "level", "comment", "justification")}
             for answer in answers
         ]
+        for item in entry["items"]:
+            for key in ITEM_TEXT_KEYS:
+                item[key] = truncated(item[key], ITEM_TEXT_MAX_LENGTH)
     return entry
+
+
+def truncated(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` characters, else its start marked as cut, within ``limit``."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - len(TRUNCATED), 0)].rstrip() + TRUNCATED
+
+
+def bounded_sections(sections: list[dict]) -> list[dict]:
+    """Sections whose item texts total at most ``ITEM_TEXTS_MAX_LENGTH`` characters.
+
+    Over the budget, every text longer than a common length is cut to it (the largest length that
+    fits): short texts stay whole, only the longest lose their end.
+    """
+    lengths = [
+        len(item[key]) for section in sections for item in section.get("items", ()) for key in ITEM_TEXT_KEYS
+    ]
+    if sum(lengths) <= ITEM_TEXTS_MAX_LENGTH:
+        return sections
+    low, high = 0, max(lengths)  # the largest common length whose cut texts fit in the budget
+    while low < high:
+        middle = (low + high + 1) // 2
+        if sum(min(length, middle) for length in lengths) <= ITEM_TEXTS_MAX_LENGTH:
+            low = middle
+        else:
+            high = middle - 1
+    return [
+        {
+            **section,
+            "items": [
+                item | {key: truncated(item[key], low) for key in ITEM_TEXT_KEYS} for item in section["items"]
+            ],
+        }
+        if "items" in section
+        else section
+        for section in sections
+    ]
 
 
 def build_snapshot(
@@ -61,7 +110,8 @@ def build_snapshot(
     validated_at: str | None,
     issued_at: str | None = None,
 ) -> dict:
-    """Assemble a snapshot from plain data (sections already shaped by ``section_entry``)."""
+    """Assemble a snapshot from plain data (sections already shaped by ``section_entry``); the item
+    texts are bounded (``bounded_sections``)."""
     return {
         "schema": SCHEMA,
         "kind": kind,
@@ -79,7 +129,7 @@ def build_snapshot(
         },
         "levels": [{"code": lv["code"], "label": lv["label"], "colour": lv["colour"]} for lv in levels],
         "profiles": {code: normalised_profile(profile) for code, profile in profiles.items()},
-        "sections": sections,
+        "sections": bounded_sections(sections),
         "validated_at": validated_at,
         "reviewer_organisation": REVIEWER_ORGANISATION if validated_at else "",
         "issued_at": issued_at or timezone.now().isoformat(),

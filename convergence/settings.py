@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before any view reads the body: an oversized upload gets a French 413 page, unread.
+    "core.body_limit.RequestBodyLimitMiddleware",
     # Audit trail: the person behind every write of the request (pghistory context).
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -250,6 +252,8 @@ MEDIA_ROOT = RUN_DIR / "no-public-media"
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Whole request body, files included (core.body_limit); the proxy's client_max_body_size matches it.
+REQUEST_BODY_MAX_SIZE = 6 * 1024 * 1024
 
 # --- E-mail ------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -192,6 +192,7 @@ def assessment_import(request, public_id):
         "errors": errors,
         "refused": IMPORT_REFUSED if errors else "",
     }
+    refused = errors or form.errors
     return render(
-        request, "portal/assessments/assessment_import.html", context, status=422 if errors else 200
+        request, "portal/assessments/assessment_import.html", context, status=422 if refused else 200
     )

@@ -20,7 +20,8 @@ class CommentForm(forms.Form):
     def __init__(self, data=None, *, item_code: str = "", parent_id: int | None = None):
         # One form per item can be open on the page: their ids must differ.
         item_code = (data.get("item", "") if data is not None else item_code) or ""
-        auto_id = f"id_%s_{item_code}" if item_code else "id_%s"
+        # auto_id is a %-format: a "%" in a hand-made item code must stay a character.
+        auto_id = f"id_%s_{item_code.replace('%', '%%')}" if item_code else "id_%s"
         super().__init__(data, initial={"item": item_code, "parent": parent_id}, auto_id=auto_id)
 
 

@@ -20,6 +20,10 @@ from core.access import reviewer_required
 from review.assessments.forms import CommentForm, DecisionForm
 
 TAKEN = "Vous instruisez maintenant cette évaluation."
+UNKNOWN_ITEM = (
+    "Cette exigence n'existe pas dans le questionnaire de l'évaluation : revenez à l'instruction et "
+    "choisissez l'exigence à commenter."
+)
 COMMENTED = "Commentaire enregistré ; l'éditeur le verra lorsque l'évaluation lui sera renvoyée."
 DECIDED = {
     instruction.Decision.VALIDATE: "L'évaluation est validée ; l'attestation est en cours de génération et l'entreprise est prévenue par e-mail.",
@@ -73,6 +77,9 @@ def comment_create(request, public_id):
     assessment = assessment_for_reviewer(public_id=public_id)
     item_code = request.GET.get("item", "") if request.method == "GET" else request.POST.get("item", "")
     if request.method == "GET":
+        if item_code and _item_id(assessment, item_code) is None:
+            context = {"message": UNKNOWN_ITEM, "back_url": _detail_url(assessment)}
+            return render(request, "review/bad_request.html", context, status=400)
         form = CommentForm(item_code=item_code, parent_id=_int(request.GET.get("parent")))
         return _comment_form(request, assessment, form, item_code)
     form = CommentForm(request.POST)

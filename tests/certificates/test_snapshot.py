@@ -3,7 +3,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Answer
-from certificates.snapshot import ATTESTATION, RAPPORT, assessment_snapshot, snapshot_sha256
+from certificates.snapshot import (
+    ATTESTATION,
+    ITEM_TEXT_MAX_LENGTH,
+    ITEM_TEXTS_MAX_LENGTH,
+    RAPPORT,
+    TRUNCATED,
+    assessment_snapshot,
+    build_snapshot,
+    canonical_json,
+    section_entry,
+    snapshot_sha256,
+)
 from tests.certificates.factories import (
     AssessmentFactory,
     answer_all,
@@ -95,3 +106,56 @@ def test_hash_ignores_the_issue_date_but_not_the_answers():
     assert snapshot_sha256(first) == snapshot_sha256(second)
     Answer.objects.filter(assessment=assessment).update(comment="Nouveau commentaire")
     assert snapshot_sha256(assessment_snapshot(assessment=assessment, kind=RAPPORT)) != snapshot_sha256(first)
+
+
+# --- Bounded size: no text, however long, can hold a PDF worker ------------------------------------------
+def report_items(snapshot) -> list[dict]:
+    return [item for section in snapshot["sections"] for item in section["items"]]
+
+
+def test_a_huge_comment_is_cut_and_marked_in_the_snapshot():
+    assessment = make_assessment(items=3)
+    huge = "Commentaire interminable. " * 40_000  # ~1 MB, e.g. stored before the import checked lengths
+    Answer.objects.filter(assessment=assessment, item__code="A08.3.1").update(comment=huge)
+    items = {
+        item["code"]: item for item in report_items(assessment_snapshot(assessment=assessment, kind=RAPPORT))
+    }
+    comment = items["A08.3.1"]["comment"]
+    assert len(comment) <= ITEM_TEXT_MAX_LENGTH
+    assert comment.endswith(TRUNCATED)
+    assert huge.startswith(comment.removesuffix(TRUNCATED))
+
+
+def test_report_texts_share_a_bounded_budget_and_short_ones_stay_whole():
+    long_text = "x" * ITEM_TEXT_MAX_LENGTH
+    answers = [
+        {
+            "code": f"A.{index}",
+            "title": "Titre",
+            "level": "na",
+            "comment": long_text,
+            "justification": long_text,
+        }
+        for index in range(300)
+    ]
+    answers[0] |= {"comment": "Court.", "justification": "Hors champ."}
+    section = section_entry(
+        section={"code": "A", "title": "Section"}, answers=answers, level_codes=["vert"], with_items=True
+    )
+    snapshot = build_snapshot(
+        kind=RAPPORT,
+        draft=True,
+        company={"name": "Alpha", "siren": "732829320"},
+        product={"display_name": "Produit", "commercial_name": ""},
+        version={"label": "1"},
+        questionnaire={"code": "A08", "title": "Interopérabilité", "version": 1},
+        levels=[],
+        profiles={},
+        sections=[section],
+        validated_at=None,
+    )
+    items = report_items(snapshot)
+    assert sum(len(item["comment"]) + len(item["justification"]) for item in items) <= ITEM_TEXTS_MAX_LENGTH
+    assert (items[0]["comment"], items[0]["justification"]) == ("Court.", "Hors champ.")
+    assert all(item["comment"].endswith(TRUNCATED) for item in items[1:])
+    assert len(canonical_json(snapshot)) < ITEM_TEXTS_MAX_LENGTH + 100_000
