@@ -3,9 +3,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from companies import services
+from core.access import public
 from portal.account_requests.forms import AccountRequestForm
 
 
+@public
 @require_http_methods(["GET", "POST"])
 def account_request_create(request):
     form = AccountRequestForm(request.POST or None, request.FILES or None)
@@ -24,6 +26,7 @@ def account_request_create(request):
     return render(request, "portal/account_request_create.html", {"form": form})
 
 
+@public
 def account_request_sent(request):
     return render(
         request,
