@@ -38,10 +38,15 @@ if not DEBUG:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS doit être défini lorsque DJANGO_DEBUG=false.")
 
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# The admin site's URL prefix: a deployment picks its own, away from the well-known /admin/.
+ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured("DJANGO_ADMIN_URL ne peut pas être vide (par exemple « gestion-technique/ »).")
 
 # --- Applications ------------------------------------------------------------------------------
 DJANGO_APPS = [
-    "django.contrib.admin",
+    # Django's admin on django-otp's admin site: the second factor is required (core/admin_site.py).
+    "core.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
