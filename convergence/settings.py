@@ -38,6 +38,9 @@ if not DEBUG:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS doit être défini lorsque DJANGO_DEBUG=false.")
 
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Demo accounts have a published password: load_demo runs in development only. Kept apart from
+# DEBUG, which test runners turn off.
+DEMO_DATA_ALLOWED = DEBUG
 # The admin site's URL prefix: a deployment picks its own, away from the well-known /admin/.
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
 if ADMIN_URL == "/":
