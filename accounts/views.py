@@ -28,7 +28,7 @@ from accounts.second_factor import (
     unconfirmed_totp,
 )
 from accounts.selectors import current_terms, terms_pending_for
-from core.access import Access, check_access, second_factor_page, terms_page
+from core.access import Access, second_factor_due, second_factor_page, terms_page
 
 TERMS_ACCEPTED = "Merci, les conditions générales d'utilisation sont acceptées."
 SECOND_FACTOR_ENABLED = "La double authentification est activée."
@@ -80,9 +80,19 @@ def lockout_response(request, original_response=None, credentials=None):
 
 @second_factor_page
 def start(request):
-    """Where a login lands: the access chain (second factor, then terms of use, each coming back
-    here), then the person's own space."""
-    return check_access(request, Access.SIGNED_IN) or redirect(_next_url(request, None))
+    """Where a login lands: the steps of the access chain still due (second factor, then terms of
+    use), then the page asked for or the person's own space."""
+    target = _next_url(request, None)
+    if second_factor_due(request):
+        name = (
+            "accounts:second_factor_verify"
+            if confirmed_totp(request.user)
+            else "accounts:second_factor_setup"
+        )
+        return redirect(_with_next(name, target))
+    if terms_gate.terms_pending(request):
+        return redirect(_with_next("accounts:terms", target))
+    return redirect(target)
 
 
 @terms_page

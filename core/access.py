@@ -25,7 +25,7 @@ from accounts.terms_gate import terms_pending
 
 REVIEWERS_ONLY = "Cette page est réservée aux instructeurs de l'agence."
 STAFF_ONLY = "Cette page est réservée aux administrateurs techniques de la plateforme."
-# Set on the request once the chain ran, so a decorator does not run it a second time.
+# The level the chain was run at for this request, so a decorator does not run it a second time.
 CHECKED_ATTRIBUTE = "access_checked"
 
 
@@ -102,7 +102,7 @@ def _elsewhere(request, url: str):
 
 def check_access(request, level: Access):
     """Run the chain up to ``level``: None when the request may go on, else the response to send."""
-    setattr(request, CHECKED_ATTRIBUTE, True)
+    setattr(request, CHECKED_ATTRIBUTE, level)
     if level is Access.OPEN:
         return None
     if not request.user.is_authenticated:
@@ -143,7 +143,7 @@ def signed_in(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not getattr(request, CHECKED_ATTRIBUTE, False):
+        if getattr(request, CHECKED_ATTRIBUTE, Access.OPEN) < Access.SIGNED_IN:
             response = check_access(request, Access.SIGNED_IN)
             if response is not None:
                 return response

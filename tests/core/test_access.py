@@ -1,16 +1,43 @@
 """The access chain (core/access.py) seen from a browser's requests."""
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
-from django.urls import reverse
+from django.urls import include, path, reverse
 
 from accounts.second_factor import PENDING_SESSION_KEY
-from tests.accounts.factories import TEST_PASSWORD, TOTPDeviceFactory
-from tests.accounts.helpers import accept_current_terms, totp_code
+from tests.accounts.factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
+from tests.accounts.helpers import accept_current_terms, totp_code, verified_login
 from tests.certificates.factories import make_assessment, make_certificate
 from tests.companies.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def undeclared_view(request):
+    return HttpResponse("page sans déclaration")
+
+
+# For the test of a view that declares no access level (the project's own URLs all declare one).
+urlpatterns = [
+    path("sans-declaration/", undeclared_view),
+    path("compte/", include("accounts.urls")),
+    path("", lambda request: HttpResponse("accueil"), name="home"),
+]
+
+
+@pytest.mark.urls("tests.core.test_access")
+def test_a_view_that_declares_nothing_gets_the_whole_chain():
+    url = "/sans-declaration/"
+    assert Client().get(url).url.startswith(reverse("accounts:login"))
+    user = UserFactory()
+    device = TOTPDeviceFactory(user=user)
+    password_only = verified_login(Client(), user)  # the login marks the session: a device exists
+    assert password_only.get(url).url.startswith(reverse("accounts:second_factor_verify"))
+    verified = verified_login(Client(), user, device)
+    assert verified.get(url).url.startswith(reverse("accounts:terms"))
+    accept_current_terms(user)
+    assert verified.get(url).content.decode() == "page sans déclaration"
 
 
 def _password_only_vendor():
