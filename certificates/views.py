@@ -1,11 +1,7 @@
 """Certificate pages: public verification, and for signed-in users request, status, download, revoke."""
 
-from functools import wraps
-from urllib.parse import urlencode
-
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -14,14 +10,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.second_factor import is_verified, second_factor_redirect
-from accounts.terms_gate import terms_pending
 from certificates import selectors, services
 from certificates.codes import format_code
 from certificates.forms import RevocationForm, VerificationForm
 from certificates.models import Certificate
 from certificates.rendering import snapshot_date
-from core.access import reviewer_required
+from core.access import public, reviewer_required, signed_in
 
 UNKNOWN_CODE = (
     "Aucun document ne correspond à ce code. Vérifiez la saisie (16 caractères, lettres A à Z et "
@@ -47,6 +41,7 @@ def _too_many_lookups(request) -> bool:
         return False
 
 
+@public
 @require_GET
 def verify_form(request):
     form = VerificationForm(request.GET) if "code" in request.GET else VerificationForm()
@@ -55,6 +50,7 @@ def verify_form(request):
     return render(request, "certificates/certificate_verify_form.html", {"form": form})
 
 
+@public
 @require_GET
 def verify(request, code: str):
     if _too_many_lookups(request):
@@ -76,23 +72,6 @@ def _verification_context(certificate: Certificate) -> dict:
         "profiles_reached": sorted(p["label"] for p in snapshot["profiles"].values() if p["reached"]),
         "validated_at": snapshot_date(snapshot["validated_at"]),
     }
-
-
-def signed_in(view):
-    """Signed-in certificate pages. They live under /verifier/, which the terms middleware lets
-    through for the public verification, so the terms are checked here; a reviewer must also have
-    passed the second factor, as on every back-office page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if terms_pending(request):
-            return redirect(f"{reverse('accounts:terms')}?{urlencode({'next': request.get_full_path()})}")
-        if request.user.is_reviewer and not is_verified(request):
-            return second_factor_redirect(request)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _next_url(request, default: str) -> str:

@@ -39,10 +39,18 @@ if not DEBUG:
 
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
+# Demo accounts have a published password: load_demo runs in development only. Kept apart from
+# DEBUG, which test runners turn off.
+DEMO_DATA_ALLOWED = DEBUG
+# The admin site's URL prefix: a deployment picks its own, away from the well-known /admin/.
+ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured("DJANGO_ADMIN_URL ne peut pas être vide (par exemple « gestion-technique/ »).")
 
 # --- Applications ------------------------------------------------------------------------------
 DJANGO_APPS = [
-    "django.contrib.admin",
+    # Django's admin on django-otp's admin site: the second factor is required (core/admin_site.py).
+    "core.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -91,7 +99,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "accounts.middleware.TermsAcceptanceMiddleware",
+    # The access chain of every view: signed in → second factor → terms → role (core/access.py).
+    "core.access.AccessMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

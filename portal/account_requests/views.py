@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from companies import services
+from core.access import public
 from core.throttle import throttle_hit, throttle_reset
 from portal.account_requests.forms import HONEYPOT_CLASS, HONEYPOT_FIELD, AccountRequestForm
 
@@ -28,6 +29,7 @@ def account_request_throttle_reset(*, address: str) -> None:
     throttle_reset(_throttle_key(address))
 
 
+@public
 @require_http_methods(["GET", "POST"])
 def account_request_create(request):
     # Counted before the body is parsed: a throttled robot costs no upload handling.
@@ -61,6 +63,7 @@ def account_request_create(request):
     return render(request, "portal/account_request_create.html", context)
 
 
+@public
 def account_request_sent(request):
     return render(
         request,

@@ -12,6 +12,7 @@ from companies.current import member_required, set_current_company
 from companies.models import Invitation
 from companies.roles import MANAGE_MEMBERS, assignable_roles, role_can
 from companies.selectors import company_members, invitation_for_token, member_of_company, pending_invitations
+from core.access import public
 from portal.members.forms import InvitationAcceptForm, InvitationForm, RoleForm
 
 INVITATION_SENT = "L'invitation est envoyée à {email} ; le lien est valable 7 jours."
@@ -103,6 +104,7 @@ def invitation_revoke(request, public_id):
     return redirect("portal:members:list")
 
 
+@public
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
     """Public page of an invitation link: a new person creates their account, a known one joins."""
