@@ -210,18 +210,21 @@ def comment_threads(assessment: Assessment, *, published_only: bool = False) -> 
 
 def vendor_history(assessment: Assessment) -> dict:
     """The vendor's track record shown beside the instruction: this assessment's transitions and
-    submissions, and the other assessments of the same product with their documents (4 queries)."""
+    submissions, and the other assessments of the same product with their documents (4 queries).
+    Never-submitted drafts, and their documents, stay the vendor's: left out."""
     from certificates.models import Certificate
 
     product = assessment.product_version.product
     others = list(
-        Assessment.objects.filter(product_version__product=product)
+        Assessment.objects.filter(product_version__product=product, state__in=REVIEWABLE_STATES)
         .exclude(pk=assessment.pk)
         .select_related("product_version", "questionnaire_version__questionnaire")
         .order_by("-created_at")
     )
     certificates = list(
-        Certificate.objects.filter(assessment__product_version__product=product)
+        Certificate.objects.filter(
+            assessment__product_version__product=product, assessment__state__in=REVIEWABLE_STATES
+        )
         .select_related("assessment__product_version")
         .order_by("-created_at")
     )
