@@ -16,6 +16,7 @@ from assessments.selectors import (
     applicable_items,
     assessment_answers,
     assessment_history,
+    assessment_identity,
     assessment_structure,
     assessment_submissions,
 )
@@ -234,6 +235,25 @@ def vendor_history(assessment: Assessment) -> dict:
         "other_assessments": others,
         "certificates": certificates,
     }
+
+
+def renamed_since_submission(assessment: Assessment, submissions: list[Submission]) -> dict | None:
+    """The identity the latest submission froze (what the attestation will state) when the company,
+    product or version has been renamed since, else None. No query: ``submissions`` is the
+    assessment's, as ``vendor_history`` loads them; the assessment comes with its relations."""
+    if not submissions or not submissions[-1].identity:
+        return None
+    frozen = submissions[-1].identity
+    current = assessment_identity(assessment)
+    compared = [
+        ("company", "name"),
+        ("product", "display_name"),
+        ("product", "commercial_name"),
+        ("version", "label"),
+    ]
+    if all(frozen[part][key] == current[part][key] for part, key in compared):
+        return None
+    return frozen
 
 
 def previous_submission_changes(assessment: Assessment) -> dict:

@@ -12,6 +12,7 @@ from assessments.review_selectors import (
     pending_since,
     previous_submission_changes,
     qualification_answers,
+    renamed_since_submission,
     vendor_history,
 )
 from assessments.selectors import assessment_for_reviewer, assessment_structure
@@ -49,6 +50,7 @@ def _detail(request, assessment, *, decision_form=None, comment_form=None, reiss
         "general_comments": comment_threads(assessment).get(None, []),
         "changes": changes,
         "history": history,
+        "submitted_identity": renamed_since_submission(assessment, history["submissions"]),
         "revoked_attestation": revoked_among(history["certificates"], assessment_id=assessment.pk),
         "reissue_form": reissue_form or ReissueForm(),
         "can_take": assessment.state == State.SUBMITTED,
