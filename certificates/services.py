@@ -31,6 +31,7 @@ ATTESTATION_REVOKED = (
     "écrivez au support si vous pensez que la révocation est une erreur, ou soumettez une nouvelle "
     "évaluation."
 )
+REPORT_REVOKED_WITH = "{reason} (révoqué avec l'attestation {code} de la même évaluation)"
 REISSUE_REVIEWER_ONLY = "Seul un instructeur de l'agence peut délivrer à nouveau une attestation."
 REISSUE_REASON_REQUIRED = "Indiquez le motif de la nouvelle délivrance."
 NOTHING_TO_REISSUE = (
@@ -204,7 +205,11 @@ def certificate_fail(*, certificate: Certificate, reason: str) -> Certificate:
 
 @transaction.atomic
 def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
-    """Revoke a document (logged, never deleted); the public page then shows the date and reason."""
+    """Revoke a document (logged, never deleted); the public page then shows the date and reason.
+
+    Revoking an attestation also revokes the live reports of its assessment that state the
+    validation (not the working drafts): otherwise one of them would still verify as valid.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(REVOCATION_REASON_REQUIRED)
@@ -216,7 +221,23 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
     certificate.revocation_reason = reason
     certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason", "updated_at"])
     _log(certificate, Action.REVOKED, actor=actor, detail=reason)
+    if certificate.kind == Certificate.Kind.ATTESTATION:
+        _revoke_validated_reports(attestation=certificate, actor=actor)
     return certificate
+
+
+def _revoke_validated_reports(*, attestation: Certificate, actor) -> None:
+    reports = Certificate.objects.select_for_update().filter(
+        assessment_id=attestation.assessment_id,
+        kind=Certificate.Kind.RAPPORT,
+        revoked_at__isnull=True,
+        snapshot__draft=False,
+    )
+    reason = REPORT_REVOKED_WITH.format(reason=attestation.revocation_reason, code=attestation.display_code)
+    for report in reports:
+        report.revoked_at, report.revoked_by, report.revocation_reason = attestation.revoked_at, actor, reason
+        report.save(update_fields=["revoked_at", "revoked_by", "revocation_reason", "updated_at"])
+        _log(report, Action.REVOKED, actor=actor, detail=reason)
 
 
 def certificates_requeue_pending(*, older_than: timedelta = REQUEUE_AFTER) -> int:

@@ -13,7 +13,8 @@ from certificates import services
 from certificates.models import Certificate, CertificateEvent
 from review.assessments.views import REISSUED
 from tests.accounts.factories import UserFactory
-from tests.certificates.factories import make_assessment
+from tests.certificates.factories import make_assessment, make_certificate
+from tests.certificates.snapshots import make_snapshot
 
 pytestmark = pytest.mark.django_db
 ATTESTATION, RAPPORT = Certificate.Kind.ATTESTATION, Certificate.Kind.RAPPORT
@@ -186,3 +187,26 @@ def test_the_revoked_document_stays_revoked_on_its_public_page_after_a_reissue(
     assert "Document révoqué" in old_page and "Déclaration inexacte" in old_page
     assert "Document valide" not in old_page
     assert "Document valide" in new_page and "Document révoqué" not in new_page
+
+
+def test_revoking_the_attestation_revokes_the_reports_stating_the_validation(
+    client, django_capture_on_commit_callbacks
+):
+    assessment = make_assessment()
+    with django_capture_on_commit_callbacks():
+        attestation = services.certificate_request(assessment=assessment, kind=ATTESTATION, actor=None)
+        report = services.certificate_request(assessment=assessment, kind=RAPPORT, actor=None)
+    report = services.certificate_render_pdf(certificate=report)
+    working = make_certificate(assessment=assessment, snapshot=make_snapshot(kind=RAPPORT, draft=True))
+
+    services.certificate_revoke(certificate=attestation, actor=None, reason="Déclaration inexacte")
+
+    report.refresh_from_db()
+    working.refresh_from_db()
+    assert report.is_revoked and report.revocation_reason == services.REPORT_REVOKED_WITH.format(
+        reason="Déclaration inexacte", code=attestation.display_code
+    )
+    assert report.events.filter(action=CertificateEvent.Action.REVOKED).exists()
+    assert not working.is_revoked
+    page = client.get(reverse("certificates:verify", args=[report.display_code])).content.decode()
+    assert "Document révoqué" in page and "Document valide" not in page
