@@ -21,7 +21,9 @@ from assessments import interchange, profiles, workflow
 from assessments.models import Answer, Assessment, State, Submission
 from assessments.selectors import (
     answer_values,
+    assessment_identity,
     assessment_structure,
+    assessment_with_identity,
     missing_items,
     profile_levels,
     structure,
@@ -573,6 +575,7 @@ def _write_submission(assessment: Assessment, *, actor) -> Submission:
         qualification=assessment.qualification,
         answers=ordered,
         profiles=assessment.profiles,
+        identity=assessment_identity(assessment_with_identity(assessment)),
     )
 
 

@@ -1,14 +1,16 @@
 """The frozen snapshot a certificate states, and its canonical hash. See SNAPSHOT.md.
 
 A document is rendered from its snapshot alone: editing a company, a product or an answer later
-never changes an issued PDF. ``assessment_snapshot`` is the only function here that reads the
-database; the rest is plain data.
+never changes an issued PDF. ``assessment_snapshot`` (with ``_live`` and ``_submitted``) is all that
+reads the database; the rest is plain data.
 """
 
 import hashlib
 import json
 from collections import Counter
+from typing import NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 SCHEMA = 1
@@ -17,6 +19,10 @@ RAPPORT = "rapport"
 NA = "na"
 UNANSWERED = "sans_reponse"
 REVIEWER_ORGANISATION = "Agence du numérique en santé"
+NOT_FROZEN = (
+    "Cette évaluation n'a pas de soumission enregistrée : aucun document ne peut en être établi. "
+    "Écrivez au support."
+)
 # Left out of the hash: requesting the same document for unchanged data must find the existing one.
 VOLATILE_KEYS = frozenset({"issued_at"})
 # A report prints every comment and justification. Each is cut at the answer rule's length, and all
@@ -149,63 +155,91 @@ def normalised_profile(profile: dict) -> dict:
 def assessment_snapshot(*, assessment, kind: str) -> dict:
     """Freeze what a document about ``assessment`` states, in a constant number of queries.
 
-    A report lists every applicable item; an attestation only counts them per section. A report on
-    an assessment that is not validated is a draft. The questionnaire structure comes from the
-    assessments selectors (cached per published version).
+    Once submitted, an assessment is stated from its latest ``Submission`` (identity, qualification,
+    answers, profiles frozen when the vendor submitted), never from the product, version or company
+    rows the vendor can still rename: an attestation names what the agency reviewed and validated.
+    Only an assessment still being edited (draft, changes requested) is stated as it is now, in a
+    report marked as a draft. A report lists every applicable item; an attestation only counts them
+    per section. The questionnaire structure comes from the assessments selectors (cached).
     """
-    from assessments.models import Answer, Assessment
-    from assessments.selectors import applicable_items, assessment_structure
+    from assessments.selectors import assessment_structure, assessment_with_identity
 
-    assessment = Assessment.objects.select_related(
-        "product_version__product__company", "questionnaire_version__questionnaire"
-    ).get(pk=assessment.pk)
+    assessment = assessment_with_identity(assessment)
     structure = assessment_structure(assessment)
-    applicable = {item["code"] for item in applicable_items(assessment)}
-    answers = {
-        row["item_id"]: row
-        for row in Answer.objects.filter(assessment=assessment).values(
-            "item_id", "level", "comment", "justification"
-        )
-    }
+    frozen = _live(assessment, structure) if assessment.is_editable else _submitted(assessment)
     level_codes = [level["code"] for level in structure.levels]
     with_items = kind == RAPPORT
     sections = [
         section_entry(
             section=section,
             answers=[
-                _answer_row(item, answers.get(item["id"], {}))
+                _answer_row(item, frozen.answers.get(item["code"], {}))
                 for item in section["items"]
-                if item["code"] in applicable
+                if _applicable(item, frozen.qualification)
             ],
             level_codes=level_codes,
             with_items=with_items,
         )
         for section in structure.sections
     ]
-    return _snapshot_of(assessment, kind=kind, levels=list(structure.levels), sections=sections)
+    return _snapshot_of(assessment, frozen, kind=kind, levels=list(structure.levels), sections=sections)
+
+
+class Frozen(NamedTuple):
+    """What a document states about an assessment, as plain data (see ``assessment_snapshot``)."""
+
+    identity: dict
+    qualification: dict
+    answers: dict  # {"<item code>": {"level", "justification", "comment"}}
+    profiles: dict
+
+
+def _live(assessment, structure) -> Frozen:
+    from assessments.models import Answer
+    from assessments.selectors import assessment_identity
+
+    rows = Answer.objects.filter(assessment=assessment).values_list(
+        "item_id", "level", "justification", "comment"
+    )
+    answers = {
+        structure.items_by_id[item_id]["code"]: {"level": level, "justification": why, "comment": comment}
+        for item_id, level, why, comment in rows
+        if item_id in structure.items_by_id
+    }
+    return Frozen(assessment_identity(assessment), assessment.qualification, answers, assessment.profiles)
+
+
+def _submitted(assessment) -> Frozen:
+    from assessments.selectors import latest_submission
+
+    submission = latest_submission(assessment)
+    if submission is None or not submission.identity:
+        raise ValidationError(NOT_FROZEN)
+    return Frozen(submission.identity, submission.qualification, submission.answers, submission.profiles)
+
+
+def _applicable(item: dict, qualification: dict) -> bool:
+    from assessments.profiles import applicable
+
+    return applicable(item.get("applicability"), qualification)
 
 
 def _answer_row(item: dict, answer: dict) -> dict:
     return {**answer, "code": item["code"], "title": item["title"], "level": answer.get("level", "")}
 
 
-def _snapshot_of(assessment, *, kind: str, levels: list[dict], sections: list[dict]) -> dict:
+def _snapshot_of(assessment, frozen: Frozen, *, kind: str, levels: list[dict], sections: list[dict]) -> dict:
     validated = assessment.state == assessment.State.VALIDATED
-    product = assessment.product_version.product
-    questionnaire_version = assessment.questionnaire_version
+    identity = frozen.identity
     return build_snapshot(
         kind=kind,
         draft=not validated,
-        company={"name": product.company.name, "siren": product.company.siren},
-        product={"display_name": product.display_name, "commercial_name": product.commercial_name},
-        version={"label": assessment.product_version.label},
-        questionnaire={
-            "code": questionnaire_version.questionnaire.code,
-            "title": questionnaire_version.questionnaire.title,
-            "version": questionnaire_version.number,
-        },
+        company=identity["company"],
+        product=identity["product"],
+        version=identity["version"],
+        questionnaire=identity["questionnaire"],
         levels=levels,
-        profiles=assessment.profiles,
+        profiles=frozen.profiles,
         sections=sections,
         validated_at=assessment.validated_at.isoformat() if validated and assessment.validated_at else None,
     )

@@ -1,6 +1,7 @@
 from django import forms
 
 from assessments.instruction import COMMENT_MAX_LENGTH, Decision
+from certificates.services import REISSUE_REASON_REQUIRED
 
 COMMENT_REQUIRED = (
     "Expliquez votre décision : le commentaire est obligatoire pour demander des compléments ou refuser."
@@ -41,3 +42,13 @@ class DecisionForm(forms.Form):
         if needs_comment and not (data.get("comment") or "").strip():
             self.add_error("comment", COMMENT_REQUIRED)
         return data
+
+
+class ReissueForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif de la nouvelle délivrance",
+        help_text="Conservé dans le journal du document. Le document révoqué reste révoqué ; le nouveau a son propre code.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": REISSUE_REASON_REQUIRED},
+    )

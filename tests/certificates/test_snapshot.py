@@ -1,12 +1,14 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models import Answer
+from assessments.models import Answer, Assessment
 from certificates.snapshot import (
     ATTESTATION,
     ITEM_TEXT_MAX_LENGTH,
     ITEM_TEXTS_MAX_LENGTH,
+    NOT_FROZEN,
     RAPPORT,
     TRUNCATED,
     assessment_snapshot,
@@ -15,9 +17,12 @@ from certificates.snapshot import (
     section_entry,
     snapshot_sha256,
 )
+from companies.models import Company
+from products.models import Product, ProductVersion
 from tests.certificates.factories import (
     AssessmentFactory,
     answer_all,
+    freeze_submission,
     make_assessment,
     questionnaire_with_items,
 )
@@ -56,6 +61,7 @@ def test_counts_add_up_to_the_applicable_items_with_unanswered_ones_counted():
     assessment = AssessmentFactory(validated=True, questionnaire_version=questionnaire_with_items(items=9))
     answer_all(assessment)
     Answer.objects.filter(assessment=assessment)[:1].get().delete()  # one item never answered
+    freeze_submission(assessment)
     snapshot = assessment_snapshot(assessment=assessment, kind=ATTESTATION)
     totals = [section["counts"] for section in snapshot["sections"]]
     assert sum(sum(counts.values()) for counts in totals) == 9
@@ -71,7 +77,8 @@ def test_attestation_snapshot_carries_counts_but_no_items():
 def test_items_not_applicable_under_the_qualification_are_left_out():
     condition = {"qualification": "infrastructure_partage"}
     version = questionnaire_with_items(items=4, sections=1, applicability={0: condition})
-    assessment = AssessmentFactory(validated=True, questionnaire_version=version, qualification={})
+    # A draft: its report reads the qualification as it is now (a submitted one reads its submission).
+    assessment = AssessmentFactory(questionnaire_version=version, qualification={})
     snapshot = assessment_snapshot(assessment=assessment, kind=RAPPORT)
     assert [item["code"] for item in snapshot["sections"][0]["items"]] == ["A08.3.2", "A08.3.3", "A08.3.4"]
     assessment.qualification = {"infrastructure_partage": True}
@@ -99,7 +106,8 @@ def test_snapshot_states_company_product_version_and_questionnaire():
 
 
 def test_hash_ignores_the_issue_date_but_not_the_answers():
-    assessment = make_assessment()
+    # A draft's report states the answers as they are now (a validated one, its submission).
+    assessment = make_assessment(validated=False)
     first = assessment_snapshot(assessment=assessment, kind=RAPPORT)
     second = assessment_snapshot(assessment=assessment, kind=RAPPORT)
     assert first["issued_at"] != second["issued_at"]
@@ -114,7 +122,8 @@ def report_items(snapshot) -> list[dict]:
 
 
 def test_a_huge_comment_is_cut_and_marked_in_the_snapshot():
-    assessment = make_assessment(items=3)
+    # A draft's report reads the current answers (a submitted one reads its frozen submission).
+    assessment = make_assessment(items=3, validated=False)
     huge = "Commentaire interminable. " * 40_000  # ~1 MB, e.g. stored before the import checked lengths
     Answer.objects.filter(assessment=assessment, item__code="A08.3.1").update(comment=huge)
     items = {
@@ -159,3 +168,36 @@ def test_report_texts_share_a_bounded_budget_and_short_ones_stay_whole():
     assert (items[0]["comment"], items[0]["justification"]) == ("Court.", "Hors champ.")
     assert all(item["comment"].endswith(TRUNCATED) for item in items[1:])
     assert len(canonical_json(snapshot)) < ITEM_TEXTS_MAX_LENGTH + 100_000
+
+
+def test_submitted_assessment_is_stated_from_its_submission_not_from_rows_edited_since():
+    assessment = make_assessment()
+    before = assessment_snapshot(assessment=assessment, kind=RAPPORT)
+    version = assessment.product_version
+    Product.objects.filter(pk=version.product_id).update(
+        name="Produit jamais évalué",
+        os=Product.OS.LINUX,
+        device=Product.Device.MOBILE,
+        commercial_name="Faux",
+    )
+    ProductVersion.objects.filter(pk=version.pk).update(label="99.0")
+    Company.objects.filter(pk=version.product.company_id).update(name="Autre Éditeur")
+    Answer.objects.filter(assessment=assessment).update(level="vert", comment="Changé en base")
+    Assessment.objects.filter(pk=assessment.pk).update(
+        qualification={"autre": True},
+        profiles={"administration": {"label": "Administration", "reached": True}},
+    )
+
+    after = assessment_snapshot(assessment=assessment, kind=RAPPORT)
+
+    assert snapshot_sha256(after) == snapshot_sha256(before)
+    assert after["product"]["display_name"] == version.product.display_name
+    assert after["version"] == {"label": version.label}
+    assert after["company"]["name"] == version.product.company.name
+
+
+def test_submitted_assessment_without_a_frozen_submission_gets_no_document():
+    assessment = AssessmentFactory(validated=True)
+    with pytest.raises(ValidationError) as error:
+        assessment_snapshot(assessment=assessment, kind=ATTESTATION)
+    assert error.value.messages == [NOT_FROZEN]

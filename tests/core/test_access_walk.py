@@ -97,6 +97,7 @@ ACCESS = {
     "review:assessments:take": REVIEWER,
     "review:assessments:comment": REVIEWER,
     "review:assessments:decide": REVIEWER,
+    "review:assessments:reissue": REVIEWER,
     "review:assessments:trail": REVIEWER,
     "review:statistics:index": REVIEWER,
     "review:statistics:export": REVIEWER,

@@ -48,7 +48,7 @@ PARAMETERS = {
     "review:referentials:version": [],
 }
 ACTIONS = {"review:assessments:take", "review:assessments:decide", "review:account_requests:approve"}
-ACTIONS |= {"review:account_requests:reject"}
+ACTIONS |= {"review:account_requests:reject", "review:assessments:reissue"}
 # Raw (already percent-encoded) values, as a hand-made URL would carry them.
 HOSTILE_VALUES = [
     "%s%s",
