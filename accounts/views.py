@@ -5,14 +5,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from accounts import services, terms_gate
+from accounts import login_throttle, services, terms_gate
 from accounts.forms import (
     LoginForm,
     PasswordResetRequestForm,
@@ -29,6 +29,7 @@ from accounts.second_factor import (
     unconfirmed_totp,
 )
 from accounts.selectors import current_terms, terms_pending_for
+from core.client_ip import client_ip_address
 
 TERMS_ACCEPTED = "Merci, les conditions générales d'utilisation sont acceptées."
 SECOND_FACTOR_ENABLED = "La double authentification est activée."
@@ -65,8 +66,15 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        login_throttle.login_address_remember(user=form.get_user(), address=client_ip_address(self.request))
         if confirmed_totp(self.request.user):
             self.request.session[PENDING_SESSION_KEY] = True
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, code="throttled"):
+            response.status_code = 429
         return response
 
     def get_success_url(self):
@@ -122,6 +130,8 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         messages.success(self.request, PASSWORD_SET)
         response = super().form_valid(form)
+        # The e-mailed link proves the mailbox: this address gets through the per-account throttle.
+        login_throttle.login_address_remember(user=form.user, address=client_ip_address(self.request))
         # An e-mail link proves the mailbox, not the second factor: still ask for it.
         if confirmed_totp(form.user):
             self.request.session[PENDING_SESSION_KEY] = True

@@ -3,7 +3,6 @@
 from functools import wraps
 from urllib.parse import urlencode
 
-from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -22,6 +21,7 @@ from certificates.forms import RevocationForm, VerificationForm
 from certificates.models import Certificate
 from certificates.rendering import snapshot_date
 from core.access import reviewer_required
+from core.client_ip import client_ip_address
 
 UNKNOWN_CODE = (
     "Aucun document ne correspond à ce code. Vérifiez la saisie (16 caractères, lettres A à Z et "
@@ -38,8 +38,8 @@ LOOKUP_WINDOW_SECONDS = 600
 
 
 def _too_many_lookups(request) -> bool:
-    # The client address as the login lockout (django-axes) resolves it, proxies included.
-    key = f"certificates:verify:{get_client_ip_address(request) or ''}"
+    # The client address as the login lockout resolves it, trusted proxies included.
+    key = f"certificates:verify:{client_ip_address(request)}"
     cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
     try:
         return cache.incr(key) > LOOKUP_LIMIT
