@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.second_factor import is_verified, second_factor_redirect
@@ -136,6 +137,7 @@ def status(request, public_id):
 
 @signed_in
 @require_GET
+@never_cache  # a downloaded attestation stays in no cache (the middleware also covers signed-in pages)
 def download(request, public_id):
     certificate = selectors.certificate_for_user(user=request.user, public_id=public_id)
     if certificate.status != Certificate.Status.READY:
