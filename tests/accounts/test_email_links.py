@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from companies.models import Role
 from tests.accounts.factories import UserFactory
-from tests.companies.factories import AccountRequestFactory
+from tests.companies.factories import AccountRequestFactory, MembershipFactory
+from tests.review.factories import AssessmentFactory, answer_all, submit_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -64,4 +65,18 @@ def test_account_approval_link(reviewer_client, django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         reviewer_client.post(url, HTTP_HOST=HOSTILE_HOST)
     assert len(mail.outbox) == 1
+    assert_every_link_on_the_site()
+
+
+def test_decision_notification_links(reviewer_client, django_capture_on_commit_callbacks):
+    assessment = AssessmentFactory(in_review=True, reviewer=reviewer_client.user)
+    answer_all(assessment, default="jaune")
+    submit_snapshot(assessment)
+    MembershipFactory(company=assessment.product_version.product.company, role=Role.MANDATAIRE)
+    url = reverse("review:assessments:decide", kwargs={"public_id": assessment.public_id})
+    with django_capture_on_commit_callbacks(execute=True):
+        reviewer_client.post(
+            url, {"decision": "completer", "comment": "Deux exigences à préciser."}, HTTP_HOST=HOSTILE_HOST
+        )
+    assert len(mail.outbox) >= 1
     assert_every_link_on_the_site()
