@@ -287,8 +287,8 @@ SESSION_ENGINE = "core.sessions"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): scripts only from our own static files, no inline script or
 # event handler (their behaviours live in static/js/). Styles keep 'unsafe-inline' for style
-# attributes: the level colours come from the questionnaire data (badges, charts); the DSFR itself
-# needs no inline style (its scripts set styles through the DOM, which CSP allows).
+# attributes: the level colours come from the questionnaire data and are written as style
+# attributes (badges, charts, legends); without it those pages lose their colours.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
