@@ -4,14 +4,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from accounts import services, terms_gate
+from accounts import login_throttle, services, terms_gate
 from accounts.forms import (
     LoginForm,
     PasswordResetRequestForm,
@@ -29,6 +29,7 @@ from accounts.second_factor import (
 )
 from accounts.selectors import current_terms, terms_pending_for
 from core.access import Access, second_factor_due, second_factor_page, signed_in, terms_page
+from core.client_ip import client_ip_address
 
 TERMS_ACCEPTED = "Merci, les conditions générales d'utilisation sont acceptées."
 SECOND_FACTOR_ENABLED = "La double authentification est activée."
@@ -63,6 +64,19 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The login itself marks the session as owing the second factor (see
+        # accounts.second_factor.mark_pending_on_login).
+        login_throttle.login_address_remember(user=form.get_user(), address=client_ip_address(self.request))
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, code="throttled"):
+            response.status_code = 429
+        return response
 
     def get_success_url(self):
         return _with_next("accounts:start", self.get_redirect_url())
@@ -133,7 +147,10 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
         messages.success(self.request, PASSWORD_SET)
         # The login it makes marks the session as owing the second factor when the person has one
         # (an e-mail link proves the mailbox, not the second factor).
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        # The e-mailed link proves the mailbox: this address gets through the per-account throttle.
+        login_throttle.login_address_remember(user=form.user, address=client_ip_address(self.request))
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

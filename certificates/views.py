@@ -1,6 +1,5 @@
 """Certificate pages: public verification, and for signed-in users request, status, download, revoke."""
 
-from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -8,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certificates import selectors, services
@@ -16,6 +16,7 @@ from certificates.forms import RevocationForm, VerificationForm
 from certificates.models import Certificate
 from certificates.rendering import snapshot_date
 from core.access import public, reviewer_required, signed_in
+from core.client_ip import client_ip_address
 
 UNKNOWN_CODE = (
     "Aucun document ne correspond à ce code. Vérifiez la saisie (16 caractères, lettres A à Z et "
@@ -32,8 +33,8 @@ LOOKUP_WINDOW_SECONDS = 600
 
 
 def _too_many_lookups(request) -> bool:
-    # The client address as the login lockout (django-axes) resolves it, proxies included.
-    key = f"certificates:verify:{get_client_ip_address(request) or ''}"
+    # The client address as the login lockout resolves it, trusted proxies included.
+    key = f"certificates:verify:{client_ip_address(request)}"
     cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
     try:
         return cache.incr(key) > LOOKUP_LIMIT
@@ -115,6 +116,7 @@ def status(request, public_id):
 
 @signed_in
 @require_GET
+@never_cache  # a downloaded attestation stays in no cache (the middleware also covers signed-in pages)
 def download(request, public_id):
     certificate = selectors.certificate_for_user(user=request.user, public_id=public_id)
     if certificate.status != Certificate.Status.READY:

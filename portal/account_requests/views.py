@@ -1,12 +1,12 @@
 import logging
 
-from axes.helpers import get_client_ip_address
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from companies import services
 from core.access import public
+from core.client_ip import client_ip_address
 from core.throttle import throttle_hit, throttle_reset
 from portal.account_requests.forms import HONEYPOT_CLASS, HONEYPOT_FIELD, AccountRequestForm
 
@@ -34,7 +34,7 @@ def account_request_throttle_reset(*, address: str) -> None:
 def account_request_create(request):
     # Counted before the body is parsed: a throttled robot costs no upload handling.
     # The client address as the login lockout (django-axes) resolves it, proxies included.
-    address = get_client_ip_address(request) or ""
+    address = client_ip_address(request) or ""
     if request.method == "POST" and throttle_hit(
         _throttle_key(address), limit=REQUEST_LIMIT, window_seconds=REQUEST_WINDOW_SECONDS
     ):

@@ -18,7 +18,9 @@ from questionnaires.models import NA_LEVEL
 
 NA_LABEL = "Non applicable"
 NA_HINT = "Une justification écrite est obligatoire."
-TRIGGER = "change, input[target.tagName==='TEXTAREA'] delay:1200ms, retry"
+# "cv-typed" comes from static/js/convergence.js (typing in a textarea): a trigger filter such as
+# input[target.tagName==='TEXTAREA'] is code htmx evaluates, which the Content-Security-Policy forbids.
+TRIGGER = "change, cv-typed delay:1200ms, retry"
 JUSTIFICATION_LABEL = (
     'Justification de la non-applicabilité (obligatoire)<span class="fr-hint-text">Expliquez pourquoi '
     "l'exigence ne s'applique pas au produit. Si votre cas d'usage n'est pas couvert par le CI-SIS, "
