@@ -55,6 +55,25 @@ def pytest_configure(config):
     }
 
 
+@pytest.fixture(autouse=True)
+def _cache_of_this_test_only():
+    """Counters kept in the Redis cache (throttles, rate limits, sessions) start empty for each test:
+    what one test posted must not throttle the next one of the same process. Only this process's
+    keys (its own prefix) are removed; the other test processes share the Redis database."""
+    yield
+    import redis
+    from django.conf import settings
+
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
 # --- Real Celery worker ----------------------------------------------------------------------------
 def _database_url(settings_dict) -> str:
     user = quote(settings_dict["USER"] or "postgres", safe="")
