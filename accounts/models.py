@@ -46,6 +46,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Accès au back-office d'instruction ; jamais membre d'une entreprise.",
     )
     date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+    # Kept on the row every request loads anyway: a session opened before the second factor was
+    # switched on (elsewhere, or before a deployment) owes it too, at no query.
+    has_second_factor = models.BooleanField("double authentification activée", default=False, editable=False)
 
     objects = UserManager()
 

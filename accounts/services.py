@@ -56,6 +56,8 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str]:
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    User.objects.filter(pk=device.user_id).update(has_second_factor=True)
+    device.user.has_second_factor = True
     return recovery_codes_regenerate(user=device.user)
 
 
@@ -75,3 +77,5 @@ def second_factor_disable(*, user: User) -> None:
         raise ValidationError(REVIEWER_SECOND_FACTOR_MANDATORY)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(has_second_factor=False)
+    user.has_second_factor = False

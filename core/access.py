@@ -75,10 +75,16 @@ def second_factor_due(request) -> bool:
     """Whether this signed-in session must still pass the second factor.
 
     The login marks the session of a person with a confirmed device (``PENDING_SESSION_KEY``, see
-    ``accounts.second_factor.mark_pending_on_login``); reviewers and staff owe it in any case,
-    device or not (they are then sent to set one up)."""
+    ``accounts.second_factor.mark_pending_on_login``), and ``User.has_second_factor`` catches the
+    sessions opened before the device was confirmed; reviewers and staff owe it in any case, device
+    or not (they are then sent to set one up)."""
     user = request.user
-    owed = request.session.get(PENDING_SESSION_KEY) or user.is_reviewer or user.is_staff
+    owed = (
+        request.session.get(PENDING_SESSION_KEY)
+        or user.has_second_factor
+        or user.is_reviewer
+        or user.is_staff
+    )
     return bool(owed) and not is_verified(request)
 
 

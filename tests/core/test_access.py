@@ -100,3 +100,40 @@ def test_normal_request_of_an_expired_session_goes_to_the_login_page():
     response = Client().get(url)
     assert response.status_code == 302
     assert response.url == f"{reverse('accounts:login')}?next={url}"
+
+
+def test_a_session_opened_before_the_second_factor_was_switched_on_owes_it():
+    """Signed in with the password alone, then the second factor confirmed from another session (or
+    before a deployment that knew no session mark): this session is stopped at the code page too."""
+    from accounts import services
+
+    membership = MembershipFactory()
+    accept_current_terms(membership.user)
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": membership.user.email, "password": TEST_PASSWORD})
+    assert client.get(reverse("portal:home")).status_code == 200
+
+    device = services.totp_device_start(user=membership.user)
+    recovery_codes = services.totp_device_confirm(device=device, token=totp_code(device))
+
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:second_factor_verify"))
+    # A TOTP code is single use within its time step: a recovery code passes here.
+    client.post(reverse("accounts:second_factor_verify"), {"token": recovery_codes[0]})
+    assert client.get(reverse("portal:home")).status_code == 200
+
+
+def test_switching_the_second_factor_off_releases_the_sessions():
+    from accounts import services
+
+    membership = MembershipFactory()
+    accept_current_terms(membership.user)
+    device = services.totp_device_start(user=membership.user)
+    services.totp_device_confirm(device=device, token=totp_code(device))
+    services.second_factor_disable(user=membership.user)
+    membership.user.refresh_from_db()
+    assert membership.user.has_second_factor is False
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": membership.user.email, "password": TEST_PASSWORD})
+    assert client.get(reverse("portal:home")).status_code == 200
