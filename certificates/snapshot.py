@@ -11,10 +11,12 @@ from collections import Counter
 
 from django.utils import timezone
 
+from questionnaires.levels import NA_LEVEL
+
 SCHEMA = 1
 ATTESTATION = "attestation"
 RAPPORT = "rapport"
-NA = "na"
+NA = NA_LEVEL
 UNANSWERED = "sans_reponse"
 REVIEWER_ORGANISATION = "Agence du numérique en santé"
 # Left out of the hash: requesting the same document for unchanged data must find the existing one.
