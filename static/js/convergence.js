@@ -1,0 +1,29 @@
+// Behaviours declared by data attributes, loaded on every page. The Content-Security-Policy
+// forbids inline scripts and event handlers (onclick=, hx-on…): page behaviours live here.
+(function () {
+  "use strict";
+
+  // <button data-cv-print>: print the page.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-cv-print]")) {
+      window.print();
+    }
+  });
+
+  // Typing in a textarea raises "cv-typed" on its form: hx-trigger="cv-typed delay:1200ms" saves
+  // after a pause (a trigger filter would be code for htmx to evaluate, which the policy forbids).
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (field.tagName === "TEXTAREA" && field.form && window.htmx) {
+      window.htmx.trigger(field.form, "cv-typed");
+    }
+  });
+
+  // <form data-cv-reset-on-success hx-post=…>: emptied once htmx has saved it.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-cv-reset-on-success]");
+    if (form && event.detail.successful) {
+      form.reset();
+    }
+  });
+})();
