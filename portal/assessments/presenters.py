@@ -46,9 +46,10 @@ def person(answer: AnswerData, viewer=None) -> str:
     return name or answer.email or ""
 
 
-def when(moment) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} à {local:%H:%M}"
+def when(moment, zone=None) -> str:
+    """``moment`` in words, in ``zone`` (the current time zone by default: look it up once per page)."""
+    local = moment.astimezone(zone or timezone.get_current_timezone())
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} à {local.hour:02d}:{local.minute:02d}"
 
 
 def section_menu(assessment, progress: dict, current: int | None) -> list[dict]:
@@ -99,7 +100,7 @@ def _scale_options(struct, descriptions: dict) -> list[dict]:
 @lru_cache(maxsize=8192)
 def item_parts(version_id: int, code: str, editable: bool) -> dict:
     """The widgets of an item that a published version fixes, rendered once: its heading and, when
-    answerable, each radio unchecked and checked."""
+    answerable, its level radios for each answer it can have (``choices``: {level code: markup})."""
     struct = structure(version_id)
     item = struct.items_by_code[code]
     prefix = anchor(code)
@@ -119,16 +120,9 @@ def item_parts(version_id: int, code: str, editable: bool) -> dict:
         options.append(
             {**na, "kind": "na", "hint": descriptions.get(vocabulary.NA_LEVEL) or vocabulary.NA_HINT}
         )
-    level = _widgets("level").level
-    radios = tuple(
-        {
-            "code": option["code"],
-            "unchecked": level(option, prefix, True),
-            "checked": level(option, prefix, True, True),
-        }
-        for option in options
-    )
-    return {"heading": heading, "radios": radios}
+    choices = _widgets("level").choices
+    values = [vocabulary.UNANSWERED_LEVEL, *(option["code"] for option in options)]
+    return {"heading": heading, "choices": {value: choices(options, prefix, value) for value in values}}
 
 
 @lru_cache(maxsize=256)
@@ -165,6 +159,7 @@ def item_rows(
     ]
     badges = None if editable else level_badges(struct.version_id)
     label = justification_label(settings.NEEDS_EXPRESSION_URL) if editable else ""
+    zone = timezone.get_current_timezone()
     rows = []
     for item in items:
         row = item_row(
@@ -174,9 +169,14 @@ def item_rows(
             save_base=save_base,
             comments=comments,
             viewer=viewer,
+            zone=zone,
         )
-        row["parts"] = item_parts(struct.version_id, item["code"], editable)
-        row["badge"] = None if editable else badges.get(row["level"], badges[vocabulary.UNANSWERED_LEVEL])
+        row["parts"] = parts = item_parts(struct.version_id, item["code"], editable)
+        if editable:
+            choices = parts["choices"]
+            row["choices"] = choices.get(row["level"], choices[vocabulary.UNANSWERED_LEVEL])
+        else:
+            row["badge"] = badges.get(row["level"], badges[vocabulary.UNANSWERED_LEVEL])
         row["justification_label"] = label
         rows.append(row)
     return rows
@@ -186,7 +186,9 @@ def level_labels(struct) -> dict[str, str]:
     return {level["code"]: level["label"] for level in struct.levels}
 
 
-def item_row(item, answer: AnswerData | None, *, labels, save_base="", comments=None, viewer=None) -> dict:
+def item_row(
+    item, answer: AnswerData | None, *, labels, save_base="", comments=None, viewer=None, zone=None
+) -> dict:
     """What an item shows of its answer (``labels``: the version's level labels by code)."""
     level = answer.level if answer else ""
     justification = answer.justification if answer else ""
@@ -202,7 +204,7 @@ def item_row(item, answer: AnswerData | None, *, labels, save_base="", comments=
         "comment": answer.comment if answer else "",
         "revision": answer.revision if answer else 0,
         "saved_by": person(answer, viewer) if saved else "",
-        "saved_at": when(answer.updated_at) if saved else "",
+        "saved_at": when(answer.updated_at, zone) if saved else "",
         "complete": is_complete(level, justification),
         "save_url": f"{save_base}{item['code']}/",
         "review_comments": (comments or {}).get(item["id"], []),
