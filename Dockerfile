@@ -22,7 +22,7 @@ RUN pip install -r requirements.txt
 COPY --chown=convergence:convergence . .
 # collectstatic needs settings that load: a throw-away key, never used at run time.
 RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only-$(date +%s)-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx \
-    DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
+    DJANGO_ALLOWED_HOSTS=build EMAIL_URL=smtp://build python manage.py collectstatic --noinput \
     && mkdir -p /app/private && chown convergence:convergence /app/private
 
 USER convergence

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import TermsAcceptance, TermsVersion, User
 
@@ -60,3 +62,28 @@ class TermsAcceptanceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # evidence of consent is never edited
+
+
+# Second-factor devices: django-otp's own admins show and edit the TOTP key (and its QR code) and the
+# recovery codes. Here an operator only sees who has a device and may delete one (a person who lost
+# their phone sets up a new one at their next login); no secret is ever displayed or editable.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+class DeviceAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_select_related = ("user",)
+    search_fields = ("user__email",)
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(TOTPDevice, DeviceAdmin)
+admin.site.register(StaticDevice, DeviceAdmin)

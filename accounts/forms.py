@@ -1,11 +1,14 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.urls import reverse
 from django_otp import match_token
 
+from accounts import login_throttle
 from accounts.emails import send_templated_email
 from accounts.models import User
+from core.client_ip import client_ip_address
 
 
 class LoginForm(AuthenticationForm):
@@ -19,7 +22,21 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Adresse e-mail ou mot de passe incorrect.",
         "inactive": "Ce compte est désactivé.",
+        "throttled": login_throttle.LOGIN_THROTTLED,
     }
+
+    def clean(self):
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not (email and password):
+            return self.cleaned_data
+        if login_throttle.login_refused(email=email, address=client_ip_address(self.request)):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if error.code == "invalid_login":
+                login_throttle.login_failure_record(email=email)
+            raise
 
 
 class TermsAcceptForm(forms.Form):
@@ -79,8 +96,9 @@ class PasswordResetRequestForm(auth_forms.PasswordResetForm):
         return User.objects.filter(email__iexact=email, is_active=True)
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        # SITE_URL, never the request's Host header: a forged Host would send the token elsewhere.
         path = reverse("accounts:password_set", kwargs={"uidb64": context["uid"], "token": context["token"]})
-        link = f"{context['protocol']}://{context['domain']}{path}"
+        link = f"{settings.SITE_URL.rstrip('/')}{path}"
         send_templated_email(
             template="password_reset", to=to_email, context={"user": context["user"], "link": link}
         )

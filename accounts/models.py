@@ -115,3 +115,27 @@ class TermsAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — CGU v{self.terms.version}"
+
+
+class KnownLoginAddress(models.Model):
+    """An address from which a person signed in with their password, or set it from an e-mailed link.
+
+    While their account is throttled (accounts/login_throttle.py), these addresses can still sign
+    in. The address itself is not kept, only a keyed digest of it: enough to recognise it again.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="known_login_addresses")
+    address_digest = models.CharField("empreinte de l'adresse", max_length=64)
+    last_seen_at = models.DateTimeField("dernière connexion")
+
+    class Meta:
+        verbose_name = "adresse de connexion connue"
+        verbose_name_plural = "adresses de connexion connues"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "address_digest"], name="accounts_known_login_address_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — adresse connue depuis le {self.last_seen_at:%d/%m/%Y}"

@@ -28,6 +28,13 @@ def recovery_codes_left(user) -> int:
     return device.token_set.count() if device else 0
 
 
+def mark_pending_on_login(sender, request, user, **kwargs) -> None:
+    """``user_logged_in`` receiver: whatever the way in (login form, password link, invitation, admin
+    login), the session of a person with a confirmed device owes the second factor until verified."""
+    if request is not None and hasattr(request, "session") and confirmed_totp(user):
+        request.session[PENDING_SESSION_KEY] = True
+
+
 def is_verified(request) -> bool:
     """Whether this session passed the second factor (django-otp's middleware adds the check)."""
     check = getattr(request.user, "is_verified", None)

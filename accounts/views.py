@@ -4,15 +4,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from accounts import services, terms_gate
+from accounts import login_throttle, services, terms_gate
 from accounts.forms import (
     LoginForm,
     PasswordResetRequestForm,
@@ -26,10 +25,11 @@ from accounts.second_factor import (
     is_verified,
     qr_code_svg,
     recovery_codes_left,
-    second_factor_redirect,
     unconfirmed_totp,
 )
 from accounts.selectors import current_terms, terms_pending_for
+from core.access import Access, second_factor_due, second_factor_page, signed_in, terms_page
+from core.client_ip import client_ip_address
 
 TERMS_ACCEPTED = "Merci, les conditions générales d'utilisation sont acceptées."
 SECOND_FACTOR_ENABLED = "La double authentification est activée."
@@ -60,14 +60,22 @@ def _home_for(user) -> str:
 
 
 class LoginView(auth_views.LoginView):
+    access = Access.PUBLIC
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        if confirmed_totp(self.request.user):
-            self.request.session[PENDING_SESSION_KEY] = True
+        # The login itself marks the session as owing the second factor (see
+        # accounts.second_factor.mark_pending_on_login).
+        login_throttle.login_address_remember(user=form.get_user(), address=client_ip_address(self.request))
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, code="throttled"):
+            response.status_code = 429
         return response
 
     def get_success_url(self):
@@ -75,7 +83,7 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    access = Access.OPEN
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -84,29 +92,33 @@ def lockout_response(request, original_response=None, credentials=None):
     return render(request, "accounts/lockout.html", {"cooloff_minutes": minutes}, status=429)
 
 
-@login_required
+@second_factor_page
 def start(request):
-    """Where a login lands: second factor, then terms of use, then the person's own space."""
-    user = request.user
-    if request.session.get(PENDING_SESSION_KEY) or (user.is_reviewer and not is_verified(request)):
-        target = "accounts:second_factor_verify" if confirmed_totp(user) else "accounts:second_factor_setup"
-        return redirect(_with_next(target, _next_url(request, None)))
+    """Where a login lands: the steps of the access chain still due (second factor, then terms of
+    use), then the page asked for or the person's own space."""
+    target = _next_url(request, None)
+    if second_factor_due(request):
+        name = (
+            "accounts:second_factor_verify"
+            if confirmed_totp(request.user)
+            else "accounts:second_factor_setup"
+        )
+        return redirect(_with_next(name, target))
     if terms_gate.terms_pending(request):
-        return redirect(_with_next("accounts:terms", _next_url(request, None)))
-    return redirect(_next_url(request, None))
+        return redirect(_with_next("accounts:terms", target))
+    return redirect(target)
 
 
-@login_required
+@signed_in
 @require_GET
 def session_resumed(request):
     """The end of a sign-in opened in a new tab by a page that must not be left (the questionnaire,
-    whose session expired): say the tab can be closed; its script tells the other tabs."""
-    if request.session.get(PENDING_SESSION_KEY):
-        return second_factor_redirect(request)
+    whose session expired): say the tab can be closed; its script tells the other tabs. The access
+    chain has sent the person through the second factor and the terms first."""
     return render(request, "accounts/session_resumed.html")
 
 
-@login_required
+@terms_page
 @require_http_methods(["GET", "POST"])
 def terms_accept(request):
     terms = current_terms()
@@ -125,6 +137,7 @@ def terms_accept(request):
 class PasswordSetView(auth_views.PasswordResetConfirmView):
     """The single-use link of an approval or reset e-mail: choose a password, then log in."""
 
+    access = Access.PUBLIC
     template_name = "accounts/password_set.html"
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
@@ -132,24 +145,27 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         messages.success(self.request, PASSWORD_SET)
+        # The login it makes marks the session as owing the second factor when the person has one
+        # (an e-mail link proves the mailbox, not the second factor).
         response = super().form_valid(form)
-        # An e-mail link proves the mailbox, not the second factor: still ask for it.
-        if confirmed_totp(form.user):
-            self.request.session[PENDING_SESSION_KEY] = True
+        # The e-mailed link proves the mailbox: this address gets through the per-account throttle.
+        login_throttle.login_address_remember(user=form.user, address=client_ip_address(self.request))
         return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    access = Access.PUBLIC
     template_name = "accounts/password_reset.html"
     form_class = PasswordResetRequestForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    access = Access.PUBLIC
     template_name = "accounts/password_reset_done.html"
 
 
-@login_required
+@second_factor_page
 def second_factor(request):
     context = {
         "device": confirmed_totp(request.user),
@@ -159,7 +175,7 @@ def second_factor(request):
     return render(request, "accounts/second_factor.html", context)
 
 
-@login_required
+@second_factor_page
 @require_http_methods(["GET", "POST"])
 def second_factor_setup(request):
     # Replacing an existing second factor needs it first: otherwise a stolen password would do.
@@ -190,7 +206,7 @@ def _base32(device) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-@login_required
+@second_factor_page
 @require_POST
 def second_factor_start(request):
     if confirmed_totp(request.user) and not is_verified(request):
@@ -199,7 +215,7 @@ def second_factor_start(request):
     return redirect(_with_next("accounts:second_factor_setup", _next_url(request, "")))
 
 
-@login_required
+@second_factor_page
 @require_http_methods(["GET", "POST"])
 def second_factor_verify(request):
     if not confirmed_totp(request.user):
@@ -214,7 +230,7 @@ def second_factor_verify(request):
     )
 
 
-@login_required
+@second_factor_page
 @require_POST
 def second_factor_recovery_codes(request):
     if not is_verified(request):
@@ -227,7 +243,7 @@ def second_factor_recovery_codes(request):
     )
 
 
-@login_required
+@second_factor_page
 @require_POST
 def second_factor_disable(request):
     if not is_verified(request):

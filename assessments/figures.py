@@ -14,8 +14,8 @@ from assessments.selectors import structure
 from questionnaires import levels as vocabulary
 from questionnaires.models import QuestionnaireVersion
 
-# Below this many products, an average could point at one company: it is not shown to vendors.
-MIN_CONTRIBUTORS = 5
+# Below this many other companies, an average could point at one of them: it is not shown to vendors.
+MIN_PEER_COMPANIES = 5
 UNANSWERED = vocabulary.UNANSWERED_LEVEL
 
 
@@ -123,23 +123,32 @@ class SectionComparison:
 
 
 def section_comparison(*, assessment: Assessment) -> dict:
-    """The product's maturity per section next to the anonymous average of the latest validated
-    assessments of every product on the same questionnaire version.
+    """The product's maturity per section next to the anonymous average of its peers: the latest
+    validated assessment of every product of the *other* companies on the same questionnaire version.
+
+    The average is shown only when at least MIN_PEER_COMPANIES distinct companies other than the
+    product's own contribute: with fewer, a vendor who knows its own answers (and perhaps a partner's)
+    could work out a competitor's. The product's own company counts neither towards that threshold
+    nor in the average, however many products it has.
 
     The score of a set of answers is the mean rank of their levels over the top rank, in percent
-    (N/A and unanswered items left out). Returns {"available": bool, "contributors": n, "sections":
-    [SectionComparison]}; ``available`` is false (and ``sections`` empty) under MIN_CONTRIBUTORS
-    products, so no company can be singled out. Three queries.
+    (N/A and unanswered items left out). Returns {"available": bool, "companies": n, "products": n,
+    "sections": [SectionComparison]}; ``available`` is false (and ``sections`` empty) under the
+    threshold. Three queries (the assessment's product must be loaded, as ``product_comparisons`` does).
     """
     version_id = assessment.questionnaire_version_id
-    latest = latest_validated(version=QuestionnaireVersion(pk=version_id))
-    contributors = latest.count()
-    if contributors < MIN_CONTRIBUTORS:
-        return {"available": False, "contributors": contributors, "sections": []}
+    peers = latest_validated(version=QuestionnaireVersion(pk=version_id)).exclude(
+        product_version__product__company_id=assessment.product_version.product.company_id
+    )
+    counts = Assessment.objects.filter(pk__in=peers.values("pk")).aggregate(
+        products=Count("pk"), companies=Count("product_version__product__company_id", distinct=True)
+    )
+    if counts["companies"] < MIN_PEER_COMPANIES:
+        return {"available": False, **counts, "sections": []}
     struct = structure(version_id)
     section_of = {item["id"]: section["code"] for section in struct.sections for item in section["items"]}
     everyone = _scores(
-        Answer.objects.filter(assessment__in=latest.values("pk"))
+        Answer.objects.filter(assessment__in=peers.values("pk"))
         .values_list("item_id", "level")
         .annotate(count=Count("pk"))
         .order_by(),
@@ -163,7 +172,7 @@ def section_comparison(*, assessment: Assessment) -> dict:
         )
         for section in struct.sections
     ]
-    return {"available": True, "contributors": contributors, "sections": sections}
+    return {"available": True, **counts, "sections": sections}
 
 
 def _scores(rows, section_of: dict[int, str], ranks: dict[str, int]) -> dict[str, float]:
@@ -184,7 +193,7 @@ def product_comparisons(*, product) -> list[dict]:
     the number of rows)."""
     latest = (
         Assessment.objects.filter(state=State.VALIDATED, product_version__product=product)
-        .select_related("questionnaire_version__questionnaire", "product_version")
+        .select_related("questionnaire_version__questionnaire", "product_version__product")
         .order_by("questionnaire_version_id", "-validated_at", "-pk")
         .distinct("questionnaire_version_id")
     )

@@ -165,6 +165,9 @@ class Submission(models.Model):
     # {"<item code>": {"level", "justification", "comment"}} for every applicable item.
     answers = models.JSONField(default=dict)
     profiles = models.JSONField(default=dict)
+    # Company, product, version and questionnaire as named when submitted (see
+    # ``selectors.assessment_identity``): what a document states, whatever the vendor renames later.
+    identity = models.JSONField("identité figée", default=dict)
 
     class Meta:
         verbose_name = "soumission"

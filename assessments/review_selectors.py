@@ -16,6 +16,7 @@ from assessments.selectors import (
     applicable_items,
     assessment_answers,
     assessment_history,
+    assessment_identity,
     assessment_structure,
     assessment_submissions,
 )
@@ -211,18 +212,21 @@ def comment_threads(assessment: Assessment, *, published_only: bool = False) -> 
 
 def vendor_history(assessment: Assessment) -> dict:
     """The vendor's track record shown beside the instruction: this assessment's transitions and
-    submissions, and the other assessments of the same product with their documents (4 queries)."""
+    submissions, and the other assessments of the same product with their documents (4 queries).
+    Never-submitted drafts, and their documents, stay the vendor's: left out."""
     from certificates.models import Certificate
 
     product = assessment.product_version.product
     others = list(
-        Assessment.objects.filter(product_version__product=product)
+        Assessment.objects.filter(product_version__product=product, state__in=REVIEWABLE_STATES)
         .exclude(pk=assessment.pk)
         .select_related("product_version", "questionnaire_version__questionnaire")
         .order_by("-created_at")
     )
     certificates = list(
-        Certificate.objects.filter(assessment__product_version__product=product)
+        Certificate.objects.filter(
+            assessment__product_version__product=product, assessment__state__in=REVIEWABLE_STATES
+        )
         .select_related("assessment__product_version")
         .order_by("-created_at")
     )
@@ -232,6 +236,25 @@ def vendor_history(assessment: Assessment) -> dict:
         "other_assessments": others,
         "certificates": certificates,
     }
+
+
+def renamed_since_submission(assessment: Assessment, submissions: list[Submission]) -> dict | None:
+    """The identity the latest submission froze (what the attestation will state) when the company,
+    product or version has been renamed since, else None. No query: ``submissions`` is the
+    assessment's, as ``vendor_history`` loads them; the assessment comes with its relations."""
+    if not submissions or not submissions[-1].identity:
+        return None
+    frozen = submissions[-1].identity
+    current = assessment_identity(assessment)
+    compared = [
+        ("company", "name"),
+        ("product", "display_name"),
+        ("product", "commercial_name"),
+        ("version", "label"),
+    ]
+    if all(frozen[part][key] == current[part][key] for part, key in compared):
+        return None
+    return frozen
 
 
 def previous_submission_changes(assessment: Assessment) -> dict:

@@ -336,6 +336,40 @@ def version_assessments(*, product) -> QuerySet[Assessment]:
     )
 
 
+def assessment_identity(assessment: Assessment) -> dict:
+    """What a document about ``assessment`` names: company, product, version and questionnaire, as the
+    rows say now (plain data). Frozen on every submission (``Submission.identity``) because the vendor
+    can still rename these rows; the caller preloads the relations (``_with_context``)."""
+    version = assessment.product_version
+    product = version.product
+    questionnaire_version = assessment.questionnaire_version
+    return {
+        "company": {"name": product.company.name, "siren": product.company.siren},
+        "product": {
+            "name": product.name,
+            "os": product.os_label,
+            "device": product.get_device_display(),
+            "display_name": product.display_name,
+            "commercial_name": product.commercial_name,
+        },
+        "version": {"label": version.label},
+        "questionnaire": {
+            "code": questionnaire_version.questionnaire.code,
+            "title": questionnaire_version.questionnaire.title,
+            "version": questionnaire_version.number,
+        },
+    }
+
+
+def assessment_with_identity(assessment: Assessment) -> Assessment:
+    """The assessment again, with the rows ``assessment_identity`` reads (one query)."""
+    return _with_context(Assessment.objects).get(pk=assessment.pk)
+
+
+def latest_submission(assessment: Assessment) -> Submission | None:
+    return Submission.objects.filter(assessment=assessment).order_by("-number").first()
+
+
 def assessment_submissions(assessment: Assessment) -> list[Submission]:
     return list(
         Submission.objects.filter(assessment=assessment).select_related("submitted_by").order_by("number")

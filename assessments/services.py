@@ -21,7 +21,9 @@ from assessments import interchange, profiles, workflow
 from assessments.models import Answer, Assessment, State, Submission
 from assessments.selectors import (
     answer_values,
+    assessment_identity,
     assessment_structure,
+    assessment_with_identity,
     missing_items,
     profile_levels,
     structure,
@@ -37,6 +39,9 @@ ITEM_NOT_APPLICABLE = "L'exigence « {code} » ne s'applique pas à ce produit d
 UNKNOWN_LEVEL = "Niveau « {level} » inconnu : choisissez un niveau de l'échelle."
 NA_FORBIDDEN = "« Non applicable » n'est pas possible pour l'exigence « {code} »."
 TEXT_TOO_LONG = "Le texte « {field} » dépasse {max} caractères."
+TEXT_FORBIDDEN_CHARACTER = (
+    "Le texte « {field} » contient un caractère nul ou invalide : retirez-le avant d'enregistrer."
+)
 QUESTIONNAIRE_NOT_PUBLISHED = (
     "Seule une version publiée d'un questionnaire peut être utilisée pour une évaluation."
 )
@@ -210,11 +215,24 @@ def qualification_save(*, assessment: Assessment, answers: dict, actor) -> Asses
 
 # --- Answers ----------------------------------------------------------------------------------------
 def answer_errors(
-    *, assessment: Assessment, item: dict, level: str, justification: str, comment: str
+    *,
+    assessment: Assessment,
+    item: dict,
+    level: str,
+    justification: str,
+    comment: str,
+    qualification: dict | None = None,
 ) -> list[str]:
+    """French errors of one item's answer: the one set of rules of the item save and of the import.
+
+    ``qualification`` decides applicability (the assessment's by default; an import brings its own).
+    Texts are checked as they will be stored (trimmed, justification only for N/A).
+    """
     struct = assessment_structure(assessment)
     errors = []
-    if not profiles.applicable(item.get("applicability"), assessment.qualification):
+    if qualification is None:
+        qualification = assessment.qualification
+    if not profiles.applicable(item.get("applicability"), qualification):
         errors.append(ITEM_NOT_APPLICABLE.format(code=item["code"]))
     if level == NA_LEVEL and not item["na_allowed"]:
         errors.append(NA_FORBIDDEN.format(code=item["code"]))
@@ -223,7 +241,22 @@ def answer_errors(
     for name, text in (("justification", justification), ("comment", comment)):
         if len(text) > TEXT_MAX_LENGTH:
             errors.append(TEXT_TOO_LONG.format(field=FIELD_LABELS[name], max=TEXT_MAX_LENGTH))
+        elif not storable_text(text):
+            errors.append(TEXT_FORBIDDEN_CHARACTER.format(field=FIELD_LABELS[name]))
     return errors
+
+
+def storable_text(text: str) -> bool:
+    """PostgreSQL text holds no NUL character, and UTF-8 no lone surrogate (a JSON ``\\ud800``)."""
+    return "\x00" not in text and _valid_unicode(text)
+
+
+def _valid_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class SavedAnswer(NamedTuple):
@@ -340,51 +373,122 @@ def _imported_values(answer: dict) -> tuple[str, str, str]:
 
 
 # --- Export / import (interchange document, see assessments/INTERCHANGE.md) -----------------------------
+# An export is a few hundred kilobytes; the bounds below only stop what no export can be.
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+IMPORT_MAX_DEPTH = 20
+IMPORT_MAX_DIGITS = 30
+IMPORT_MAX_ERRORS = 200
+IMPORT_TOO_LARGE = "Le fichier dépasse 2 Mo : un export d'évaluation est bien plus petit."
 IMPORT_NOT_JSON = "Le fichier n'est pas un document JSON lisible (ligne {line}, colonne {column} : {error})."
 IMPORT_NOT_UTF8 = "Le fichier doit être encodé en UTF-8."
-IMPORT_ITEM_NOT_APPLICABLE = (
-    "answers.{code} : cette exigence ne s'applique pas d'après la qualification du document."
+IMPORT_TOO_DEEP = (
+    f"Le fichier imbrique plus de {IMPORT_MAX_DEPTH} niveaux d'objets ou de tableaux : "
+    "ce n'est pas un document d'échange d'évaluation."
 )
+IMPORT_NUMBER_TOO_LONG = (
+    f"Le fichier contient un nombre de plus de {IMPORT_MAX_DIGITS} chiffres : "
+    "ce n'est pas un document d'échange d'évaluation."
+)
+IMPORT_NOT_STANDARD = "Le fichier contient NaN ou Infinity, qui ne sont pas des valeurs JSON standard."
+IMPORT_BAD_CHARACTER = (
+    "Le fichier contient un caractère Unicode invalide (un demi-caractère isolé tel que « \\ud800 ») : "
+    "il doit contenir du texte Unicode valide."
+)
+IMPORT_ANSWER_ERROR = "answers.{code} : {message}"
+IMPORT_MORE_ERRORS = "… et {count} autre(s) problème(s)."
 
 
 def parse_document(raw: bytes | str):
-    """The JSON value in ``raw``; ``ValidationError`` with a located French message otherwise."""
+    """The JSON value in ``raw``; ``ValidationError`` with one French message otherwise.
+
+    Bounded: at most ``IMPORT_MAX_BYTES``, ``IMPORT_MAX_DEPTH`` levels of nesting and
+    ``IMPORT_MAX_DIGITS`` digits a number (Python refuses to convert over 4,300), no NaN/Infinity and
+    no lone surrogate (it could be neither stored nor shown).
+    """
+    if len(raw) > IMPORT_MAX_BYTES:
+        raise ValidationError([IMPORT_TOO_LARGE])
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as error:
         raise ValidationError([IMPORT_NOT_UTF8]) from error
     try:
-        return json.loads(text)
+        document = json.loads(text, parse_int=_bounded_int, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         raise ValidationError(
             [IMPORT_NOT_JSON.format(line=error.lineno, column=error.colno, error=error.msg)]
         ) from error
+    except RecursionError as error:
+        raise ValidationError([IMPORT_TOO_DEEP]) from error
+    _check_shape(document)
+    return document
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > IMPORT_MAX_DIGITS:
+        raise ValidationError([IMPORT_NUMBER_TOO_LONG])
+    return int(digits)
+
+
+def _no_constant(name: str):
+    raise ValidationError([IMPORT_NOT_STANDARD])
+
+
+def _check_shape(document) -> None:
+    """Depth and characters of every value and key, walked without recursion."""
+    pending = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict | list) and depth > IMPORT_MAX_DEPTH:
+            raise ValidationError([IMPORT_TOO_DEEP])
+        if isinstance(value, dict):
+            pending += [(key, depth) for key in value]
+            pending += [(child, depth + 1) for child in value.values()]
+        elif isinstance(value, list):
+            pending += [(child, depth + 1) for child in value]
+        elif isinstance(value, str) and not _valid_unicode(value):
+            raise ValidationError([IMPORT_BAD_CHARACTER])
 
 
 def document_errors(*, assessment: Assessment, document) -> list[str]:
-    """Every problem of an interchange document for this assessment (empty list: it can be imported)."""
+    """Every problem of an interchange document for this assessment (empty list: it can be imported).
+
+    Each answer goes through ``answer_errors``, the rules of the item save, under the document's
+    qualification, with its texts as they will be stored.
+    """
     struct = assessment_structure(assessment)
     errors = interchange.validate_document(document, struct.definition)
     if errors:
         return errors
     qualification = document["qualification"]
     errors = qualification_errors(assessment=assessment, answers=qualification)
-    errors += [
-        IMPORT_ITEM_NOT_APPLICABLE.format(code=code)
-        for code in document["answers"]
-        if not profiles.applicable(struct.items_by_code[code].get("applicability"), qualification)
-    ]
+    for code, answer in document["answers"].items():
+        level, justification, comment = _imported_values(answer)
+        errors += [
+            IMPORT_ANSWER_ERROR.format(code=code, message=message)
+            for message in answer_errors(
+                assessment=assessment,
+                item=struct.items_by_code[code],
+                level=level,
+                justification=justification,
+                comment=comment,
+                qualification=qualification,
+            )
+        ]
     return errors
 
 
 @transaction.atomic
 def assessment_import(*, assessment: Assessment, document, actor) -> Assessment:
     """Fill an editable assessment from an interchange document: everything is validated first and
-    every error is listed (``ValidationError``); nothing is written unless the whole document is valid.
-    Items absent from the document keep their current answer."""
+    every error is listed (``ValidationError``, cut after ``IMPORT_MAX_ERRORS`` with a count);
+    nothing is written unless the whole document is valid. Items absent from the document keep
+    their current answer."""
     assessment = _lock(assessment)
     ensure_editable(assessment)
     if errors := document_errors(assessment=assessment, document=document):
+        if len(errors) > IMPORT_MAX_ERRORS:
+            more = IMPORT_MORE_ERRORS.format(count=len(errors) - IMPORT_MAX_ERRORS)
+            errors = [*errors[:IMPORT_MAX_ERRORS], more]
         raise ValidationError(errors)
     return answers_import(
         assessment=assessment,
@@ -471,6 +575,7 @@ def _write_submission(assessment: Assessment, *, actor) -> Submission:
         qualification=assessment.qualification,
         answers=ordered,
         profiles=assessment.profiles,
+        identity=assessment_identity(assessment_with_identity(assessment)),
     )
 
 

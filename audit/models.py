@@ -12,8 +12,10 @@ trigger always matches the current columns of the table it watches.
 """
 
 import pghistory
+from django.contrib.admin.models import LogEntry
 from django.db import models
 
+from accounts.models import User
 from assessments.models import Answer, Assessment, ReviewComment, Transition
 from certificates.models import Certificate
 from companies.models import Membership
@@ -70,3 +72,26 @@ _track(
     # The code is copied from the certificate, never generated here.
     attrs={"code": models.CharField("code de vérification", max_length=16)},
 )
+# Who may sign in and with which privileges, whoever changes it (the admin site above all); never
+# the password hash.
+_track(User, name="UserEvent", fields=["email", "is_active", "is_reviewer", "is_staff", "is_superuser"])
+
+# Every add, change or delete made through the admin site: Django writes a LogEntry for each, copied
+# here with the request's context (the signed-in person, the URL). The copy outlives the LogEntry,
+# which Django deletes together with its author.
+pghistory.track(
+    pghistory.InsertEvent(),
+    fields=[
+        "action_time",
+        "user",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "action_flag",
+        "change_message",
+    ],
+    app_label="audit",
+    model_name="AdminActionEvent",
+    obj_field=pghistory.ObjForeignKey(related_name="audit_events", related_query_name="audit_events"),
+    meta={"verbose_name": "action d'administration", "verbose_name_plural": "actions d'administration"},
+)(LogEntry)

@@ -44,6 +44,7 @@ SERVER_ENV = {
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
     "DJANGO_SECURE_SSL_REDIRECT": "false",
     "DJANGO_SECURE_HSTS_SECONDS": "0",
+    "EMAIL_URL": "smtp://127.0.0.1:25",  # production settings need a real backend; the bench sends none
 }
 os.environ.update(SERVER_ENV)
 

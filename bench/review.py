@@ -32,6 +32,7 @@ os.environ.update(
     DJANGO_ALLOWED_HOSTS="testserver",
     DJANGO_SECURE_SSL_REDIRECT="false",
     DJANGO_SECURE_HSTS_SECONDS="0",
+    EMAIL_URL="smtp://127.0.0.1:25",  # production settings need a real backend; the bench sends none
 )
 
 import django  # noqa: E402

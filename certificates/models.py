@@ -111,6 +111,7 @@ class CertificateEvent(models.Model):
         FAILED = "failed", "Échec"
         REQUEUED = "requeued", "Relancé"
         REVOKED = "revoked", "Révoqué"
+        REISSUED = "reissued", "Délivré à nouveau après révocation"
 
     certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(

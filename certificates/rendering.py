@@ -8,6 +8,8 @@ anything else, so a render never reaches the network.
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import qrcode
 from django.conf import settings
@@ -48,14 +50,24 @@ class LocalFileFetcher(URLFetcher):
         super().__init__(allowed_protocols={"file"}, fail_on_errors=True)
 
     def fetch(self, url, headers=None):
-        if not url.startswith("file:") or not _is_local_font(url):
+        path = local_font_path(url)
+        if path is None:
             raise ValueError(FETCH_REFUSED.format(url=url))
-        return super().fetch(url, headers)
+        # Fetch the very file that was checked, not a URL the opener would decode again.
+        return super().fetch(path.as_uri(), headers)
 
 
-def _is_local_font(url: str) -> bool:
-    path = Path(url.removeprefix("file://").split("?")[0]).resolve()
-    return path.is_relative_to(FONTS_DIR)
+def local_font_path(url: str) -> Path | None:
+    """The shipped font file a ``file:`` URL names, or None.
+
+    The path is percent-decoded exactly as urllib's file handler decodes it (``%2e%2e`` is ``..``)
+    and resolved before the allow-list check, so an encoded traversal cannot leave the fonts.
+    """
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(url2pathname(parts.path)).resolve()
+    return path if path.is_relative_to(FONTS_DIR) else None
 
 
 def verification_url(code: str) -> str:

@@ -1,5 +1,7 @@
 """Reads on certificates, including the one access helper every certificate view goes through."""
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -10,9 +12,10 @@ from certificates.models import Certificate
 
 
 def _visible_to(user) -> Q:
-    """Reviewers see every certificate; a vendor sees its active companies' ones."""
+    """Reviewers see the certificates of every assessment once submitted (a never-submitted draft,
+    and its working reports, belong to the vendor); a vendor sees its active companies' ones."""
     if user.is_reviewer:
-        return Q()
+        return ~Q(assessment__state=Assessment.State.DRAFT)
     return Q(company__memberships__user=user, company__memberships__is_active=True, company__is_active=True)
 
 
@@ -25,11 +28,14 @@ def certificate_for_user(*, user, public_id) -> Certificate:
 
 
 def assessment_for_certificates(*, user, public_id) -> Assessment:
-    """An assessment whose documents the user may request (member of its company, or reviewer)."""
+    """An assessment whose documents the user may request (member of its company, or reviewer once
+    it has been submitted: a never-submitted draft is a 404 for the agency)."""
     if not user.is_authenticated:
         raise Http404("Évaluation introuvable.")
     assessments = Assessment.objects.select_related("product_version__product__company")
-    if not user.is_reviewer:
+    if user.is_reviewer:
+        assessments = assessments.exclude(state=Assessment.State.DRAFT)
+    else:
         assessments = assessments.filter(
             product_version__product__company__memberships__user=user,
             product_version__product__company__memberships__is_active=True,
@@ -49,3 +55,24 @@ def certificate_by_code(code: str) -> Certificate | None:
 def assessment_certificates(*, assessment: Assessment) -> QuerySet[Certificate]:
     """An assessment's documents, newest first, for the portal and review pages."""
     return Certificate.objects.filter(assessment=assessment).order_by("-created_at")
+
+
+def revoked_attestation(*, assessment: Assessment) -> Certificate | None:
+    """The assessment's attestation when the latest one issued is revoked (nothing reissued since),
+    else None (one query)."""
+    attestations = Certificate.objects.filter(assessment=assessment, kind=Certificate.Kind.ATTESTATION)
+    return revoked_among(attestations, assessment_id=assessment.pk)
+
+
+def revoked_among(certificates: Iterable[Certificate], *, assessment_id: int) -> Certificate | None:
+    """``revoked_attestation`` over certificates already loaded (a page listing them needs no query
+    more). Failed renders do not count: they never stated anything."""
+    attestations = [
+        certificate
+        for certificate in certificates
+        if certificate.assessment_id == assessment_id
+        and certificate.kind == Certificate.Kind.ATTESTATION
+        and certificate.status != Certificate.Status.FAILED
+    ]
+    latest = max(attestations, key=lambda certificate: (certificate.created_at, certificate.pk), default=None)
+    return latest if latest is not None and latest.is_revoked else None

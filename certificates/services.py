@@ -1,4 +1,4 @@
-"""Writes on certificates: request (freeze + enqueue), render, fail, revoke, requeue.
+"""Writes on certificates: request (freeze + enqueue), render, fail, revoke, reissue, requeue.
 
 Every status change writes a ``CertificateEvent``. Rendering is idempotent: a ready certificate is
 never rendered again, whatever the number of deliveries of its task.
@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from assessments.models import Assessment
-from certificates import rendering
+from certificates import rendering, selectors
 from certificates.models import Certificate, CertificateEvent
 from certificates.snapshot import assessment_snapshot, snapshot_sha256
 
@@ -25,6 +25,18 @@ ATTESTATION_NEEDS_VALIDATION = "Une attestation n'est délivrée que pour une é
 UNKNOWN_KIND = "Type de document inconnu."
 ALREADY_REVOKED = "Ce document est déjà révoqué."
 REVOCATION_REASON_REQUIRED = "Indiquez le motif de la révocation."
+ATTESTATION_REVOKED = (
+    "L'attestation de cette évaluation a été révoquée par l'agence : aucun nouveau document attestant "
+    "sa validation ne peut être obtenu. Seule l'agence peut délivrer à nouveau l'attestation ; "
+    "écrivez au support si vous pensez que la révocation est une erreur, ou soumettez une nouvelle "
+    "évaluation."
+)
+REPORT_REVOKED_WITH = "{reason} (révoqué avec l'attestation {code} de la même évaluation)"
+REISSUE_REVIEWER_ONLY = "Seul un instructeur de l'agence peut délivrer à nouveau une attestation."
+REISSUE_REASON_REQUIRED = "Indiquez le motif de la nouvelle délivrance."
+NOTHING_TO_REISSUE = (
+    "L'attestation de cette évaluation n'est pas révoquée : il n'y a rien à délivrer à nouveau."
+)
 ENQUEUE_FAILED = "Mise en file impossible (courtier indisponible) : le document reste en attente."
 # Publishing must fail fast when the broker is down: the request has already been saved and the
 # periodic requeue will pick the certificate up.
@@ -41,7 +53,9 @@ def certificate_request(*, assessment: Assessment, kind: str, actor) -> Certific
 
     Freezes the snapshot and returns the existing live certificate when one already states exactly
     the same content (idempotent); otherwise creates a pending one and enqueues its render once the
-    transaction commits. An attestation needs a validated assessment.
+    transaction commits. An attestation needs a validated assessment. Once the agency has revoked
+    the attestation of a validated assessment, nothing stating its validation is issued here any
+    more (``ATTESTATION_REVOKED``): only a reviewer can, through ``certificate_reissue``.
     """
     if kind not in Certificate.Kind.values:
         raise ValidationError(UNKNOWN_KIND)
@@ -53,6 +67,17 @@ def certificate_request(*, assessment: Assessment, kind: str, actor) -> Certific
     )
     if kind == Certificate.Kind.ATTESTATION and assessment.state != Assessment.State.VALIDATED:
         raise ValidationError(ATTESTATION_NEEDS_VALIDATION)
+    # A report of a validated assessment states the validation too: neither may outlive a revocation.
+    if assessment.state == Assessment.State.VALIDATED and selectors.revoked_attestation(
+        assessment=assessment
+    ):
+        raise ValidationError(ATTESTATION_REVOKED)
+    return _issue(assessment=assessment, kind=kind, actor=actor, action=Action.REQUESTED)
+
+
+def _issue(*, assessment: Assessment, kind: str, actor, action: str, detail: str = "") -> Certificate:
+    """Freeze, then return the live certificate with that content or create one (logged as
+    ``action``) and enqueue its render on commit."""
     snapshot = assessment_snapshot(assessment=assessment, kind=kind)
     digest = snapshot_sha256(snapshot)
     if existing := _live_certificate(assessment=assessment, kind=kind, digest=digest):
@@ -66,9 +91,38 @@ def certificate_request(*, assessment: Assessment, kind: str, actor) -> Certific
         template_version=rendering.TEMPLATE_VERSION,
         requested_by=actor,
     )
-    _log(certificate, Action.REQUESTED, actor=actor)
+    _log(certificate, action, actor=actor, detail=detail)
     transaction.on_commit(lambda: certificate_enqueue(certificate_id=certificate.pk))
     return certificate
+
+
+@transaction.atomic
+def certificate_reissue(*, assessment: Assessment, actor, reason: str) -> Certificate:
+    """A new attestation (new verification code) for a validated assessment whose attestation was
+    revoked: the agency's decision alone, with its reason logged on the new document's events.
+
+    The revoked document stays revoked (its public page keeps saying so); afterwards the company's
+    requests return the new document again.
+    """
+    if not getattr(actor, "is_reviewer", False):
+        raise ValidationError(REISSUE_REVIEWER_ONLY)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(REISSUE_REASON_REQUIRED)
+    assessment = Assessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
+    if assessment.state != Assessment.State.VALIDATED:
+        raise ValidationError(ATTESTATION_NEEDS_VALIDATION)
+    revoked = selectors.revoked_attestation(assessment=assessment)
+    if revoked is None:
+        raise ValidationError(NOTHING_TO_REISSUE)
+    detail = f"{reason} (remplace le document {revoked.display_code}, révoqué)"
+    return _issue(
+        assessment=assessment,
+        kind=Certificate.Kind.ATTESTATION,
+        actor=actor,
+        action=Action.REISSUED,
+        detail=detail,
+    )
 
 
 def _live_certificate(*, assessment, kind, digest) -> Certificate | None:
@@ -151,7 +205,11 @@ def certificate_fail(*, certificate: Certificate, reason: str) -> Certificate:
 
 @transaction.atomic
 def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
-    """Revoke a document (logged, never deleted); the public page then shows the date and reason."""
+    """Revoke a document (logged, never deleted); the public page then shows the date and reason.
+
+    Revoking an attestation also revokes the live reports of its assessment that state the
+    validation (not the working drafts): otherwise one of them would still verify as valid.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(REVOCATION_REASON_REQUIRED)
@@ -163,7 +221,23 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
     certificate.revocation_reason = reason
     certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason", "updated_at"])
     _log(certificate, Action.REVOKED, actor=actor, detail=reason)
+    if certificate.kind == Certificate.Kind.ATTESTATION:
+        _revoke_validated_reports(attestation=certificate, actor=actor)
     return certificate
+
+
+def _revoke_validated_reports(*, attestation: Certificate, actor) -> None:
+    reports = Certificate.objects.select_for_update().filter(
+        assessment_id=attestation.assessment_id,
+        kind=Certificate.Kind.RAPPORT,
+        revoked_at__isnull=True,
+        snapshot__draft=False,
+    )
+    reason = REPORT_REVOKED_WITH.format(reason=attestation.revocation_reason, code=attestation.display_code)
+    for report in reports:
+        report.revoked_at, report.revoked_by, report.revocation_reason = attestation.revoked_at, actor, reason
+        report.save(update_fields=["revoked_at", "revoked_by", "revocation_reason", "updated_at"])
+        _log(report, Action.REVOKED, actor=actor, detail=reason)
 
 
 def certificates_requeue_pending(*, older_than: timedelta = REQUEUE_AFTER) -> int:

@@ -1,14 +1,16 @@
 """The frozen snapshot a certificate states, and its canonical hash. See SNAPSHOT.md.
 
 A document is rendered from its snapshot alone: editing a company, a product or an answer later
-never changes an issued PDF. ``assessment_snapshot`` is the only function here that reads the
-database; the rest is plain data.
+never changes an issued PDF. ``assessment_snapshot`` (with ``_live`` and ``_submitted``) is all that
+reads the database; the rest is plain data.
 """
 
 import hashlib
 import json
 from collections import Counter
+from typing import NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from questionnaires.levels import NA_LEVEL
@@ -19,8 +21,20 @@ RAPPORT = "rapport"
 NA = NA_LEVEL
 UNANSWERED = "sans_reponse"
 REVIEWER_ORGANISATION = "Agence du numérique en santé"
+NOT_FROZEN = (
+    "Cette évaluation n'a pas de soumission enregistrée : aucun document ne peut en être établi. "
+    "Écrivez au support."
+)
 # Left out of the hash: requesting the same document for unchanged data must find the existing one.
 VOLATILE_KEYS = frozenset({"issued_at"})
+# A report prints every comment and justification. Each is cut at the answer rule's length, and all
+# together share a budget (a 300-item report of short comments uses a tenth of it), so that no text,
+# however long (stored before the rule, or by a bug), can hold a PDF worker for minutes: the whole
+# budget adds about ten seconds of rendering.
+ITEM_TEXT_KEYS = ("comment", "justification")
+ITEM_TEXT_MAX_LENGTH = 5000
+ITEM_TEXTS_MAX_LENGTH = 200_000
+TRUNCATED = " […]"
 
 
 def canonical_json(data) -> bytes:
@@ -46,7 +60,48 @@ def section_entry(*, section: dict, answers: list[dict], level_codes: list[str],
             {key: answer.get(key) or "" for key in ("code", "title", "level", "comment", "justification")}
             for answer in answers
         ]
+        for item in entry["items"]:
+            for key in ITEM_TEXT_KEYS:
+                item[key] = truncated(item[key], ITEM_TEXT_MAX_LENGTH)
     return entry
+
+
+def truncated(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` characters, else its start marked as cut, within ``limit``."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - len(TRUNCATED), 0)].rstrip() + TRUNCATED
+
+
+def bounded_sections(sections: list[dict]) -> list[dict]:
+    """Sections whose item texts total at most ``ITEM_TEXTS_MAX_LENGTH`` characters.
+
+    Over the budget, every text longer than a common length is cut to it (the largest length that
+    fits): short texts stay whole, only the longest lose their end.
+    """
+    lengths = [
+        len(item[key]) for section in sections for item in section.get("items", ()) for key in ITEM_TEXT_KEYS
+    ]
+    if sum(lengths) <= ITEM_TEXTS_MAX_LENGTH:
+        return sections
+    low, high = 0, max(lengths)  # the largest common length whose cut texts fit in the budget
+    while low < high:
+        middle = (low + high + 1) // 2
+        if sum(min(length, middle) for length in lengths) <= ITEM_TEXTS_MAX_LENGTH:
+            low = middle
+        else:
+            high = middle - 1
+    return [
+        {
+            **section,
+            "items": [
+                item | {key: truncated(item[key], low) for key in ITEM_TEXT_KEYS} for item in section["items"]
+            ],
+        }
+        if "items" in section
+        else section
+        for section in sections
+    ]
 
 
 def build_snapshot(
@@ -63,7 +118,8 @@ def build_snapshot(
     validated_at: str | None,
     issued_at: str | None = None,
 ) -> dict:
-    """Assemble a snapshot from plain data (sections already shaped by ``section_entry``)."""
+    """Assemble a snapshot from plain data (sections already shaped by ``section_entry``); the item
+    texts are bounded (``bounded_sections``)."""
     return {
         "schema": SCHEMA,
         "kind": kind,
@@ -81,7 +137,7 @@ def build_snapshot(
         },
         "levels": [{"code": lv["code"], "label": lv["label"], "colour": lv["colour"]} for lv in levels],
         "profiles": {code: normalised_profile(profile) for code, profile in profiles.items()},
-        "sections": sections,
+        "sections": bounded_sections(sections),
         "validated_at": validated_at,
         "reviewer_organisation": REVIEWER_ORGANISATION if validated_at else "",
         "issued_at": issued_at or timezone.now().isoformat(),
@@ -101,63 +157,91 @@ def normalised_profile(profile: dict) -> dict:
 def assessment_snapshot(*, assessment, kind: str) -> dict:
     """Freeze what a document about ``assessment`` states, in a constant number of queries.
 
-    A report lists every applicable item; an attestation only counts them per section. A report on
-    an assessment that is not validated is a draft. The questionnaire structure comes from the
-    assessments selectors (cached per published version).
+    Once submitted, an assessment is stated from its latest ``Submission`` (identity, qualification,
+    answers, profiles frozen when the vendor submitted), never from the product, version or company
+    rows the vendor can still rename: an attestation names what the agency reviewed and validated.
+    Only an assessment still being edited (draft, changes requested) is stated as it is now, in a
+    report marked as a draft. A report lists every applicable item; an attestation only counts them
+    per section. The questionnaire structure comes from the assessments selectors (cached).
     """
-    from assessments.models import Answer, Assessment
-    from assessments.selectors import applicable_items, assessment_structure
+    from assessments.selectors import assessment_structure, assessment_with_identity
 
-    assessment = Assessment.objects.select_related(
-        "product_version__product__company", "questionnaire_version__questionnaire"
-    ).get(pk=assessment.pk)
+    assessment = assessment_with_identity(assessment)
     structure = assessment_structure(assessment)
-    applicable = {item["code"] for item in applicable_items(assessment)}
-    answers = {
-        row["item_id"]: row
-        for row in Answer.objects.filter(assessment=assessment).values(
-            "item_id", "level", "comment", "justification"
-        )
-    }
+    frozen = _live(assessment, structure) if assessment.is_editable else _submitted(assessment)
     level_codes = [level["code"] for level in structure.levels]
     with_items = kind == RAPPORT
     sections = [
         section_entry(
             section=section,
             answers=[
-                _answer_row(item, answers.get(item["id"], {}))
+                _answer_row(item, frozen.answers.get(item["code"], {}))
                 for item in section["items"]
-                if item["code"] in applicable
+                if _applicable(item, frozen.qualification)
             ],
             level_codes=level_codes,
             with_items=with_items,
         )
         for section in structure.sections
     ]
-    return _snapshot_of(assessment, kind=kind, levels=list(structure.levels), sections=sections)
+    return _snapshot_of(assessment, frozen, kind=kind, levels=list(structure.levels), sections=sections)
+
+
+class Frozen(NamedTuple):
+    """What a document states about an assessment, as plain data (see ``assessment_snapshot``)."""
+
+    identity: dict
+    qualification: dict
+    answers: dict  # {"<item code>": {"level", "justification", "comment"}}
+    profiles: dict
+
+
+def _live(assessment, structure) -> Frozen:
+    from assessments.models import Answer
+    from assessments.selectors import assessment_identity
+
+    rows = Answer.objects.filter(assessment=assessment).values_list(
+        "item_id", "level", "justification", "comment"
+    )
+    answers = {
+        structure.items_by_id[item_id]["code"]: {"level": level, "justification": why, "comment": comment}
+        for item_id, level, why, comment in rows
+        if item_id in structure.items_by_id
+    }
+    return Frozen(assessment_identity(assessment), assessment.qualification, answers, assessment.profiles)
+
+
+def _submitted(assessment) -> Frozen:
+    from assessments.selectors import latest_submission
+
+    submission = latest_submission(assessment)
+    if submission is None or not submission.identity:
+        raise ValidationError(NOT_FROZEN)
+    return Frozen(submission.identity, submission.qualification, submission.answers, submission.profiles)
+
+
+def _applicable(item: dict, qualification: dict) -> bool:
+    from assessments.profiles import applicable
+
+    return applicable(item.get("applicability"), qualification)
 
 
 def _answer_row(item: dict, answer: dict) -> dict:
     return {**answer, "code": item["code"], "title": item["title"], "level": answer.get("level", "")}
 
 
-def _snapshot_of(assessment, *, kind: str, levels: list[dict], sections: list[dict]) -> dict:
+def _snapshot_of(assessment, frozen: Frozen, *, kind: str, levels: list[dict], sections: list[dict]) -> dict:
     validated = assessment.state == assessment.State.VALIDATED
-    product = assessment.product_version.product
-    questionnaire_version = assessment.questionnaire_version
+    identity = frozen.identity
     return build_snapshot(
         kind=kind,
         draft=not validated,
-        company={"name": product.company.name, "siren": product.company.siren},
-        product={"display_name": product.display_name, "commercial_name": product.commercial_name},
-        version={"label": assessment.product_version.label},
-        questionnaire={
-            "code": questionnaire_version.questionnaire.code,
-            "title": questionnaire_version.questionnaire.title,
-            "version": questionnaire_version.number,
-        },
+        company=identity["company"],
+        product=identity["product"],
+        version=identity["version"],
+        questionnaire=identity["questionnaire"],
         levels=levels,
-        profiles=assessment.profiles,
+        profiles=frozen.profiles,
         sections=sections,
         validated_at=assessment.validated_at.isoformat() if validated and assessment.validated_at else None,
     )

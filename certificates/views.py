@@ -1,27 +1,22 @@
 """Certificate pages: public verification, and for signed-in users request, status, download, revoke."""
 
-from functools import wraps
-from urllib.parse import urlencode
-
-from axes.helpers import get_client_ip_address
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.second_factor import is_verified, second_factor_redirect
-from accounts.terms_gate import terms_pending
 from certificates import selectors, services
 from certificates.codes import format_code
 from certificates.forms import RevocationForm, VerificationForm
 from certificates.models import Certificate
 from certificates.rendering import snapshot_date
-from core.access import reviewer_required
+from core.access import public, reviewer_required, signed_in
+from core.client_ip import client_ip_address
 
 UNKNOWN_CODE = (
     "Aucun document ne correspond à ce code. Vérifiez la saisie (16 caractères, lettres A à Z et "
@@ -38,8 +33,8 @@ LOOKUP_WINDOW_SECONDS = 600
 
 
 def _too_many_lookups(request) -> bool:
-    # The client address as the login lockout (django-axes) resolves it, proxies included.
-    key = f"certificates:verify:{get_client_ip_address(request) or ''}"
+    # The client address as the login lockout resolves it, trusted proxies included.
+    key = f"certificates:verify:{client_ip_address(request)}"
     cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
     try:
         return cache.incr(key) > LOOKUP_LIMIT
@@ -47,6 +42,7 @@ def _too_many_lookups(request) -> bool:
         return False
 
 
+@public
 @require_GET
 def verify_form(request):
     form = VerificationForm(request.GET) if "code" in request.GET else VerificationForm()
@@ -55,6 +51,7 @@ def verify_form(request):
     return render(request, "certificates/certificate_verify_form.html", {"form": form})
 
 
+@public
 @require_GET
 def verify(request, code: str):
     if _too_many_lookups(request):
@@ -76,23 +73,6 @@ def _verification_context(certificate: Certificate) -> dict:
         "profiles_reached": sorted(p["label"] for p in snapshot["profiles"].values() if p["reached"]),
         "validated_at": snapshot_date(snapshot["validated_at"]),
     }
-
-
-def signed_in(view):
-    """Signed-in certificate pages. They live under /verifier/, which the terms middleware lets
-    through for the public verification, so the terms are checked here; a reviewer must also have
-    passed the second factor, as on every back-office page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if terms_pending(request):
-            return redirect(f"{reverse('accounts:terms')}?{urlencode({'next': request.get_full_path()})}")
-        if request.user.is_reviewer and not is_verified(request):
-            return second_factor_redirect(request)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _next_url(request, default: str) -> str:
@@ -136,6 +116,7 @@ def status(request, public_id):
 
 @signed_in
 @require_GET
+@never_cache  # a downloaded attestation stays in no cache (the middleware also covers signed-in pages)
 def download(request, public_id):
     certificate = selectors.certificate_for_user(user=request.user, public_id=public_id)
     if certificate.status != Certificate.Status.READY:

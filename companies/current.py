@@ -7,14 +7,13 @@ and defaults to the person's first active membership.
 
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.second_factor import PENDING_SESSION_KEY, second_factor_redirect
 from companies.models import Membership
 from companies.roles import role_can
 from companies.selectors import active_memberships
+from core.access import signed_in
 
 SESSION_KEY = "current_company"
 NO_COMPANY = "Votre compte n'est rattaché à aucune entreprise active."
@@ -55,19 +54,16 @@ def enter_company(request, company_id: int) -> Membership:
 
 
 def member_required(view=None, *, capability: str | None = None):
-    """Portal views: a logged-in member of an active company; sets ``request.membership``.
-
-    A person who enabled the (optional) second factor must have passed it in this session.
+    """Portal views: the access chain (``core.access.signed_in``: signed in, second factor when
+    due, terms), then the role step: a member of an active company; sets ``request.membership``.
     With ``capability``, the member's role must grant it (403 otherwise). Usable bare
     (``@member_required``) or with arguments (``@member_required(capability="manage_members")``).
     """
 
     def decorator(view_func):
-        @login_required
+        @signed_in
         @wraps(view_func)
         def wrapper(request, *args, **kwargs):
-            if request.session.get(PENDING_SESSION_KEY):
-                return second_factor_redirect(request)
             request.membership = current_membership(request)
             request.required_capability = capability
             if capability and not role_can(request.membership.role, capability):

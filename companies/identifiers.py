@@ -23,7 +23,9 @@ def _digits(value: str) -> str:
 def siren_from(value: str) -> str:
     """The SIREN given by a typed SIREN or SIRET (spaces allowed); ``ValueError`` with a French message."""
     digits = _digits(value or "")
-    if not digits.isdigit() or len(digits) not in (9, 14):
+    # ASCII only: str.isdigit() also accepts fullwidth or Arabic-Indic digits, which int() reads but
+    # the database constraint (and every register of companies) refuses.
+    if not (digits.isascii() and digits.isdigit()) or len(digits) not in (9, 14):
         raise ValueError(IDENTIFIER_INVALID)
     if len(digits) == 14:
         if not (luhn_valid(digits) or (digits.startswith(LA_POSTE_SIREN) and sum(map(int, digits)) % 5 == 0)):

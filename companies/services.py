@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.emails import send_templated_email_on_commit
 from accounts.models import User
 from accounts.services import password_set_url
+from companies.identifiers import siren_from
 from companies.models import AccountRequest, Company, Invitation, Membership, Role
 from companies.roles import MANAGE_MEMBERS, assignable_roles, role_can
 from companies.selectors import account_request_conflict, active_mandataire_count, token_hash
@@ -25,6 +26,10 @@ REQUEST_ALREADY_DECIDED = "Cette demande a déjà été traitée."
 COMPANY_ALREADY_ACTIVE = "Cette entreprise a déjà un compte actif : la demande ne peut pas être acceptée."
 REVIEWER_CANNOT_BE_MEMBER = (
     "Cette adresse est celle d'un instructeur de l'agence, qui ne peut pas être membre d'une entreprise."
+)
+REQUEST_SIREN_INVALID = (
+    "Le SIREN de cette demande n'est pas valide (9 chiffres de 0 à 9 attendus) : "
+    "refusez-la en invitant le demandeur à la renouveler."
 )
 REJECTION_NEEDS_REASON = "Indiquez le motif du refus : il est envoyé au demandeur."
 CANNOT_MANAGE_MEMBERS = "Votre rôle ne permet pas de gérer les membres de l'entreprise."
@@ -84,6 +89,10 @@ def account_request_approve(*, account_request: AccountRequest, reviewer: User) 
     A new user gets a single-use link (72 h) to choose a password; a known one is told to log in.
     """
     request = _decided(account_request)
+    try:
+        siren_from(request.siren)
+    except ValueError as error:  # recorded before the form required ASCII digits
+        raise ValidationError(REQUEST_SIREN_INVALID) from error
     company = _company_for(request)
     user, created = _user_for(request)
     membership, _ = Membership.objects.update_or_create(

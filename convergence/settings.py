@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,10 +40,18 @@ if not DEBUG:
 
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
+# Demo accounts have a published password: load_demo runs in development only. Kept apart from
+# DEBUG, which test runners turn off.
+DEMO_DATA_ALLOWED = DEBUG
+# The admin site's URL prefix: a deployment picks its own, away from the well-known /admin/.
+ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured("DJANGO_ADMIN_URL ne peut pas être vide (par exemple « gestion-technique/ »).")
 
 # --- Applications ------------------------------------------------------------------------------
 DJANGO_APPS = [
-    "django.contrib.admin",
+    # Django's admin on django-otp's admin site: the second factor is required (core/admin_site.py).
+    "core.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,6 +70,7 @@ THIRD_PARTY_APPS = [
     "django_otp.plugins.otp_static",
     "pgtrigger",
     "pghistory",
+    "csp",
 ]
 LOCAL_APPS = [
     "core",
@@ -78,18 +88,23 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.NoStoreWhenSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before any view reads the body: an oversized upload gets a French 413 page, unread.
+    "core.body_limit.RequestBodyLimitMiddleware",
     # Audit trail: the person behind every write of the request (pghistory context).
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "accounts.middleware.TermsAcceptanceMiddleware",
+    # The access chain of every view: signed in → second factor → terms → role (core/access.py).
+    "core.access.AccessMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -206,6 +221,11 @@ AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_VERBOSE = False
+# Many addresses against one account: past this many failures in the window, only addresses that
+# signed in to it before may try (accounts/login_throttle.py).
+LOGIN_ACCOUNT_FAILURE_LIMIT = 20
+LOGIN_ACCOUNT_FAILURE_WINDOW = timedelta(hours=1)
+LOGIN_KNOWN_ADDRESS_MAX_AGE = timedelta(days=180)
 # Second factor (TOTP): mandatory for reviewers, optional for vendors.
 OTP_TOTP_ISSUER = "Convergence"
 OTP_TOTP_THROTTLE_FACTOR = 1
@@ -258,6 +278,8 @@ MEDIA_ROOT = RUN_DIR / "no-public-media"
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Whole request body, files included (core.body_limit); the proxy's client_max_body_size matches it.
+REQUEST_BODY_MAX_SIZE = 6 * 1024 * 1024
 
 # --- E-mail ------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -273,12 +295,40 @@ NEEDS_EXPRESSION_URL = env.str(
 )
 
 # --- Security ----------------------------------------------------------------------------------
+NON_DELIVERING_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
 # The database backend with a hand-written read (core/sessions.py).
 SESSION_ENGINE = "core.sessions"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts only from our own static files, no inline script or
+# event handler (their behaviours live in static/js/). Styles keep 'unsafe-inline' for style
+# attributes: the level colours come from the questionnaire data and are written as style
+# attributes (badges, charts, legends); without it those pages lose their colours.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Reverse proxies in front of the application that append to X-Forwarded-For; 0: REMOTE_ADDR only.
+# core/client_ip.py gives the client address from it, for every address-keyed rule.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip_address"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
@@ -292,6 +342,13 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # /healthz is probed over plain HTTP by the orchestrator.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Mail that never leaves the machine would lose every password and invitation link.
+    if EMAIL_BACKEND in NON_DELIVERING_EMAIL_BACKENDS:  # noqa: F821 (set by env.email_url above)
+        raise ImproperlyConfigured(
+            "EMAIL_URL doit désigner un vrai serveur d'envoi (smtp://… ou smtp+tls://…) lorsque "
+            "DJANGO_DEBUG=false : les e-mails affichés dans la console, gardés en mémoire, écrits "
+            "dans des fichiers ou ignorés ne parviennent à personne."
+        )
 
 # --- Forms -------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["dsfr_crispy"]

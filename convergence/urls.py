@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,7 +12,7 @@ urlpatterns = [
     path("espace/", include("portal.urls")),
     path("instruction/", include("review.urls")),
     path("verifier/", include("certificates.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 # French DSFR error pages when DEBUG is off (core/errors.py).

@@ -41,6 +41,19 @@ def product_version_for_member(*, memberships: Iterable, public_id) -> ProductVe
     return version
 
 
+def product_identity_locked(*, product: Product) -> bool:
+    """Whether an assessment of one of the product's versions has been validated: its name, OS,
+    device and commercial name then figure on an attestation and may no longer change."""
+    return Assessment.objects.filter(
+        product_version__product=product, state=Assessment.State.VALIDATED
+    ).exists()
+
+
+def version_label_locked(*, version: ProductVersion) -> bool:
+    """Whether an assessment of the version has been validated (its label is on an attestation)."""
+    return Assessment.objects.filter(product_version=version, state=Assessment.State.VALIDATED).exists()
+
+
 def _latest_assessment(field: str) -> Subquery:
     latest = Assessment.objects.filter(product_version__product=OuterRef("pk")).order_by("-created_at", "-pk")
     return Subquery(latest.values(field)[:1])

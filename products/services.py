@@ -4,6 +4,7 @@ is checked here for a clear message and enforced by the database (``products_pro
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from products import selectors
 from products.models import Product, ProductVersion, identity_key
 
 PRODUCT_DUPLICATE = (
@@ -11,6 +12,17 @@ PRODUCT_DUPLICATE = (
     "majuscules ni des accents). Modifiez ce produit, ou distinguez le nom, le système ou le support."
 )
 VERSION_DUPLICATE = "La version « {label} » existe déjà pour ce produit."
+PRODUCT_IDENTITY_LOCKED = (
+    "Une évaluation de ce produit a été validée par l'agence : son nom, son système, son support et son "
+    "nom commercial figurent sur l'attestation et ne peuvent plus être modifiés. Pour un produit "
+    "renommé ou une autre variante, enregistrez un nouveau produit. La description, le numéro NIL et "
+    "les certifications restent modifiables."
+)
+VERSION_LABEL_LOCKED = (
+    "Une évaluation de cette version a été validée par l'agence : son libellé figure sur l'attestation "
+    "et ne peut plus être modifié. Pour une autre édition du produit, ajoutez une nouvelle version. "
+    "Le statut reste modifiable."
+)
 OS_OTHER_REQUIRED = "Précisez le système d'exploitation."
 
 PRODUCT_FIELDS = (
@@ -24,6 +36,8 @@ PRODUCT_FIELDS = (
     "certifications",
 )
 VERSION_FIELDS = ("label", "status")
+# What an attestation names (with the version label): frozen once an assessment is validated.
+IDENTITY_FIELDS = ("name", "os", "os_other", "device", "commercial_name")
 
 
 def _normalise(fields: dict) -> dict:
@@ -64,7 +78,13 @@ def product_create(*, company, actor, **fields) -> Product:
 
 @transaction.atomic
 def product_update(*, product: Product, actor, **fields) -> Product:
+    """Update a product (fields: see ``PRODUCT_FIELDS``). Once an assessment of one of its versions
+    is validated, a change of ``IDENTITY_FIELDS`` is refused (``PRODUCT_IDENTITY_LOCKED``, on each
+    changed field); the other fields stay editable."""
     data = _normalise({name: fields.get(name, getattr(product, name)) for name in PRODUCT_FIELDS})
+    changed = identity_changes(product=product, fields=data)
+    if changed and selectors.product_identity_locked(product=product):
+        raise ValidationError(dict.fromkeys(changed, PRODUCT_IDENTITY_LOCKED))
     for name, value in data.items():
         setattr(product, name, value)
     product.identity = _identity(data)
@@ -87,7 +107,17 @@ def product_version_create(
     return _save_version(ProductVersion(product=product, label=label.strip(), status=status))
 
 
+def identity_changes(*, product: Product, fields: dict) -> list[str]:
+    """The ``IDENTITY_FIELDS`` whose value in ``fields`` (normalised) differs from the product's."""
+    return [name for name in IDENTITY_FIELDS if name in fields and fields[name] != getattr(product, name)]
+
+
 @transaction.atomic
 def product_version_update(*, version: ProductVersion, actor, label: str, status: str) -> ProductVersion:
-    version.label, version.status = label.strip(), status
+    """Update a version; its label is refused (``VERSION_LABEL_LOCKED``) once an assessment of it is
+    validated, its status stays editable."""
+    label = label.strip()
+    if label != version.label and selectors.version_label_locked(version=version):
+        raise ValidationError({"label": VERSION_LABEL_LOCKED})
+    version.label, version.status = label, status
     return _save_version(version)

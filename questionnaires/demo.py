@@ -1,10 +1,6 @@
 """Demo loader: import and publish every definition file of the repository (idempotent)."""
 
-from django.conf import settings
-
-from questionnaires.services import UNCHANGED, definition_files, questionnaire_import
-
-DEFINITIONS_DIR = settings.BASE_DIR / "questionnaires" / "definitions"
+from questionnaires.services import DEFINITIONS_DIR, UNCHANGED, definition_files, questionnaire_import
 
 
 def load(stdout) -> list[tuple[str, str]]:

@@ -48,6 +48,10 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
 
 
+# The repository's referentials: what ``import_definitions`` puts in every database.
+DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
+
+
 def definition_files(paths: list) -> list[Path]:
     """The files named, a directory standing for every ``v*.yaml`` below it (sorted)."""
     files = []

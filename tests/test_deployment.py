@@ -57,7 +57,12 @@ def test_app_services_point_at_the_compose_database_and_redis(compose):
 
 def test_commands_match_the_project(compose):
     services = compose["services"]
-    assert services["migrate"]["command"][:3] == ["python", "manage.py", "migrate"]
+    # The deploy step: the schema, then the referentials (a production database gets no demo data).
+    assert services["migrate"]["command"] == [
+        "sh",
+        "-c",
+        "python manage.py migrate --noinput && python manage.py import_definitions",
+    ]
     assert services["web"]["command"][:2] == ["gunicorn", "convergence.wsgi:application"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "convergence", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "convergence", "beat"]

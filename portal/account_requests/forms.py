@@ -1,6 +1,8 @@
+import logging
 import re
 
 from django import forms
+from pypdf import PdfReader
 
 from companies.identifiers import siren_from
 from companies.selectors import account_request_conflict
@@ -15,20 +17,46 @@ DOCUMENT_REATTACH = (
     "Par sécurité, le fichier n'est pas conservé quand le formulaire contient une erreur : "
     "joignez à nouveau votre justificatif."
 )
+DOCUMENT_ENCRYPTED = (
+    "Le justificatif est protégé par un mot de passe : déposez une version sans protection, "
+    "que l'agence pourra ouvrir."
+)
+# Robots fill every field; people never see this one (hidden by CSS, from screen readers and from the
+# keyboard). Its name avoids what browsers autofill.
+HONEYPOT_FIELD = "precisions_complementaires"
+HONEYPOT_CLASS = "conv-honeypot"
 PHONE_INVALID = "Saisissez un numéro de téléphone valide, par exemple 01 23 45 67 89 ou +33 1 23 45 67 89."
 
 
+logger = logging.getLogger(__name__)
+
+
 def pdf_document_errors(document) -> str | None:
-    """Why the upload is refused, or None: size first, then the content must start like a PDF."""
+    """Why the upload is refused, or None: size first, then the content must be a readable PDF.
+
+    The name and the announced type prove nothing: the file must start with the PDF header and pypdf
+    must read its page tree.
+    """
     if document.size == 0:
         return DOCUMENT_EMPTY
     if document.size > MAX_DOCUMENT_SIZE:
         return DOCUMENT_TOO_BIG
     document.seek(0)
-    head = document.read(1024)
+    header = document.read(5)
     document.seek(0)
-    # A PDF may start with a few bytes of garbage before its header; the name proves nothing.
-    return None if b"%PDF-" in head else DOCUMENT_NOT_PDF
+    if header != b"%PDF-":
+        return DOCUMENT_NOT_PDF
+    try:
+        reader = PdfReader(document)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return DOCUMENT_ENCRYPTED
+        readable = len(reader.pages) > 0
+    except Exception:  # whatever pypdf trips on, the file is not a PDF it can read
+        logger.info("Justificatif refusé : PDF illisible.", exc_info=True)
+        readable = False
+    finally:
+        document.seek(0)
+    return None if readable else DOCUMENT_NOT_PDF
 
 
 class AccountRequestForm(forms.Form):
@@ -71,7 +99,7 @@ class AccountRequestForm(forms.Form):
             self.cleaned_data["siren"] = siren_from(value)
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
-        digits = "".join(ch for ch in value if ch.isdigit())
+        digits = "".join(ch for ch in value if ch in "0123456789")
         self.cleaned_data["siret"] = digits if len(digits) == 14 else ""
         return value
 
@@ -95,6 +123,10 @@ class AccountRequestForm(forms.Form):
         if (siren := cleaned.get("siren")) and (conflict := account_request_conflict(siren=siren)):
             raise forms.ValidationError(conflict)
         return cleaned
+
+    def caught_in_honeypot(self) -> bool:
+        """The hidden field is filled: a robot. The request is then silently not recorded."""
+        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
 
     def ask_to_reattach_document(self) -> None:
         """After any error, the browser has dropped the file: say so on the file field."""

@@ -1,11 +1,10 @@
 from django import forms
 
 from assessments.models import Assessment
+from assessments.services import IMPORT_MAX_BYTES, IMPORT_TOO_LARGE
 
 YES, NO = "oui", "non"
 YES_NO_CHOICES = [(YES, "Oui"), (NO, "Non")]
-IMPORT_MAX_BYTES = 2 * 1024 * 1024
-IMPORT_TOO_LARGE = "Le fichier dépasse 2 Mo : un export d'évaluation est bien plus petit."
 
 
 class AssessmentStartForm(forms.Form):

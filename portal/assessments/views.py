@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessments import selectors, services
 from assessments.models import Assessment, State
 from assessments.selectors import assessment_structure
+from certificates.selectors import revoked_attestation
+from certificates.services import ATTESTATION_REVOKED
 from companies.current import member_required
 from companies.roles import ANSWER, SUBMIT_ASSESSMENT, role_can
 from portal.access import member_assessment, member_product_version
@@ -76,6 +78,7 @@ def assessment_start(request, public_id):
 def _overview_context(request, assessment, **extra) -> dict:
     role = request.membership.role
     progress = selectors.assessment_progress(assessment)
+    validated = assessment.state == State.VALIDATED
     return {
         "assessment": assessment,
         "product": assessment.product_version.product,
@@ -90,6 +93,9 @@ def _overview_context(request, assessment, **extra) -> dict:
         and assessment.state in (State.DRAFT, State.CHANGES_REQUESTED),
         "qualified": bool(assessment.qualification),
         "missing": None,
+        # After a revocation only the agency issues the attestation again: no button, the reason why.
+        "attestation_revoked": validated and revoked_attestation(assessment=assessment) is not None,
+        "attestation_revoked_message": ATTESTATION_REVOKED,
         **extra,
     }
 
@@ -192,6 +198,7 @@ def assessment_import(request, public_id):
         "errors": errors,
         "refused": IMPORT_REFUSED if errors else "",
     }
+    refused = errors or form.errors
     return render(
-        request, "portal/assessments/assessment_import.html", context, status=422 if errors else 200
+        request, "portal/assessments/assessment_import.html", context, status=422 if refused else 200
     )

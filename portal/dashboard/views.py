@@ -1,10 +1,10 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from companies.current import member_required, set_current_company
 from companies.roles import MANAGE_MEMBERS, role_can
 from companies.selectors import membership_for
+from core.access import signed_in
 
 
 @member_required
@@ -13,7 +13,7 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
-@login_required
+@signed_in
 @require_POST
 def company_switch(request):
     """Work for another of one's companies; 404 for a company the person does not belong to."""

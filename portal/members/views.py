@@ -12,6 +12,7 @@ from companies.current import member_required, set_current_company
 from companies.models import Invitation
 from companies.roles import MANAGE_MEMBERS, assignable_roles, role_can
 from companies.selectors import company_members, invitation_for_token, member_of_company, pending_invitations
+from core.access import public
 from portal.members.forms import InvitationAcceptForm, InvitationForm, RoleForm
 
 INVITATION_SENT = "L'invitation est envoyée à {email} ; le lien est valable 7 jours."
@@ -103,9 +104,27 @@ def invitation_revoke(request, public_id):
     return redirect("portal:members:list")
 
 
+# The token-less address an invitation link redirects to (as Django's "set-password" for resets).
+INVITATION_URL_TOKEN = "suite"
+INVITATION_SESSION_KEY = "_invitation_token"
+
+
+@public
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
-    """Public page of an invitation link: a new person creates their account, a known one joins."""
+    """Public page of an invitation link: a new person creates their account, a known one joins.
+
+    The token leaves the address bar at once: the first GET keeps it in the session and redirects
+    to ``invitation/suite/``, so it never lands in access logs, the browser history or a Referer.
+    """
+    if token == INVITATION_URL_TOKEN:
+        token = request.session.get(INVITATION_SESSION_KEY)
+        if token is None:  # another browser, or the session ended: the link must be opened again
+            return render(request, "portal/invitation_unusable.html", {"link_lost": True}, status=410)
+    elif request.method == "GET":
+        invitation_for_token(token=token)  # an unknown token is a 404, and is not kept
+        request.session[INVITATION_SESSION_KEY] = token
+        return redirect("portal:members:invitation_accept", token=INVITATION_URL_TOKEN)
     invitation = invitation_for_token(token=token)
     if not services.invitation_usable(invitation):
         return _unusable(request, invitation)
@@ -155,6 +174,7 @@ def _unusable(request, invitation):
 
 
 def _welcome(request, membership):
+    request.session.pop(INVITATION_SESSION_KEY, None)
     set_current_company(request, membership)
     messages.success(request, WELCOME.format(company=membership.company.name))
     return redirect("portal:home")

@@ -4,10 +4,16 @@ product page keeps its own query budget); without JavaScript, each is a page of 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from assessments.figures import MIN_CONTRIBUTORS, product_comparisons
+from assessments.figures import MIN_PEER_COMPANIES, product_comparisons
 from assessments.history import product_history
 from companies.current import member_required
 from portal.access import member_product
+
+NOT_ENOUGH_PEERS = (
+    "Pas encore assez d'entreprises pour afficher une moyenne : elle n'apparaît que lorsqu'au moins "
+    "{minimum} autres entreprises que la vôtre ont un produit validé sur ce questionnaire, pour "
+    "qu'aucune ne puisse être reconnue."
+)
 
 
 @member_required
@@ -22,7 +28,10 @@ def history(request, public_id):
 @require_GET
 def comparison(request, public_id):
     product = member_product(request, public_id)
-    context = {"comparisons": product_comparisons(product=product), "minimum": MIN_CONTRIBUTORS}
+    context = {
+        "comparisons": product_comparisons(product=product),
+        "not_enough_peers": NOT_ENOUGH_PEERS.format(minimum=MIN_PEER_COMPANIES),
+    }
     return _panel(
         request, product, "portal/includes/section_comparison.html", "Moyennes de maturité", context
     )

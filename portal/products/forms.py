@@ -8,6 +8,8 @@ VARIANT_HELP = (
     "produit distinct : créez un produit par variante, pas une version."
 )
 
+IDENTITY_FIELD_LOCKED = "Figure sur l'attestation d'une évaluation validée : ne peut plus être modifié."
+
 
 class ProductForm(forms.ModelForm):
     """Identification of a product. Uniqueness (name + OS + device) is checked against ``company``."""
@@ -37,12 +39,22 @@ class ProductForm(forms.ModelForm):
             "certifications": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, company, **kwargs):
+    def __init__(self, *args, company, identity_locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.company = company
+        # Once an assessment is validated, the product is named on an attestation (see the service).
+        self.identity_locked = identity_locked
+        if identity_locked:
+            for name in services.IDENTITY_FIELDS:
+                self.fields[name].help_text = IDENTITY_FIELD_LOCKED
 
     def clean(self):
         data = super().clean()
+        if self.identity_locked and (changed := self._identity_changes(data)):
+            self.add_error(None, services.PRODUCT_IDENTITY_LOCKED)
+            for name in changed:
+                self.add_error(name, IDENTITY_FIELD_LOCKED)
+            return data
         if data.get("os") == Product.OS.OTHER and not (data.get("os_other") or "").strip():
             self.add_error("os_other", services.OS_OTHER_REQUIRED)
         elif self.errors:
@@ -52,6 +64,12 @@ class ProductForm(forms.ModelForm):
         ):
             self.add_error("name", services.PRODUCT_DUPLICATE.format(name=duplicate.display_name))
         return data
+
+    def _identity_changes(self, data: dict) -> list[str]:
+        typed = {name: (data.get(name) or "").strip() for name in services.IDENTITY_FIELDS if name in data}
+        if typed.get("os") != Product.OS.OTHER:
+            typed["os_other"] = ""
+        return services.identity_changes(product=self.instance, fields=typed)
 
     def _post_clean(self):
         # The identity constraint is checked (with its message) in clean() and by the service; the
@@ -68,12 +86,18 @@ class ProductVersionForm(forms.ModelForm):
         }
         widgets = {"status": forms.RadioSelect}
 
-    def __init__(self, *args, product, **kwargs):
+    def __init__(self, *args, product, label_locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.product = product
+        # Once an assessment of the version is validated, its label is on an attestation.
+        self.label_locked = label_locked
+        if label_locked:
+            self.fields["label"].help_text = IDENTITY_FIELD_LOCKED
 
     def clean_label(self):
         label = self.cleaned_data["label"].strip()
+        if self.label_locked and label != self.instance.label:
+            raise forms.ValidationError(services.VERSION_LABEL_LOCKED)
         duplicates = ProductVersion.objects.filter(product=self.product, label__iexact=label).exclude(
             pk=self.instance.pk
         )

@@ -12,6 +12,7 @@ from companies.roles import ANSWER, EDIT_PRODUCTS, role_can
 from portal.access import member_product, member_product_version
 from portal.products.forms import VARIANT_HELP, ProductForm, ProductSearchForm, ProductVersionForm
 from products import selectors, services
+from products.services import PRODUCT_IDENTITY_LOCKED, VERSION_LABEL_LOCKED
 
 PER_PAGE = 20
 PRODUCT_CREATED = "Le produit « {name} » est créé. Ajoutez maintenant sa version."
@@ -70,13 +71,17 @@ def product_create(request):
 @require_http_methods(["GET", "POST"])
 def product_edit(request, public_id):
     product = member_product(request, public_id)
-    form = ProductForm(request.POST or None, instance=product, company=product.company)
+    locked = selectors.product_identity_locked(product=product)
+    form = ProductForm(
+        request.POST or None, instance=product, company=product.company, identity_locked=locked
+    )
     if request.method == "POST" and form.is_valid():
         if _apply(form, services.product_update, product=product, actor=request.user) is not None:
             messages.success(request, PRODUCT_UPDATED.format(name=product.display_name))
             return redirect("portal:products:detail", public_id=product.public_id)
         product.refresh_from_db()
-    return render(request, "portal/products/product_edit.html", {"form": form, "product": product})
+    context = {"form": form, "product": product, "locked_message": PRODUCT_IDENTITY_LOCKED if locked else ""}
+    return render(request, "portal/products/product_edit.html", context)
 
 
 @member_required
@@ -119,7 +124,10 @@ def version_create(request, public_id):
 @require_http_methods(["GET", "POST"])
 def version_edit(request, public_id):
     version = member_product_version(request, public_id)
-    form = ProductVersionForm(request.POST or None, instance=version, product=version.product)
+    locked = selectors.version_label_locked(version=version)
+    form = ProductVersionForm(
+        request.POST or None, instance=version, product=version.product, label_locked=locked
+    )
     if (
         request.method == "POST"
         and form.is_valid()
@@ -130,5 +138,10 @@ def version_edit(request, public_id):
     return render(
         request,
         "portal/products/version_edit.html",
-        {"form": form, "version": version, "product": version.product},
+        {
+            "form": form,
+            "version": version,
+            "product": version.product,
+            "locked_message": VERSION_LABEL_LOCKED if locked else "",
+        },
     )

@@ -1,6 +1,7 @@
 from django import forms
 
 from assessments.instruction import COMMENT_MAX_LENGTH, Decision
+from certificates.services import REISSUE_REASON_REQUIRED
 
 COMMENT_REQUIRED = (
     "Expliquez votre décision : le commentaire est obligatoire pour demander des compléments ou refuser."
@@ -20,7 +21,8 @@ class CommentForm(forms.Form):
     def __init__(self, data=None, *, item_code: str = "", parent_id: int | None = None):
         # One form per item can be open on the page: their ids must differ.
         item_code = (data.get("item", "") if data is not None else item_code) or ""
-        auto_id = f"id_%s_{item_code}" if item_code else "id_%s"
+        # auto_id is a %-format: a "%" in a hand-made item code must stay a character.
+        auto_id = f"id_%s_{item_code.replace('%', '%%')}" if item_code else "id_%s"
         super().__init__(data, initial={"item": item_code, "parent": parent_id}, auto_id=auto_id)
 
 
@@ -40,3 +42,13 @@ class DecisionForm(forms.Form):
         if needs_comment and not (data.get("comment") or "").strip():
             self.add_error("comment", COMMENT_REQUIRED)
         return data
+
+
+class ReissueForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif de la nouvelle délivrance",
+        help_text="Conservé dans le journal du document. Le document révoqué reste révoqué ; le nouveau a son propre code.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": REISSUE_REASON_REQUIRED},
+    )

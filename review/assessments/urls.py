@@ -12,4 +12,5 @@ urlpatterns = [
     path("<uuid:public_id>/commentaires/", views.comment_create, name="comment"),
     path("<uuid:public_id>/decision/", views.assessment_decide, name="decide"),
     path("<uuid:public_id>/journal/", views.assessment_trail_view, name="trail"),
+    path("<uuid:public_id>/attestation/", views.attestation_reissue, name="reissue"),
 ]

@@ -12,15 +12,23 @@ from assessments.review_selectors import (
     pending_since,
     previous_submission_changes,
     qualification_answers,
+    renamed_since_submission,
     vendor_history,
 )
 from assessments.selectors import assessment_for_reviewer, assessment_structure
 from audit.selectors import assessment_trail
+from certificates.selectors import revoked_among
+from certificates.services import certificate_reissue
 from core.access import reviewer_required
-from review.assessments.forms import CommentForm, DecisionForm
+from review.assessments.forms import CommentForm, DecisionForm, ReissueForm
 
 TAKEN = "Vous instruisez maintenant cette évaluation."
+UNKNOWN_ITEM = (
+    "Cette exigence n'existe pas dans le questionnaire de l'évaluation : revenez à l'instruction et "
+    "choisissez l'exigence à commenter."
+)
 COMMENTED = "Commentaire enregistré ; l'éditeur le verra lorsque l'évaluation lui sera renvoyée."
+REISSUED = "L'attestation est délivrée à nouveau, avec un nouveau code ; le document révoqué reste révoqué."
 DECIDED = {
     instruction.Decision.VALIDATE: "L'évaluation est validée ; l'attestation est en cours de génération et l'entreprise est prévenue par e-mail.",
     instruction.Decision.REQUEST_CHANGES: "L'évaluation est renvoyée à l'éditeur pour compléments ; l'entreprise est prévenue par e-mail.",
@@ -34,8 +42,9 @@ def assessment_detail(request, public_id):
     return _detail(request, assessment)
 
 
-def _detail(request, assessment, *, decision_form=None, comment_form=None, status=200):
+def _detail(request, assessment, *, decision_form=None, comment_form=None, reissue_form=None, status=200):
     changes = previous_submission_changes(assessment)
+    history = vendor_history(assessment)
     context = {
         "assessment": assessment,
         "product": assessment.product_version.product,
@@ -44,7 +53,10 @@ def _detail(request, assessment, *, decision_form=None, comment_form=None, statu
         "sections": instruction_sections(assessment, changes=changes["items"]),
         "general_comments": comment_threads(assessment).get(None, []),
         "changes": changes,
-        "history": vendor_history(assessment),
+        "history": history,
+        "submitted_identity": renamed_since_submission(assessment, history["submissions"]),
+        "revoked_attestation": revoked_among(history["certificates"], assessment_id=assessment.pk),
+        "reissue_form": reissue_form or ReissueForm(),
         "can_take": assessment.state == State.SUBMITTED,
         "can_decide": assessment.state == State.IN_REVIEW and assessment.reviewer_id == request.user.pk,
         "decision_form": decision_form or DecisionForm(),
@@ -73,6 +85,9 @@ def comment_create(request, public_id):
     assessment = assessment_for_reviewer(public_id=public_id)
     item_code = request.GET.get("item", "") if request.method == "GET" else request.POST.get("item", "")
     if request.method == "GET":
+        if item_code and _item_id(assessment, item_code) is None:
+            context = {"message": UNKNOWN_ITEM, "back_url": _detail_url(assessment)}
+            return render(request, "review/bad_request.html", context, status=400)
         form = CommentForm(item_code=item_code, parent_id=_int(request.GET.get("parent")))
         return _comment_form(request, assessment, form, item_code)
     form = CommentForm(request.POST)
@@ -138,6 +153,25 @@ def assessment_decide(request, public_id):
         return _detail(request, assessment, decision_form=form, status=400)
     messages.success(request, DECIDED[form.cleaned_data["decision"]])
     return redirect("review:assessments:detail", public_id=public_id)
+
+
+@reviewer_required
+@require_POST
+def attestation_reissue(request, public_id):
+    """Deliver the attestation again after its revocation, with a reason logged on the new document."""
+    assessment = assessment_for_reviewer(public_id=public_id)
+    form = ReissueForm(request.POST)
+    if form.is_valid():
+        try:
+            certificate = certificate_reissue(
+                assessment=assessment, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if not form.is_valid():
+        return _detail(request, assessment, reissue_form=form, status=400)
+    messages.success(request, REISSUED)
+    return redirect("certificates:status", public_id=certificate.public_id)
 
 
 @reviewer_required

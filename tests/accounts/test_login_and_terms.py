@@ -204,3 +204,13 @@ def test_member_lands_on_the_portal(client):
     accept_current_terms(membership.user)
     verified_login(client, membership.user)
     assert client.get(reverse("accounts:start")).url == reverse("portal:home")
+
+
+def test_password_link_token_leaves_the_url_on_first_visit(client):
+    user = User.objects.create_user("jeton@exemple.fr", None)
+    link = password_set_url(user=user).removeprefix("http://127.0.0.1:8000")
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    response = client.get(link)
+    assert response.status_code == 302
+    assert token not in response.url and response.url.endswith("/set-password/")
+    assert "Choisir un mot de passe" in html(client.get(response.url))

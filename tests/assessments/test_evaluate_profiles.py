@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from assessments.management.commands.evaluate_profiles import TOO_DEEP
 from questionnaires.selectors import _definitions
 from tests.questionnaires.factories import import_real_definitions
 
@@ -135,3 +136,13 @@ def test_missing_file_exits_with_2(tmp_path):
             "evaluate_profiles", str(tmp_path / "absent.json"), stdout=io.StringIO(), stderr=io.StringIO()
         )
     assert raised.value.returncode == 2
+
+
+def test_deeply_nested_input_is_a_french_error_not_a_crash(tmp_path):
+    path = tmp_path / "profond.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("evaluate_profiles", str(path), stdout=io.StringIO(), stderr=err)
+    assert raised.value.returncode == 2
+    assert err.getvalue().strip() == TOO_DEEP

@@ -12,6 +12,7 @@ from assessments import services
 from assessments.models import Answer
 from assessments.selectors import assessment_document
 from tests.assessments.factories import QUALIFIED, AssessmentFactory
+from tests.assessments.hostile import HOSTILE_FILES
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,11 @@ def test_import_refuses_items_that_the_document_qualification_excludes():
     }
     with pytest.raises(ValidationError) as error:
         services.assessment_import(assessment=assessment, document=document, actor=None)
-    assert error.value.messages == [services.IMPORT_ITEM_NOT_APPLICABLE.format(code="A08.4.2")]
+    assert error.value.messages == [
+        services.IMPORT_ANSWER_ERROR.format(
+            code="A08.4.2", message=services.ITEM_NOT_APPLICABLE.format(code="A08.4.2")
+        )
+    ]
 
 
 def test_import_bumps_revisions_so_open_pages_get_a_conflict():
@@ -137,3 +142,77 @@ def test_commands_reject_unknown_assessments(value):
     with pytest.raises(CommandError) as error:
         call_command("export_assessment", value)
     assert error.value.returncode == 2
+
+
+# --- Hostile input: a clear French error, nothing written ----------------------------------------------
+TOO_LONG = "x" * (services.TEXT_MAX_LENGTH + 1)
+
+
+def document_for(assessment, answers: dict) -> dict:
+    code = assessment.questionnaire_version.questionnaire.code
+    return {"questionnaire": {"code": code, "version": 1}, "qualification": QUALIFIED, "answers": answers}
+
+
+def answer_error(code: str, message: str) -> str:
+    return services.IMPORT_ANSWER_ERROR.format(code=code, message=message)
+
+
+@pytest.mark.parametrize("name", HOSTILE_FILES)
+def test_hostile_files_are_refused_with_a_french_message(name):
+    raw, message = HOSTILE_FILES[name]
+    with pytest.raises(ValidationError) as error:
+        services.parse_document(raw)
+    assert error.value.messages == [message]
+
+
+def test_import_applies_the_answer_page_text_rules():
+    assessment = AssessmentFactory(qualification=QUALIFIED)
+    document = document_for(
+        assessment,
+        {
+            "A08.3.1": {"level": "vert", "comment": TOO_LONG},
+            "X.001": {"level": "na", "justification": TOO_LONG},
+            "A08.4.1": {"level": "vert", "comment": "Nul\x00 ici"},
+        },
+    )
+    with pytest.raises(ValidationError) as error:
+        services.assessment_import(assessment=assessment, document=document, actor=None)
+    too_long = services.TEXT_TOO_LONG.format
+    assert error.value.messages == [
+        answer_error("A08.3.1", too_long(field="commentaire", max=services.TEXT_MAX_LENGTH)),
+        answer_error("X.001", too_long(field="justification", max=services.TEXT_MAX_LENGTH)),
+        answer_error("A08.4.1", services.TEXT_FORBIDDEN_CHARACTER.format(field="commentaire")),
+    ]
+    assert levels(assessment) == {}
+
+
+def test_import_counts_text_length_after_trimming_as_the_page_does():
+    assessment = AssessmentFactory(qualification=QUALIFIED)
+    padded = "  " + "x" * services.TEXT_MAX_LENGTH + "  \n"
+    document = document_for(assessment, {"A08.3.1": {"level": "vert", "comment": padded}})
+    services.assessment_import(assessment=assessment, document=document, actor=None)
+    assert Answer.objects.get(assessment=assessment, item__code="A08.3.1").comment == padded.strip()
+
+
+def test_a_long_list_of_errors_is_cut_with_a_count():
+    assessment = AssessmentFactory(qualification=QUALIFIED)
+    document = document_for(assessment, {f"Z{number}": {"level": "vert"} for number in range(1000)})
+    with pytest.raises(ValidationError) as error:
+        services.assessment_import(assessment=assessment, document=document, actor=None)
+    messages = error.value.messages
+    assert len(messages) == services.IMPORT_MAX_ERRORS + 1
+    assert messages[-1] == services.IMPORT_MORE_ERRORS.format(count=1000 - services.IMPORT_MAX_ERRORS)
+
+
+@pytest.mark.parametrize("name", HOSTILE_FILES)
+def test_import_command_refuses_hostile_files_with_exit_code_2(tmp_path, name):
+    assessment = AssessmentFactory(qualification=QUALIFIED)
+    raw, message = HOSTILE_FILES[name]
+    path = tmp_path / "evaluation.json"
+    path.write_bytes(raw)
+    err = io.StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command("import_assessment", str(assessment.public_id), str(path), stderr=err)
+    assert error.value.returncode == 2
+    assert message in err.getvalue()
+    assert levels(assessment) == {}

@@ -5,7 +5,8 @@ import random
 import factory
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment
+from assessments.models import Answer, Assessment, Submission
+from assessments.selectors import assessment_identity, assessment_with_identity
 from certificates.models import Certificate
 from certificates.snapshot import snapshot_sha256
 from products.models import Product, ProductVersion
@@ -119,12 +120,34 @@ def answer_all(assessment: Assessment, *, seed: int = 3) -> None:
     Answer.objects.bulk_create(answers)
 
 
+def freeze_submission(assessment: Assessment) -> Submission:
+    """Record the assessment's current answers, qualification, profiles and identity as its next
+    submission, as the vendor's submit does (documents about a submitted assessment read it)."""
+    answers = {
+        code: {"level": level, "justification": justification, "comment": comment}
+        for code, level, justification, comment in Answer.objects.filter(assessment=assessment).values_list(
+            "item__code", "level", "justification", "comment"
+        )
+    }
+    return Submission.objects.create(
+        assessment=assessment,
+        number=assessment.submissions.count() + 1,
+        qualification=assessment.qualification,
+        answers=answers,
+        profiles=assessment.profiles,
+        identity=assessment_identity(assessment_with_identity(assessment)),
+    )
+
+
 def make_assessment(*, items: int = 12, validated: bool = True, company=None, **kwargs) -> Assessment:
+    """An answered assessment; a validated one has its submission frozen like a real one."""
     extra = {"product_version__product__company": company} if company is not None else {}
     assessment = AssessmentFactory(
         questionnaire_version=questionnaire_with_items(items=items), validated=validated, **extra, **kwargs
     )
     answer_all(assessment)
+    if not assessment.is_editable:
+        freeze_submission(assessment)
     return assessment
 
 

@@ -132,6 +132,35 @@ def test_network_resources_are_refused():
         rendering.html_to_pdf('<p>Logo</p><img src="http://127.0.0.1:9/logo.png">')
 
 
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "/%2e%2e/rendering.py",
+        "/%2E%2E/%2E%2E/certificates/rendering.py",
+        "/..%2frendering.py",
+        "/%2e%2e%2frendering.py",
+        "/Marianne-Bold.woff2/%2e%2e/%2e%2e/rendering.py",
+    ],
+)
+def test_percent_encoded_traversal_out_of_the_fonts_is_refused(tail):
+    # Each URL names certificates/rendering.py once decoded, as the file handler decodes it.
+    url = rendering.FONTS_DIR.as_uri() + tail
+    with pytest.raises(ValueError, match="Ressource refusée"):
+        rendering.LocalFileFetcher().fetch(url)
+
+
+def test_fonts_are_fetched_even_with_harmless_encoding():
+    url = rendering.FONTS_DIR.as_uri() + "/Marianne%2DBold.woff2"
+    response = rendering.LocalFileFetcher().fetch(url)
+    assert response.read(4) == b"wOF2"
+
+
+def test_file_urls_of_another_host_are_refused():
+    url = "file://example.com" + str(rendering.FONTS_DIR / "Marianne-Bold.woff2")
+    with pytest.raises(ValueError, match="Ressource refusée"):
+        rendering.LocalFileFetcher().fetch(url)
+
+
 def test_special_characters_in_names_are_escaped_not_interpreted():
     snapshot = make_snapshot(product='Dossier <b>"Santé"</b> & Cie')
     html = rendering.document_html(snapshot, CODE)

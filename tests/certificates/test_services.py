@@ -66,13 +66,15 @@ def test_changed_data_makes_a_new_document(django_capture_on_commit_callbacks):
 
 
 def test_a_revoked_or_failed_document_is_not_returned_again(django_capture_on_commit_callbacks):
-    assessment, actor = make_assessment(), UserFactory()
+    # A working report: after the revocation of an attestation, nothing stating the validation is
+    # issued again by a request (tests/certificates/test_reissue.py).
+    assessment, actor = make_assessment(validated=False), UserFactory()
     with django_capture_on_commit_callbacks():
-        first = services.certificate_request(assessment=assessment, kind="attestation", actor=actor)
+        first = services.certificate_request(assessment=assessment, kind=RAPPORT, actor=actor)
         services.certificate_revoke(certificate=first, actor=actor, reason="Erreur de saisie")
-        second = services.certificate_request(assessment=assessment, kind="attestation", actor=actor)
+        second = services.certificate_request(assessment=assessment, kind=RAPPORT, actor=actor)
         services.certificate_fail(certificate=second, reason="panne")
-        third = services.certificate_request(assessment=assessment, kind="attestation", actor=actor)
+        third = services.certificate_request(assessment=assessment, kind=RAPPORT, actor=actor)
     assert len({first.pk, second.pk, third.pk}) == 3
 
 

@@ -1,12 +1,28 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models import Answer
-from certificates.snapshot import ATTESTATION, RAPPORT, assessment_snapshot, snapshot_sha256
+from assessments.models import Answer, Assessment
+from certificates.snapshot import (
+    ATTESTATION,
+    ITEM_TEXT_MAX_LENGTH,
+    ITEM_TEXTS_MAX_LENGTH,
+    NOT_FROZEN,
+    RAPPORT,
+    TRUNCATED,
+    assessment_snapshot,
+    build_snapshot,
+    canonical_json,
+    section_entry,
+    snapshot_sha256,
+)
+from companies.models import Company
+from products.models import Product, ProductVersion
 from tests.certificates.factories import (
     AssessmentFactory,
     answer_all,
+    freeze_submission,
     make_assessment,
     questionnaire_with_items,
 )
@@ -45,6 +61,7 @@ def test_counts_add_up_to_the_applicable_items_with_unanswered_ones_counted():
     assessment = AssessmentFactory(validated=True, questionnaire_version=questionnaire_with_items(items=9))
     answer_all(assessment)
     Answer.objects.filter(assessment=assessment)[:1].get().delete()  # one item never answered
+    freeze_submission(assessment)
     snapshot = assessment_snapshot(assessment=assessment, kind=ATTESTATION)
     totals = [section["counts"] for section in snapshot["sections"]]
     assert sum(sum(counts.values()) for counts in totals) == 9
@@ -60,7 +77,8 @@ def test_attestation_snapshot_carries_counts_but_no_items():
 def test_items_not_applicable_under_the_qualification_are_left_out():
     condition = {"qualification": "infrastructure_partage"}
     version = questionnaire_with_items(items=4, sections=1, applicability={0: condition})
-    assessment = AssessmentFactory(validated=True, questionnaire_version=version, qualification={})
+    # A draft: its report reads the qualification as it is now (a submitted one reads its submission).
+    assessment = AssessmentFactory(questionnaire_version=version, qualification={})
     snapshot = assessment_snapshot(assessment=assessment, kind=RAPPORT)
     assert [item["code"] for item in snapshot["sections"][0]["items"]] == ["A08.3.2", "A08.3.3", "A08.3.4"]
     assessment.qualification = {"infrastructure_partage": True}
@@ -88,10 +106,98 @@ def test_snapshot_states_company_product_version_and_questionnaire():
 
 
 def test_hash_ignores_the_issue_date_but_not_the_answers():
-    assessment = make_assessment()
+    # A draft's report states the answers as they are now (a validated one, its submission).
+    assessment = make_assessment(validated=False)
     first = assessment_snapshot(assessment=assessment, kind=RAPPORT)
     second = assessment_snapshot(assessment=assessment, kind=RAPPORT)
     assert first["issued_at"] != second["issued_at"]
     assert snapshot_sha256(first) == snapshot_sha256(second)
     Answer.objects.filter(assessment=assessment).update(comment="Nouveau commentaire")
     assert snapshot_sha256(assessment_snapshot(assessment=assessment, kind=RAPPORT)) != snapshot_sha256(first)
+
+
+# --- Bounded size: no text, however long, can hold a PDF worker ------------------------------------------
+def report_items(snapshot) -> list[dict]:
+    return [item for section in snapshot["sections"] for item in section["items"]]
+
+
+def test_a_huge_comment_is_cut_and_marked_in_the_snapshot():
+    # A draft's report reads the current answers (a submitted one reads its frozen submission).
+    assessment = make_assessment(items=3, validated=False)
+    huge = "Commentaire interminable. " * 40_000  # ~1 MB, e.g. stored before the import checked lengths
+    Answer.objects.filter(assessment=assessment, item__code="A08.3.1").update(comment=huge)
+    items = {
+        item["code"]: item for item in report_items(assessment_snapshot(assessment=assessment, kind=RAPPORT))
+    }
+    comment = items["A08.3.1"]["comment"]
+    assert len(comment) <= ITEM_TEXT_MAX_LENGTH
+    assert comment.endswith(TRUNCATED)
+    assert huge.startswith(comment.removesuffix(TRUNCATED))
+
+
+def test_report_texts_share_a_bounded_budget_and_short_ones_stay_whole():
+    long_text = "x" * ITEM_TEXT_MAX_LENGTH
+    answers = [
+        {
+            "code": f"A.{index}",
+            "title": "Titre",
+            "level": "na",
+            "comment": long_text,
+            "justification": long_text,
+        }
+        for index in range(300)
+    ]
+    answers[0] |= {"comment": "Court.", "justification": "Hors champ."}
+    section = section_entry(
+        section={"code": "A", "title": "Section"}, answers=answers, level_codes=["vert"], with_items=True
+    )
+    snapshot = build_snapshot(
+        kind=RAPPORT,
+        draft=True,
+        company={"name": "Alpha", "siren": "732829320"},
+        product={"display_name": "Produit", "commercial_name": ""},
+        version={"label": "1"},
+        questionnaire={"code": "A08", "title": "Interopérabilité", "version": 1},
+        levels=[],
+        profiles={},
+        sections=[section],
+        validated_at=None,
+    )
+    items = report_items(snapshot)
+    assert sum(len(item["comment"]) + len(item["justification"]) for item in items) <= ITEM_TEXTS_MAX_LENGTH
+    assert (items[0]["comment"], items[0]["justification"]) == ("Court.", "Hors champ.")
+    assert all(item["comment"].endswith(TRUNCATED) for item in items[1:])
+    assert len(canonical_json(snapshot)) < ITEM_TEXTS_MAX_LENGTH + 100_000
+
+
+def test_submitted_assessment_is_stated_from_its_submission_not_from_rows_edited_since():
+    assessment = make_assessment()
+    before = assessment_snapshot(assessment=assessment, kind=RAPPORT)
+    version = assessment.product_version
+    Product.objects.filter(pk=version.product_id).update(
+        name="Produit jamais évalué",
+        os=Product.OS.LINUX,
+        device=Product.Device.MOBILE,
+        commercial_name="Faux",
+    )
+    ProductVersion.objects.filter(pk=version.pk).update(label="99.0")
+    Company.objects.filter(pk=version.product.company_id).update(name="Autre Éditeur")
+    Answer.objects.filter(assessment=assessment).update(level="vert", comment="Changé en base")
+    Assessment.objects.filter(pk=assessment.pk).update(
+        qualification={"autre": True},
+        profiles={"administration": {"label": "Administration", "reached": True}},
+    )
+
+    after = assessment_snapshot(assessment=assessment, kind=RAPPORT)
+
+    assert snapshot_sha256(after) == snapshot_sha256(before)
+    assert after["product"]["display_name"] == version.product.display_name
+    assert after["version"] == {"label": version.label}
+    assert after["company"]["name"] == version.product.company.name
+
+
+def test_submitted_assessment_without_a_frozen_submission_gets_no_document():
+    assessment = AssessmentFactory(validated=True)
+    with pytest.raises(ValidationError) as error:
+        assessment_snapshot(assessment=assessment, kind=ATTESTATION)
+    assert error.value.messages == [NOT_FROZEN]

@@ -10,6 +10,7 @@ from assessments.selectors import assessment_structure
 from certificates import forms, services, views
 from certificates.codes import format_code
 from certificates.models import Certificate, CertificateEvent
+from tests.accounts.factories import TOTPDeviceFactory
 from tests.accounts.helpers import accept_current_terms, make_reviewer, verified_login
 from tests.certificates.factories import make_assessment, make_certificate
 from tests.certificates.snapshots import make_snapshot
@@ -310,6 +311,8 @@ def test_request_button_posts_to_the_request_view():
 
 def test_admin_lists_documents_read_only(admin_client, admin_user, ready_certificate):
     accept_current_terms(admin_user)
+    # The admin site wants the second factor passed in the session.
+    verified_login(admin_client, admin_user, TOTPDeviceFactory(user=admin_user))
     response = admin_client.get(
         reverse("admin:certificates_certificate_changelist"), {"q": ready_certificate.code}
     )

@@ -1,5 +1,9 @@
+import io
+from functools import cache
+
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
 
 from companies.models import AccountRequest, Company, Membership, Role
 from tests.accounts.factories import UserFactory
@@ -41,9 +45,18 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         inactive = factory.Trait(is_active=False)
 
 
+@cache
+def pdf_bytes() -> bytes:
+    """A real one-page PDF (the account-request form parses the proof)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
 def pdf_file(name: str = "kbis.pdf") -> SimpleUploadedFile:
-    content = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
 
 
 class AccountRequestFactory(factory.django.DjangoModelFactory):

@@ -1,18 +1,36 @@
 """The public account-request page and the services that decide a request."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.models import User
 from companies import services
+from companies.identifiers import IDENTIFIER_INVALID
 from companies.models import AccountRequest, Company, Membership, Role
 from companies.selectors import ACTIVE_COMPANY_EXISTS, REQUEST_ALREADY_PENDING
-from portal.account_requests.forms import DOCUMENT_NOT_PDF, DOCUMENT_REATTACH, DOCUMENT_TOO_BIG
+from core.body_limit import BODY_TOO_LARGE
+from portal.account_requests import views
+from portal.account_requests.forms import (
+    DOCUMENT_NOT_PDF,
+    DOCUMENT_REATTACH,
+    DOCUMENT_TOO_BIG,
+    HONEYPOT_CLASS,
+    HONEYPOT_FIELD,
+)
 from tests.accounts.factories import UserFactory
-from tests.companies.factories import AccountRequestFactory, CompanyFactory, MembershipFactory, pdf_file
+from tests.companies.factories import (
+    AccountRequestFactory,
+    CompanyFactory,
+    MembershipFactory,
+    pdf_bytes,
+    pdf_file,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +212,101 @@ def test_approval_of_a_known_person_adds_the_company_to_their_account(django_cap
         )
     assert membership.user == person and person.memberships.count() == 2
     assert "/compte/mot-de-passe/" not in mail.outbox[0].body
+
+
+# --- Hostile input: clear French answers, nothing recorded ---------------------------------------------
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    """Every test of this page starts with no submission counted from the test client's address."""
+    views.account_request_throttle_reset(address="127.0.0.1")
+    yield
+    views.account_request_throttle_reset(address="127.0.0.1")
+
+
+def test_fullwidth_digit_siren_is_refused_by_the_form(client):
+    response = client.post(URL, form_data(identifier="７３２８２９３２０"))
+    assert response.status_code == 200
+    assert IDENTIFIER_INVALID in html(response)
+    assert not AccountRequest.objects.exists()
+
+
+def test_approval_of_a_stored_non_ascii_siren_is_refused_with_a_message():
+    # A request recorded before the form accepted ASCII digits only: approving it used to fail in the
+    # database (companies_siren_nine_digits) with an IntegrityError.
+    request = AccountRequestFactory(siren="７３２８２９３２０")
+    with pytest.raises(ValidationError) as error:
+        services.account_request_approve(account_request=request, reviewer=UserFactory(reviewer=True))
+    assert error.value.messages == [services.REQUEST_SIREN_INVALID]
+    assert not Company.objects.exists() and not Membership.objects.exists()
+    request.refresh_from_db()
+    assert request.status == AccountRequest.Status.PENDING
+
+
+def test_page_carries_a_honeypot_hidden_from_people(client):
+    page = html(client.get(URL))
+    field = re.search(
+        r'<div class="([^"]*)" aria-hidden="true">\s*<label[^>]*>[^<]*</label>\s*<input([^>]*)>', page
+    )
+    assert field and HONEYPOT_CLASS in field.group(1)
+    assert f'name="{HONEYPOT_FIELD}"' in field.group(2) and 'tabindex="-1"' in field.group(2)
+    assert 'autocomplete="off"' in field.group(2)
+
+
+def test_filled_honeypot_looks_sent_but_records_nothing(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, form_data(**{HONEYPOT_FIELD: "https://spam.example"}), follow=True)
+    assert response.redirect_chain == [(reverse("account_requests:sent"), 302)]
+    assert "anne.lemaire@exemple.fr" in html(response)
+    assert not AccountRequest.objects.exists()
+    assert mail.outbox == []
+
+
+def test_submissions_are_throttled_per_address(client, monkeypatch):
+    monkeypatch.setattr(views, "REQUEST_LIMIT", 3)
+    statuses = [client.post(URL, form_data(identifier="12345")).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = client.post(URL, form_data())
+    assert response.status_code == 429
+    assert views.TOO_MANY_REQUESTS in html(response)
+    assert not AccountRequest.objects.exists()
+    assert client.get(URL).status_code == 200  # reading the page is not counted
+    other = client.post(URL, form_data(), REMOTE_ADDR="198.51.100.7")
+    views.account_request_throttle_reset(address="198.51.100.7")
+    assert other.status_code == 302
+
+
+def test_oversize_body_gets_a_french_413_and_records_nothing(client):
+    big = SimpleUploadedFile("kbis.pdf", b"%PDF-1.7\n" + b"0" * (7 * 1024 * 1024), "application/pdf")
+    response = client.post(URL, form_data(document=big))
+    assert response.status_code == 413
+    assert escape(BODY_TOO_LARGE.format(size=6)) in response.content.decode()
+    assert not AccountRequest.objects.exists()
+
+
+def test_oversize_body_is_refused_on_its_declared_length_without_being_read(client):
+    # The test client's payload raises if more is read than it holds: a body announced as 50 MB but
+    # holding a few bytes proves the refusal comes before any read.
+    response = client.generic(
+        "POST",
+        URL,
+        b"--x--",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert not AccountRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"MZ junk before %PDF-1.7\n" + pdf_bytes(),  # the header must come first
+        b"%PDF-1.7\nnot a PDF after its header\n",
+        pdf_bytes()[: len(pdf_bytes()) // 2],  # truncated
+    ],
+)
+def test_proof_must_start_with_the_pdf_header_and_parse(client, content):
+    fake = SimpleUploadedFile("kbis.pdf", content, content_type="application/pdf")
+    response = client.post(URL, form_data(document=fake))
+    assert DOCUMENT_NOT_PDF in html(response)
+    assert not AccountRequest.objects.exists()

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from tests.accounts.factories import TOTPDeviceFactory
 from tests.accounts.helpers import accept_current_terms, verified_login
 from tests.companies.factories import AccountRequestFactory, MembershipFactory
 
@@ -24,5 +25,6 @@ def test_admin_lists_open(client, model):
     AccountRequestFactory()
     admin = User.objects.create_superuser("admin@exemple.fr", "Mot-de-passe-admin-2026")
     accept_current_terms(admin)
-    verified_login(client, admin)
+    # The admin site wants the second factor passed in the session.
+    verified_login(client, admin, TOTPDeviceFactory(user=admin))
     assert client.get(reverse(f"admin:{model}_changelist")).status_code == 200

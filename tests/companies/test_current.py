@@ -6,6 +6,7 @@ from django.test import RequestFactory
 from companies.current import SESSION_KEY, current_membership, member_required
 from companies.roles import MANAGE_MEMBERS, SUBMIT_ASSESSMENT, role_can
 from companies.selectors import membership_for, user_memberships
+from tests.accounts.helpers import accept_current_terms
 from tests.companies.factories import CompanyFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,11 @@ def test_member_required_sets_membership_and_checks_capability():
     def view(request):
         return HttpResponse(request.membership.role)
 
-    manager = MembershipFactory(mandataire=True)
+    manager, employee = MembershipFactory(mandataire=True), MembershipFactory()
+    # Called without the middleware, the decorator runs the access chain itself (terms included).
+    assert view(_request(manager.user)).status_code == 302
+    accept_current_terms(manager.user)
+    accept_current_terms(employee.user)
     assert view(_request(manager.user)).content == b"mandataire"
     with pytest.raises(PermissionDenied):
-        view(_request(MembershipFactory().user))
+        view(_request(employee.user))

@@ -40,3 +40,18 @@ def test_siret_with_valid_key_but_bad_siren_is_refused():
     assert not luhn_valid(siret[:9])
     with pytest.raises(ValueError, match=SIREN_INVALID):
         siren_from(siret)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "７３２８２９３２０",  # fullwidth digits: str.isdigit() and int() accept them
+        "７３２８２９３２００００７４",  # the SIRET 732 829 320 00074
+        "٧٣٢٨٢٩٣٢٠",  # Arabic-Indic digits
+        "73282932０",
+        "²32829320",  # superscript two: isdigit() is true, int() fails
+    ],
+)
+def test_only_ascii_digits_make_an_identifier(value):
+    with pytest.raises(ValueError, match=re.escape(IDENTIFIER_INVALID)):
+        siren_from(value)

@@ -4,16 +4,20 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.urls import path
 
 from convergence import urls
+from core.access import public
 
 
+@public
 def crash(request):
     raise RuntimeError("Panne simulée pour le test de la page 500.")
 
 
+@public
 def forbidden_without_reason(request):
     raise PermissionDenied
 
 
+@public
 def suspicious(request):
     raise SuspiciousOperation("Requête forgée.")
 

@@ -5,12 +5,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parents[2]
+PRODUCTION_EMAIL_URL = "smtp+tls://convergence:secret@smtp.convergence.example:587"
 PRODUCTION_SECRET = "k3v9-Qz!r8mX2#pL7wT0yB4nF6jH1sD5gA9cE3uK8oI2vR7bN0mZ4xW6qY1tP5"
 
 
 def run_django(code_or_args: list[str], **environment: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "EMAIL_URL"}
     env.update(environment)
     return subprocess.run(
         [sys.executable, *code_or_args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60
@@ -50,9 +53,27 @@ def test_check_deploy_is_clean_with_production_settings():
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=PRODUCTION_SECRET,
         DJANGO_ALLOWED_HOSTS="convergence.example",
+        EMAIL_URL=PRODUCTION_EMAIL_URL,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "email_url", ["", "consolemail://", "memorymail://", "filemail:///tmp/mails", "dummymail://"]
+)
+def test_production_refuses_an_e_mail_backend_that_delivers_nothing(email_url):
+    environment = {"EMAIL_URL": email_url} if email_url else {}
+    result = run_django(
+        ["manage.py", "check"],
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=PRODUCTION_SECRET,
+        DJANGO_ALLOWED_HOSTS="convergence.example",
+        **environment,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "EMAIL_URL doit désigner un vrai serveur d'envoi" in result.stderr
 
 
 def test_development_defaults():

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessments import services
 from assessments.models import Answer, Assessment, State
 from assessments.selectors import assessment_progress
 from companies.models import Role
@@ -230,6 +231,14 @@ def test_errors_are_shown_on_the_item(salarie, company, code, level, revision, m
     response = save(salarie, assessment, code, level, revision=revision)
     assert response.status_code == 200
     assert message in html(response)
+
+
+def test_a_nul_character_in_a_comment_is_refused_on_the_item(salarie, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    response = save(salarie, assessment, "A08.3.1", "vert", comment="Nul\x00 ici")
+    assert response.status_code == 200
+    assert services.TEXT_FORBIDDEN_CHARACTER.format(field="commentaire") in html(response)
+    assert Answer.objects.get(assessment=assessment, item__code="A08.3.1").level == ""
 
 
 def test_na_without_justification_is_saved_with_a_warning(salarie, company):

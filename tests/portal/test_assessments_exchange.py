@@ -5,10 +5,14 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
+from assessments import services
 from assessments.models import Answer
 from companies.models import Role
+from core.body_limit import BODY_TOO_LARGE
 from tests.assessments.factories import QUALIFIED, AssessmentFactory
+from tests.assessments.hostile import HOSTILE_FILES
 from tests.companies.factories import CompanyFactory
 from tests.products.factories import ProductFactory, ProductVersionFactory
 
@@ -82,3 +86,36 @@ def test_upload_to_a_submitted_assessment_is_refused(salarie, company):
     response = upload(salarie, assessment, b"{}")
     assert response.status_code == 422
     assert "ne peuvent plus être modifiées" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", HOSTILE_FILES)
+def test_upload_of_a_hostile_file_is_a_french_422_and_changes_nothing(salarie, company, name):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    raw, message = HOSTILE_FILES[name]
+    response = upload(salarie, assessment, raw)
+    assert response.status_code == 422
+    assert escape(message) in response.content.decode()
+    assert not Answer.objects.filter(assessment=assessment).exclude(level="").exists()
+
+
+def test_upload_of_a_10_mb_file_is_refused_before_being_parsed(salarie, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    response = upload(salarie, assessment, b"{" + b" " * (10 * 1024 * 1024) + b"}")
+    assert response.status_code == 413
+    assert escape(BODY_TOO_LARGE.format(size=6)) in response.content.decode()
+    assert not Answer.objects.filter(assessment=assessment).exclude(level="").exists()
+
+
+def test_upload_of_too_long_a_comment_is_refused_as_on_the_answer_page(salarie, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    code = assessment.questionnaire_version.questionnaire.code
+    document = {
+        "questionnaire": {"code": code, "version": 1},
+        "qualification": QUALIFIED,
+        "answers": {"A08.3.1": {"level": "vert", "comment": "x" * (services.TEXT_MAX_LENGTH + 1)}},
+    }
+    response = upload(salarie, assessment, json.dumps(document).encode())
+    assert response.status_code == 422
+    too_long = services.TEXT_TOO_LONG.format(field="commentaire", max=services.TEXT_MAX_LENGTH)
+    assert escape(f"answers.A08.3.1 : {too_long}") in response.content.decode()
+    assert not Answer.objects.filter(assessment=assessment).exclude(level="").exists()

@@ -10,7 +10,8 @@ from accounts.models import User
 from companies import services
 from companies.models import Invitation, Membership, Role
 from companies.selectors import token_hash
-from tests.accounts.factories import TermsVersionFactory, UserFactory
+from portal.members.views import INVITATION_SESSION_KEY, INVITATION_URL_TOKEN
+from tests.accounts.factories import TEST_PASSWORD, TermsVersionFactory, UserFactory
 from tests.accounts.helpers import accept_current_terms, verified_login
 from tests.companies.factories import MembershipFactory
 
@@ -54,7 +55,7 @@ def new_person(**overrides):
 
 
 def test_new_person_creates_account_accepts_terms_and_lands_in_the_company(client, invitation):
-    assert "Rejoindre Alpha Santé" in html(client.get(accept_url()))
+    assert "Rejoindre Alpha Santé" in html(client.get(accept_url(), follow=True))
     response = client.post(accept_url(), new_person())
     assert response.url == reverse("portal:home")
     user = User.objects.get(email="invite@exemple.fr")
@@ -75,21 +76,21 @@ def test_weak_password_or_missing_terms_keep_the_form_filled(client, invitation)
 def test_link_is_single_use(client, invitation):
     client.post(accept_url(), new_person())
     client.logout()
-    response = client.get(accept_url())
+    response = client.get(accept_url(), follow=True)
     assert response.status_code == 410 and "n'est pas valable" in html(response)
     assert client.post(accept_url(), new_person()).status_code == 410
 
 
 def test_expired_link_is_refused(client, invitation):
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    assert client.get(accept_url()).status_code == 410
+    assert client.get(accept_url(), follow=True).status_code == 410
     assert client.post(accept_url(), new_person()).status_code == 410
     assert not User.objects.filter(email="invite@exemple.fr").exists()
 
 
 def test_revoked_link_is_refused(client, invitation):
     services.invitation_revoke(invitation=invitation, actor=invitation.invited_by.memberships.get())
-    assert client.get(accept_url()).status_code == 410
+    assert client.get(accept_url(), follow=True).status_code == 410
 
 
 def test_unknown_token_is_a_404(client, invitation):
@@ -98,10 +99,10 @@ def test_unknown_token_is_a_404(client, invitation):
 
 def test_known_person_logs_in_then_joins(client, invitation):
     person = MembershipFactory(user=UserFactory(email="invite@exemple.fr")).user
-    assert "Connectez-vous avec ce compte" in html(client.get(accept_url()))
+    assert "Connectez-vous avec ce compte" in html(client.get(accept_url(), follow=True))
     accept_current_terms(person)
     verified_login(client, person)
-    assert "Rejoindre l'entreprise" in html(client.get(accept_url()))
+    assert "Rejoindre l'entreprise" in html(client.get(accept_url(), follow=True))
     assert not Membership.objects.filter(user=person, company=invitation.company).exists()  # GET never writes
     response = client.post(accept_url())
     assert response.url == reverse("portal:home")
@@ -153,13 +154,16 @@ def test_outsider_cannot_revoke(vendor_client_factory, invitation):
 
 
 def test_invitation_page_query_budget(client, invitation, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(5):  # the lookup, then the new session's insert
         response = client.get(accept_url())
+    assert response.status_code == 302  # the token goes to the session
+    with django_assert_max_num_queries(4):  # the session's read, then as before the token-in-URL page
+        response = client.get(response.url)
     assert response.status_code == 200
 
 
 def test_address_registered_meanwhile_gets_a_clear_page(client, invitation):
-    form_page = client.get(accept_url())
+    form_page = client.get(accept_url(), follow=True)
     assert form_page.status_code == 200
     UserFactory(email="invite@exemple.fr")  # e.g. through another company's invitation
     # The form page now asks to log in; a stale form posted anyway gets a clear refusal, never a 500.
@@ -175,3 +179,37 @@ def test_invitation_used_between_page_and_post_gives_410_not_500(client, invitat
     monkeypatch.setattr(services, "invitation_accept", used_meanwhile)
     response = client.post(accept_url(), new_person())
     assert response.status_code == 410 and "n'est pas valable" in html(response)
+
+
+# --- The token leaves the URL at once ----------------------------------------------------------------
+def test_first_visit_moves_the_token_from_the_url_to_the_session(client, invitation):
+    response = client.get(accept_url())
+    assert response.status_code == 302
+    assert response.url == accept_url(INVITATION_URL_TOKEN) and TOKEN not in response.url
+    page = client.get(response.url)
+    assert "Rejoindre Alpha Santé" in html(page) and TOKEN not in html(page)
+    response = client.post(accept_url(INVITATION_URL_TOKEN), new_person())
+    assert response.url == reverse("portal:home")
+    assert Membership.objects.filter(user__email="invite@exemple.fr", company=invitation.company).exists()
+    assert INVITATION_SESSION_KEY not in client.session
+
+
+def test_token_less_url_without_the_session_asks_to_open_the_link_again(client, invitation):
+    response = client.get(accept_url(INVITATION_URL_TOKEN))
+    assert response.status_code == 410 and "Ouvrez à nouveau le lien reçu par e-mail" in html(response)
+    assert client.post(accept_url(INVITATION_URL_TOKEN), new_person()).status_code == 410
+    assert not User.objects.filter(email="invite@exemple.fr").exists()
+
+
+def test_known_person_keeps_the_invitation_through_the_login(client, invitation):
+    person = UserFactory(email="invite@exemple.fr")
+    accept_current_terms(person)
+    page = html(client.get(accept_url(), follow=True))
+    next_url = accept_url(INVITATION_URL_TOKEN)
+    assert f'href="{reverse("accounts:login")}?next={next_url}"' in page and TOKEN not in page
+    credentials = {"username": person.email, "password": TEST_PASSWORD, "next": next_url}
+    response = client.post(reverse("accounts:login"), credentials, follow=True)
+    assert "Rejoindre l'entreprise" in html(response)  # the session kept the invitation
+    response = client.post(next_url)
+    assert response.url == reverse("portal:home")
+    assert person.memberships.filter(company=invitation.company).exists()

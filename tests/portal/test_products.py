@@ -6,8 +6,14 @@ from django.urls import reverse
 from assessments import services as assessment_services
 from assessments.models import Answer
 from companies.models import Role
+from portal.products.forms import IDENTITY_FIELD_LOCKED
 from products.models import Product, ProductVersion
-from products.services import PRODUCT_DUPLICATE, VERSION_DUPLICATE
+from products.services import (
+    PRODUCT_DUPLICATE,
+    PRODUCT_IDENTITY_LOCKED,
+    VERSION_DUPLICATE,
+    VERSION_LABEL_LOCKED,
+)
 from tests.assessments.factories import AssessmentFactory
 from tests.companies.factories import CompanyFactory, UserFactory
 from tests.products.factories import ProductFactory, ProductVersionFactory
@@ -234,3 +240,60 @@ def test_unknown_diff_keys_give_a_message_not_a_crash(mandataire, company):
     response = mandataire.get(url, {"avant": "nimporte", "apres": "quoi"})
     assert response.status_code == 200
     assert "Choisissez deux soumissions différentes" in html(response)
+
+
+# --- Identity frozen once an assessment is validated ---------------------------------------------------
+@pytest.fixture
+def validated_version(company):
+    product = ProductFactory(company=company, name="Agenda Santé", os="android", device="mobile")
+    assessment = AssessmentFactory(submitted=True, product_version=ProductVersionFactory(product=product))
+    reviewer = UserFactory(reviewer=True)
+    assessment_services.assessment_take(assessment=assessment, actor=reviewer)
+    assessment_services.assessment_validate(assessment=assessment, actor=reviewer)
+    return assessment.product_version
+
+
+def test_edit_page_of_a_validated_product_refuses_a_rename_and_says_why(mandataire, validated_version):
+    product = validated_version.product
+    url = reverse("portal:products:edit", args=[product.public_id])
+    assert PRODUCT_IDENTITY_LOCKED in html(mandataire.get(url))
+
+    response = mandataire.post(url, PRODUCT_DATA | {"name": "Agenda Pro", "description": "Changée"})
+
+    assert response.status_code == 200
+    assert PRODUCT_IDENTITY_LOCKED in html(response)
+    assert IDENTITY_FIELD_LOCKED in html(response)
+    product.refresh_from_db()
+    assert (product.name, product.description) == (
+        "Agenda Santé",
+        "Logiciel de gestion du dossier patient en cabinet.",
+    )
+
+
+def test_description_of_a_validated_product_stays_editable_from_the_page(mandataire, validated_version):
+    product = validated_version.product
+    url = reverse("portal:products:edit", args=[product.public_id])
+    data = PRODUCT_DATA | {"commercial_name": product.commercial_name, "description": "Nouvelle description."}
+
+    response = mandataire.post(url, data)
+
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert (product.name, product.description) == ("Agenda Santé", "Nouvelle description.")
+
+
+def test_version_page_of_a_validated_version_refuses_a_new_label_and_says_why(mandataire, validated_version):
+    url = reverse("portal:products:version_edit", args=[validated_version.public_id])
+    label = validated_version.label
+    assert VERSION_LABEL_LOCKED in html(mandataire.get(url))
+
+    response = mandataire.post(url, {"label": "99.0", "status": "obsolete"})
+
+    assert response.status_code == 200
+    assert VERSION_LABEL_LOCKED in html(response)
+    validated_version.refresh_from_db()
+    assert (validated_version.label, validated_version.status) == (label, "production")
+    response = mandataire.post(url, {"label": label, "status": "obsolete"})
+    assert response.status_code == 302
+    validated_version.refresh_from_db()
+    assert validated_version.status == "obsolete"

@@ -57,3 +57,91 @@ def test_version_labels_are_unique_per_product_ignoring_case():
     services.product_version_create(product=product, actor=None, label="V2")
     with pytest.raises(ValidationError):
         services.product_version_create(product=product, actor=None, label="v2")
+
+
+# --- Identity frozen once an assessment is validated ---------------------------------------------------
+def validate(assessment) -> None:
+    from assessments import services as assessment_services
+    from tests.accounts.factories import UserFactory
+
+    reviewer = UserFactory(reviewer=True)
+    assessment_services.assessment_take(assessment=assessment, actor=reviewer)
+    assessment_services.assessment_validate(assessment=assessment, actor=reviewer)
+
+
+@pytest.fixture
+def validated_version():
+    from tests.assessments.factories import AssessmentFactory
+
+    assessment = AssessmentFactory(submitted=True)
+    validate(assessment)
+    return assessment.product_version
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"name": "Autre Nom"},
+        {"os": "autre", "os_other": "FreeBSD"},
+        {"device": "mobile"},
+        {"commercial_name": "Nouveau nom commercial"},
+    ],
+)
+def test_identity_of_a_product_with_a_validated_assessment_cannot_change(validated_version, change):
+    product = validated_version.product
+    before = Product.objects.values().get(pk=product.pk)
+    with pytest.raises(ValidationError) as error:
+        services.product_update(product=product, actor=None, **change)
+    assert set(error.value.message_dict) == set(change)
+    assert all(
+        messages == [services.PRODUCT_IDENTITY_LOCKED] for messages in error.value.message_dict.values()
+    )
+    assert Product.objects.values().get(pk=product.pk) == before
+
+
+def test_description_nil_and_certifications_stay_editable_after_validation(validated_version):
+    product = validated_version.product
+    services.product_update(
+        product=product,
+        actor=None,
+        name=f"  {product.name} ",  # the same name, as typed again in the form
+        description="Nouvelle description.",
+        nil_number="NIL-42",
+        certifications="HDS",
+    )
+    product.refresh_from_db()
+    assert (product.description, product.nil_number, product.certifications) == (
+        "Nouvelle description.",
+        "NIL-42",
+        "HDS",
+    )
+
+
+def test_identity_stays_editable_until_an_assessment_is_validated():
+    from tests.assessments.factories import AssessmentFactory
+
+    product = AssessmentFactory(submitted=True).product_version.product
+    services.product_update(product=product, actor=None, name="Nom corrigé")
+    product.refresh_from_db()
+    assert product.name == "Nom corrigé"
+
+
+def test_label_of_a_version_with_a_validated_assessment_cannot_change(validated_version):
+    with pytest.raises(ValidationError) as error:
+        services.product_version_update(
+            version=validated_version, actor=None, label="99.0", status="production"
+        )
+    assert error.value.message_dict == {"label": [services.VERSION_LABEL_LOCKED]}
+    validated_version.refresh_from_db()
+    assert validated_version.label != "99.0"
+
+
+def test_status_of_a_validated_version_and_labels_of_other_versions_stay_editable(validated_version):
+    services.product_version_update(
+        version=validated_version, actor=None, label=validated_version.label, status="obsolete"
+    )
+    other = services.product_version_create(product=validated_version.product, actor=None, label="5.0")
+    services.product_version_update(version=other, actor=None, label="5.1", status="production")
+    validated_version.refresh_from_db()
+    other.refresh_from_db()
+    assert (validated_version.status, other.label) == ("obsolete", "5.1")

@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from assessments.models import Answer, Assessment, Submission, Transition
+from assessments.selectors import assessment_identity, assessment_with_identity
 from products.models import Product, ProductVersion, identity_key
 from questionnaires.models import (
     Item,
@@ -162,6 +163,7 @@ def submit_snapshot(assessment: Assessment, *, by=None, number: int | None = Non
         qualification=assessment.qualification,
         answers=answers,
         profiles=assessment.profiles,
+        identity=assessment_identity(assessment_with_identity(assessment)),
     )
 
 

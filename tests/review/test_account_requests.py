@@ -139,6 +139,15 @@ def test_approving_when_the_company_became_active_meanwhile_is_refused(reviewer_
     assert request.status == "pending"
 
 
+def test_approving_a_request_with_a_non_ascii_siren_says_why_instead_of_failing(reviewer_client):
+    request = AccountRequestFactory(siren="７３２８２９３２０")  # recorded before ASCII digits were required
+    response = reviewer_client.post(url("approve", request), follow=True)
+    assert response.status_code == 200
+    assert services.REQUEST_SIREN_INVALID in html(response)
+    request.refresh_from_db()
+    assert request.status == "pending" and not Membership.objects.exists()
+
+
 @pytest.mark.parametrize("rows", [2, 25])
 def test_decision_log_lists_who_decided_what(reviewer_client, rows, django_assert_max_num_queries):
     for index in range(rows):

@@ -282,3 +282,20 @@ def test_a_never_submitted_draft_is_not_visible_to_reviewers(reviewer_client):
     draft = AssessmentFactory()
     assert draft.state == State.DRAFT
     assert reviewer_client.get(detail_url(draft)).status_code == 404
+
+
+def test_a_product_renamed_since_the_submission_shows_what_the_attestation_will_state(
+    reviewer_client, in_review
+):
+    from products.services import product_update
+
+    product = in_review.product_version.product
+    submitted_name = product.display_name
+    assert "Renommé depuis la soumission" not in reviewer_client.get(detail_url(in_review)).content.decode()
+
+    product_update(product=product, actor=None, name="Nom changé pendant l'instruction")
+    page = reviewer_client.get(detail_url(in_review)).content.decode().replace("&#x27;", "'")
+
+    assert "Renommé depuis la soumission" in page
+    assert f"L'éditeur a soumis « {submitted_name} »" in page
+    assert f"version « {in_review.product_version.label} »" in page

@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.figures import MIN_CONTRIBUTORS, section_comparison, version_figures
+from assessments.figures import MIN_PEER_COMPANIES, section_comparison, version_figures
 from assessments.models import Assessment
+from tests.products.factories import ProductFactory, ProductVersionFactory
 from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version
 
 pytestmark = pytest.mark.django_db
@@ -129,26 +130,64 @@ def test_unknown_export_is_a_404(reviewer_client):
     assert reviewer_client.get(url).status_code == 404
 
 
-# --- The vendor's comparison ------------------------------------------------------------------------
-def test_comparison_is_hidden_under_five_contributing_products():
+# --- The vendor's comparison: peers only, from five other companies ----------------------------------
+def same_company_product(assessment):
+    """Another product of the company of ``assessment``."""
+    company = assessment.product_version.product.company
+    return ProductVersionFactory(product=ProductFactory(company=company))
+
+
+def test_comparison_is_hidden_with_four_other_companies():
     version = questionnaire_version()
     mine = validated(version, default="jaune")
-    for _ in range(MIN_CONTRIBUTORS - 2):
+    for _ in range(MIN_PEER_COMPANIES - 1):
         validated(version)
 
     result = section_comparison(assessment=mine)
 
-    assert result == {"available": False, "contributors": MIN_CONTRIBUTORS - 1, "sections": []}
+    assert result == {"available": False, "companies": 4, "products": 4, "sections": []}
 
 
-def test_comparison_with_five_products_shows_own_level_and_average():
+def test_comparison_with_five_other_companies_shows_own_level_and_their_average():
     version = questionnaire_version()
     mine = validated(version, default="jaune")  # rank 2 of 3
-    for _ in range(MIN_CONTRIBUTORS - 1):
+    for _ in range(MIN_PEER_COMPANIES):
         validated(version, default="vert")  # rank 3 of 3
 
     result = section_comparison(assessment=mine)
 
-    assert result["available"] and result["contributors"] == MIN_CONTRIBUTORS
+    assert result["available"] and (result["companies"], result["products"]) == (5, 5)
     first = result["sections"][0]
-    assert (first.code, first.own, first.average) == ("A08.3", 67, 93)  # (2 + 4×3) / (5×3)
+    assert (first.code, first.own, first.average) == ("A08.3", 67, 100)  # the others' only
+
+
+def test_the_viewers_own_company_is_not_counted_nor_averaged():
+    version = questionnaire_version()
+    mine = validated(version, default="jaune")
+    for _ in range(3):  # the same company's other products
+        validated(version, default="rouge", product_version=same_company_product(mine))
+    others = [validated(version, default="vert") for _ in range(MIN_PEER_COMPANIES - 1)]
+
+    assert section_comparison(assessment=mine)["available"] is False  # 4 others, however many products
+
+    validated(version, default="vert")  # a fifth other company
+    result = section_comparison(assessment=mine)
+    assert result["available"] and (result["companies"], result["products"]) == (5, 5)
+    assert result["sections"][0].average == 100  # the own company's "rouge" products left out
+    # Seen from one of the others, the viewer's company is a peer, counted once for its 4 products.
+    seen_by_other = section_comparison(assessment=others[0])
+    assert (seen_by_other["companies"], seen_by_other["products"]) == (5, 8)
+
+
+def test_a_company_with_many_products_counts_once():
+    version = questionnaire_version()
+    mine = validated(version)
+    big = validated(version)
+    for _ in range(4):
+        validated(version, product_version=same_company_product(big))
+    for _ in range(MIN_PEER_COMPANIES - 2):
+        validated(version)
+
+    result = section_comparison(assessment=mine)
+
+    assert result["available"] is False and (result["companies"], result["products"]) == (4, 8)

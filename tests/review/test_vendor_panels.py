@@ -6,10 +6,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
-from assessments.figures import MIN_CONTRIBUTORS
+from assessments.figures import MIN_PEER_COMPANIES
 from assessments.models import ReviewComment, State
 from certificates.models import Certificate
+from portal.product_panels.views import NOT_ENOUGH_PEERS
 from tests.review.factories import (
     AssessmentFactory,
     answer_all,
@@ -126,25 +128,26 @@ def validated_products(version, count, default="vert"):
     return assessments
 
 
-def test_average_is_withheld_under_five_products():
-    version = questionnaire_version()
-    mine, *_ = validated_products(version, MIN_CONTRIBUTORS - 1)
-
-    html = render("section_comparison_panel", mine.product_version.product)
-
-    assert "n'est affichée qu'à partir de 5 produits validés" in html
-    assert "Moyenne des produits" not in html
-
-
-def test_average_is_shown_from_five_products():
+def test_average_is_withheld_with_four_other_companies():
     version = questionnaire_version()
     mine = validated_products(version, 1, default="jaune")[0]
-    validated_products(version, MIN_CONTRIBUTORS - 1)
+    validated_products(version, MIN_PEER_COMPANIES - 1)
 
     html = render("section_comparison_panel", mine.product_version.product)
 
-    assert "moyenne anonyme de 5 produits validés" in html
-    assert "<td>67 %</td><td>93 %</td>" in html
+    assert escape(NOT_ENOUGH_PEERS.format(minimum=5)) in html
+    assert "Moyenne des autres entreprises" not in html
+
+
+def test_average_of_five_other_companies_is_shown():
+    version = questionnaire_version()
+    mine = validated_products(version, 1, default="jaune")[0]
+    validated_products(version, MIN_PEER_COMPANIES)
+
+    html = render("section_comparison_panel", mine.product_version.product)
+
+    assert "moyenne anonyme des 5 produits validés de 5 autres entreprises" in html
+    assert "<td>67 %</td><td>100 %</td>" in html
 
 
 def test_no_panel_before_any_validation():

@@ -17,6 +17,7 @@ from questionnaires.models import QuestionnaireVersion
 from questionnaires.selectors import published_version, version_definition
 
 INVALID_JSON = "JSON illisible : {error}"
+TOO_DEEP = "JSON illisible : des objets ou tableaux imbriqués sur des centaines de niveaux."
 UNREADABLE = "{path} : fichier illisible ({error})."
 UNKNOWN_VERSION = "questionnaire : aucune version publiée « {code} v{number} »."
 INVALID_INPUT = "{count} problème(s) dans l'entrée ; aucune évaluation produite."
@@ -55,6 +56,8 @@ class Command(BaseCommand):
             self._fail([UNREADABLE.format(path=file, error=error.strerror)])
         except (ValueError, UnicodeDecodeError) as error:
             self._fail([INVALID_JSON.format(error=error)])
+        except RecursionError:
+            self._fail([TOO_DEEP])
 
     def _fail(self, errors: list[str]):
         for message in errors:

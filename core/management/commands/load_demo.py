@@ -3,15 +3,24 @@
 Each app that has demo data exposes ``<app>.demo.load(stdout) -> list[tuple[str, str]]`` returning
 the demo accounts it made as (e-mail, description); the loaders run in the order below and running
 the command twice changes nothing.
+
+Development only: with ``DJANGO_DEBUG=false`` it refuses to run (exit code 1) and writes nothing.
+A real platform gets its referentials from ``import_definitions``, and no demo data at all.
 """
 
 from importlib import import_module
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core.demo import DEMO_PASSWORD
 
+PRODUCTION_REFUSED = (
+    "load_demo crée des comptes de démonstration dont le mot de passe est public : il ne s'exécute "
+    "qu'en développement (DJANGO_DEBUG=true). Sur une plateforme réelle, les référentiels se "
+    "chargent avec « python manage.py import_definitions »."
+)
 # Order matters: reference data first, then what refers to it.
 DEMO_LOADERS = [
     "questionnaires.demo",
@@ -27,6 +36,8 @@ class Command(BaseCommand):
     help = "Charge les référentiels et les données de démonstration (idempotent, développement seulement)."
 
     def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(PRODUCTION_REFUSED)
         accounts: list[tuple[str, str]] = []
         with transaction.atomic():
             for module_name in DEMO_LOADERS:

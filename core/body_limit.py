@@ -1,0 +1,35 @@
+"""A request body over ``settings.REQUEST_BODY_MAX_SIZE`` is refused (413) before anything reads it.
+
+Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` leaves the files of a multipart body out of its count: any
+view reading ``request.POST`` would otherwise stream an upload of any size to disk first. The limit
+is the declared ``Content-Length``; a body without one is not read at all by Django. The reverse proxy
+refuses the same size before the application (README: ``client_max_body_size``).
+"""
+
+from django.conf import settings
+from django.shortcuts import render
+
+BODY_TOO_LARGE = (
+    "L'envoi dépasse {size} Mo, la taille maximale acceptée : il n'a pas été lu. "
+    "Allégez le fichier joint (un justificatif PDF fait au plus 5 Mo) puis recommencez."
+)
+
+
+def declared_body_size(request) -> int:
+    """The ``Content-Length`` of the request, 0 when absent or unreadable (as Django reads it)."""
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+class RequestBodyLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.REQUEST_BODY_MAX_SIZE
+        if declared_body_size(request) > limit:
+            message = BODY_TOO_LARGE.format(size=limit // (1024 * 1024))
+            return render(request, "core/request_too_large.html", {"message": message}, status=413)
+        return self.get_response(request)

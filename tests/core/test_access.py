@@ -1,0 +1,102 @@
+"""The access chain (core/access.py) seen from a browser's requests."""
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import include, path, reverse
+
+from accounts.second_factor import PENDING_SESSION_KEY
+from tests.accounts.factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
+from tests.accounts.helpers import accept_current_terms, totp_code, verified_login
+from tests.certificates.factories import make_assessment, make_certificate
+from tests.companies.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def undeclared_view(request):
+    return HttpResponse("page sans déclaration")
+
+
+# For the test of a view that declares no access level (the project's own URLs all declare one).
+urlpatterns = [
+    path("sans-declaration/", undeclared_view),
+    path("compte/", include("accounts.urls")),
+    path("", lambda request: HttpResponse("accueil"), name="home"),
+]
+
+
+@pytest.mark.urls("tests.core.test_access")
+def test_a_view_that_declares_nothing_gets_the_whole_chain():
+    url = "/sans-declaration/"
+    assert Client().get(url).url.startswith(reverse("accounts:login"))
+    user = UserFactory()
+    device = TOTPDeviceFactory(user=user)
+    password_only = verified_login(Client(), user)  # the login marks the session: a device exists
+    assert password_only.get(url).url.startswith(reverse("accounts:second_factor_verify"))
+    verified = verified_login(Client(), user, device)
+    assert verified.get(url).url.startswith(reverse("accounts:terms"))
+    accept_current_terms(user)
+    assert verified.get(url).content.decode() == "page sans déclaration"
+
+
+def _password_only_vendor():
+    """A vendor with TOTP enabled who signed in with the login form and typed no code yet."""
+    membership = MembershipFactory(mandataire=True)
+    device = TOTPDeviceFactory(user=membership.user)
+    accept_current_terms(membership.user)
+    client = Client()
+    response = client.post(
+        reverse("accounts:login"), {"username": membership.user.email, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302 and client.session[PENDING_SESSION_KEY] is True
+    return client, membership, device
+
+
+def test_password_only_vendor_reaches_nothing_but_the_second_factor_pages():
+    client, membership, device = _password_only_vendor()
+    assessment = make_assessment(company=membership.company, items=3)
+    certificate = make_certificate(assessment=assessment)
+    product = assessment.product_version.product
+    stopped = [
+        reverse("accounts:terms"),
+        reverse("portal:home"),
+        reverse("portal:product_panels:history", args=[product.public_id]),
+        reverse("portal:product_panels:comparison", args=[product.public_id]),
+        reverse("certificates:status", args=[certificate.public_id]),
+        reverse("certificates:download", args=[certificate.public_id]),
+        reverse("home"),
+    ]
+    for url in stopped:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("accounts:second_factor_verify")), url
+    assert client.get(reverse("accounts:second_factor_verify")).status_code == 200
+    assert client.get(reverse("accounts:second_factor")).status_code == 200
+
+    client.post(reverse("accounts:second_factor_verify"), {"token": totp_code(device)})
+    assert client.get(reverse("portal:product_panels:history", args=[product.public_id])).status_code == 200
+
+
+def test_password_only_vendor_can_log_out():
+    client, _membership, _device = _password_only_vendor()
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_htmx_request_of_an_expired_session_gets_401_without_swap():
+    assessment = make_assessment(validated=False, items=3)
+    item = assessment.questionnaire_version.items.order_by("pk").first()
+    url = reverse("portal:assessments:answer_save", args=[assessment.public_id, item.code])
+    response = Client().post(url, {"level": "vert"}, headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response["HX-Reswap"] == "none"
+    assert response.content == b""
+
+
+def test_normal_request_of_an_expired_session_goes_to_the_login_page():
+    url = reverse("portal:products:list")
+    response = Client().get(url)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:login')}?next={url}"
