@@ -7,9 +7,12 @@ from django.db.models import QuerySet
 
 from assessments.models import Submission
 from assessments.selectors import structure
+from questionnaires.levels import NA_LABEL as NA_WORDS
+from questionnaires.levels import NA_LEVEL, UNANSWERED_LABEL, UNANSWERED_LEVEL
 
-UNANSWERED = "sans réponse"
-NA_LABEL = "non applicable"
+# Shown inside a sentence ("vert → non applicable").
+UNANSWERED = UNANSWERED_LABEL.lower()
+NA_LABEL = NA_WORDS.lower()
 FIELDS = (("level", "Niveau"), ("justification", "Justification"), ("comment", "Commentaire"))
 BEFORE_PARAM, AFTER_PARAM = "avant", "apres"
 
@@ -103,4 +106,4 @@ def _titles(submission: Submission) -> dict[str, str]:
 def _shown(field: str, value: str) -> str:
     if field != "level":
         return value
-    return {"": UNANSWERED, "na": NA_LABEL}.get(value, value)
+    return {UNANSWERED_LEVEL: UNANSWERED, NA_LEVEL: NA_LABEL}.get(value, value)

@@ -11,11 +11,12 @@ from django.db.models import Count, QuerySet
 
 from assessments.models import Answer, Assessment, State
 from assessments.selectors import structure
-from questionnaires.models import NA_LEVEL, QuestionnaireVersion
+from questionnaires import levels as vocabulary
+from questionnaires.models import QuestionnaireVersion
 
 # Below this many other companies, an average could point at one of them: it is not shown to vendors.
 MIN_PEER_COMPANIES = 5
-UNANSWERED = ""
+UNANSWERED = vocabulary.UNANSWERED_LEVEL
 
 
 def latest_validated(*, version: QuestionnaireVersion) -> QuerySet[Assessment]:
@@ -105,8 +106,10 @@ def level_scale(struct) -> list[dict]:
             {"code": level["code"], "label": level["label"], "colour": level["colour"]}
             for level in struct.levels
         ),
-        {"code": NA_LEVEL, "label": "Non applicable", "colour": "#929292"},
-        {"code": UNANSWERED, "label": "Sans réponse", "colour": "#E5E5E5"},
+        *(
+            {"code": level["code"], "label": level["label"], "colour": level["colour"]}
+            for level in vocabulary.outside_scale()
+        ),
     ]
 
 

@@ -17,12 +17,15 @@ condition (met when one of its alternatives is).
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-NA = "na"
+from questionnaires.levels import NA_LABEL, NA_LEVEL, UNANSWERED_LABEL
+
+NA = NA_LEVEL
 RULE_KEYS = frozenset({"all", "any", "qualification", "item"})
 APPLICABILITY_KEYS = frozenset({"all", "any", "qualification"})
 
-UNANSWERED = "sans réponse"
-NOT_APPLICABLE = "non applicable"
+# Inside an explanation ("A08.5.23 : non applicable, jaune requis").
+UNANSWERED = UNANSWERED_LABEL.lower()
+NOT_APPLICABLE = NA_LABEL.lower()
 ITEM_MISSING = "{item} : {state}, {needed} requis"
 QUALIFICATION_MISSING = "Qualification « {code} » : {state}, « oui » requis"
 ANY_MISSING = "Au moins une des conditions suivantes : {alternatives}"

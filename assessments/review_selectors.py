@@ -21,7 +21,8 @@ from assessments.selectors import (
     assessment_submissions,
 )
 from companies.models import Company
-from questionnaires.models import NA_LEVEL, Questionnaire, QuestionnaireVersion
+from questionnaires.levels import UNANSWERED_LABEL, UNANSWERED_LEVEL, outside_scale
+from questionnaires.models import Questionnaire, QuestionnaireVersion
 
 QUEUE_TO_TAKE = "a_prendre"
 QUEUE_MINE = "mes_instructions"
@@ -151,7 +152,7 @@ def instruction_sections(
     its change since the previous submission (``changes``: {item code: change}). Two queries."""
     struct = assessment_structure(assessment)
     levels = {level["code"]: level for level in struct.levels}
-    levels[NA_LEVEL] = {"code": NA_LEVEL, "label": "Non applicable", "colour": "#666666"}
+    levels.update((level["code"], level) for level in outside_scale())
     answers = assessment_answers(assessment)
     threads = comment_threads(assessment)
     applicable = {item["code"] for item in applicable_items(assessment)}
@@ -162,7 +163,7 @@ def instruction_sections(
             ItemRow(
                 item=item,
                 answer=(answer := answers.get(item["id"])),
-                level=levels.get(answer.level) if answer else None,
+                level=levels.get(answer.level if answer else UNANSWERED_LEVEL),
                 comments=threads.get(item["id"], []),
                 change=changes.get(item["code"]),
             )
@@ -185,7 +186,7 @@ def qualification_answers(assessment: Assessment) -> list[dict]:
 def _shown(value) -> str:
     if isinstance(value, bool):
         return "Oui" if value else "Non"
-    return str(value) if value not in (None, "") else "Sans réponse"
+    return str(value) if value not in (None, "") else UNANSWERED_LABEL
 
 
 def comment_threads(assessment: Assessment, *, published_only: bool = False) -> dict[int | None, list]:

@@ -22,6 +22,13 @@ from weasyprint.urls import URLFetcher
 
 from certificates.codes import format_code
 from certificates.snapshot import ATTESTATION, NA, RAPPORT, UNANSWERED
+from questionnaires.levels import (
+    NA_COLOUR,
+    NA_LABEL,
+    UNANSWERED_COLOUR,
+    UNANSWERED_LABEL,
+    readable_text_colour,
+)
 
 # Stored on each certificate: a layout change gets a new version, old snapshots keep their meaning.
 TEMPLATE_VERSION = "2026.1"
@@ -34,8 +41,6 @@ FETCH_REFUSED = (
     "Ressource refusée pendant le rendu (seuls les fichiers locaux de l'application sont permis) : {url}"
 )
 QR_MASK_PATTERN = 4
-NA_COLOUR = "#929292"
-UNANSWERED_COLOUR = "#E5E5E5"
 
 
 class LocalFileFetcher(URLFetcher):
@@ -108,19 +113,11 @@ def snapshot_date(value: str | None):
 def level_styles(snapshot: dict) -> list[dict]:
     """Every bucket a section count can fall in, in display order, with its colours and label."""
     buckets = [(lv["code"], lv["label"], lv["colour"]) for lv in snapshot["levels"]]
-    buckets += [(NA, "Non applicable", NA_COLOUR), (UNANSWERED, "Sans réponse", UNANSWERED_COLOUR)]
+    buckets += [(NA, NA_LABEL, NA_COLOUR), (UNANSWERED, UNANSWERED_LABEL, UNANSWERED_COLOUR)]
     return [
         {"code": code, "label": label, "colour": colour, "text_colour": readable_text_colour(colour)}
         for code, label, colour in buckets
     ]
-
-
-def readable_text_colour(background: str) -> str:
-    """Black or white, whichever contrasts more with ``background`` (#RRGGBB), after WCAG."""
-    channels = [int(background[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#FFFFFF"
 
 
 def bar_segments(counts: dict, styles: list[dict], width: float = 100.0) -> list[dict]:

@@ -13,10 +13,12 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from questionnaires.levels import NA_LEVEL
+
 SCHEMA = 1
 ATTESTATION = "attestation"
 RAPPORT = "rapport"
-NA = "na"
+NA = NA_LEVEL
 UNANSWERED = "sans_reponse"
 REVIEWER_ORGANISATION = "Agence du numérique en santé"
 NOT_FROZEN = (

@@ -126,6 +126,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The questionnaire's item widgets, rendered up to 300 times a page: compiled by Jinja2.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "core.jinja_env.environment"},
+    },
 ]
 
 # --- Database: PostgreSQL only, through psycopg 3 and Django's native pool ----------------------

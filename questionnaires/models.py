@@ -9,8 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.models import PublicModel, TimestampedModel
-
-NA_LEVEL = "na"  # "non applicable": outside the level order, never a Level row
+from questionnaires.levels import NA_LEVEL
 
 
 class Questionnaire(TimestampedModel):

@@ -1,21 +1,26 @@
-"""Plain data for the questionnaire templates, computed in Python once per request.
+"""Plain data for the questionnaire templates, computed in Python once per request, and the items'
+markup rendered from them.
 
-The section page renders up to ~40 items and the full view 300: one loop (``includes/items.html``)
-over these rows, with every id, label and state already worked out, because template logic and
-per-item ``{% include %}`` dominate the rendering time. An editable item's form is assembled by
-``markup.editable_item`` (see why there); the read-only rendering is inlined in the template.
+The section page renders up to ~40 items and the full view 300, answerable or read-only, through the
+same Jinja2 widgets (``templates/jinja2/questionnaire/``): Jinja2 compiles them, where the Django
+engine spent most of the page resolving the ~1,000 variables of the items. What never changes for a
+published questionnaire version (an item's heading, its level radios but for the checked one, the
+read-only level badges) is rendered once through those widgets and memoised per process.
 """
 
+from functools import lru_cache
+
+from django.conf import settings
+from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
+from markupsafe import Markup
 
-from assessments.selectors import AnswerData, is_complete
-from core.templatetags.maturity import text_colour
-from portal.assessments import markup
-from portal.assessments.markup import anchor
-from questionnaires.models import NA_LEVEL
+from assessments.selectors import AnswerData, is_complete, structure
+from questionnaires import levels as vocabulary
 
-NA_LABEL = "Non applicable"
+ITEMS_TEMPLATE = "questionnaire/items.html"
 MONTHS = [
     "janvier",
     "février",
@@ -41,9 +46,10 @@ def person(answer: AnswerData, viewer=None) -> str:
     return name or answer.email or ""
 
 
-def when(moment) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} à {local:%H:%M}"
+def when(moment, zone=None) -> str:
+    """``moment`` in words, in ``zone`` (the current time zone by default: look it up once per page)."""
+    local = moment.astimezone(zone or timezone.get_current_timezone())
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} à {local.hour:02d}:{local.minute:02d}"
 
 
 def section_menu(assessment, progress: dict, current: int | None) -> list[dict]:
@@ -65,60 +71,141 @@ def section_menu(assessment, progress: dict, current: int | None) -> list[dict]:
 
 
 def level_scale(struct) -> list[dict]:
-    return [{**level, "text": text_colour(level["colour"])} for level in struct.levels]
+    return vocabulary.with_text_colour(struct.levels)
+
+
+def anchor(code: str) -> str:
+    return "item-" + code.replace(".", "-")
+
+
+def _widgets(name: str):
+    """The macros of ``templates/jinja2/questionnaire/widgets/<name>.html``."""
+    return engines["jinja2"].env.get_template(f"questionnaire/widgets/{name}.html").module
+
+
+def _scale_options(struct, descriptions: dict) -> list[dict]:
+    return [
+        {
+            "code": level["code"],
+            "label": f"{capfirst(level['code'])} — {level['label']}",
+            "colour": level["colour"],
+            "text": level["text"],
+            "kind": "level",
+            "hint": descriptions.get(level["code"], ""),
+        }
+        for level in level_scale(struct)
+    ]
+
+
+@lru_cache(maxsize=8192)
+def item_parts(version_id: int, code: str, editable: bool) -> dict:
+    """The widgets of an item that a published version fixes, rendered once: its heading and, when
+    answerable, its level radios for each answer it can have (``choices``: {level code: markup})."""
+    struct = structure(version_id)
+    item = struct.items_by_code[code]
+    prefix = anchor(code)
+    shown = {
+        "code": code,
+        "title": item["title"],
+        "help_text": item.get("help_text") or "",
+        "reference": item.get("reference") or "",
+    }
+    heading = _widgets("heading").heading(shown, prefix, editable)
+    if not editable:
+        return {"heading": heading}
+    descriptions = item.get("level_descriptions") or {}
+    options = _scale_options(struct, descriptions)
+    if item["na_allowed"]:
+        na = vocabulary.outside_scale()[0]
+        options.append(
+            {**na, "kind": "na", "hint": descriptions.get(vocabulary.NA_LEVEL) or vocabulary.NA_HINT}
+        )
+    choices = _widgets("level").choices
+    values = [vocabulary.UNANSWERED_LEVEL, *(option["code"] for option in options)]
+    return {"heading": heading, "choices": {value: choices(options, prefix, value) for value in values}}
+
+
+@lru_cache(maxsize=256)
+def level_badges(version_id: int) -> dict[str, Markup]:
+    """The read-only badge of each answer a version allows (its levels, N/A, no answer), rendered once."""
+    level = _widgets("level").level
+    outside = [
+        {**option, "kind": "na" if option["code"] == vocabulary.NA_LEVEL else "unanswered", "hint": ""}
+        for option in vocabulary.outside_scale()
+    ]
+    options = [*_scale_options(structure(version_id), {}), *outside]
+    return {option["code"]: level(option, "", False) for option in options}
+
+
+@lru_cache(maxsize=16)
+def justification_label(needs_url: str) -> Markup:
+    return _widgets("justification").label_text(needs_url)
+
+
+def items_html(rows: list[dict], *, editable: bool) -> Markup:
+    """The items' markup (``rows`` from ``item_rows`` with the same ``editable``)."""
+    template = engines["jinja2"].env.get_template(ITEMS_TEMPLATE)
+    return Markup(template.render(rows=rows, editable=editable))
 
 
 def item_rows(
     *, assessment, struct, items, answers: dict[int, AnswerData], comments=None, viewer=None, editable=True
 ) -> list[dict]:
     """One dict per item with everything the item markup shows."""
-    scale = {level["code"]: level for level in level_scale(struct)}
+    labels = level_labels(struct)
     comments = comments or {}
     save_base = reverse("portal:assessments:answer_save", args=[assessment.public_id, "CODE"])[
         : -len("CODE/")
     ]
-    return [
-        item_row(
+    badges = None if editable else level_badges(struct.version_id)
+    label = justification_label(settings.NEEDS_EXPRESSION_URL) if editable else ""
+    zone = timezone.get_current_timezone()
+    rows = []
+    for item in items:
+        row = item_row(
             item,
             answers.get(item["id"]),
-            struct=struct,
-            scale=scale,
+            labels=labels,
             save_base=save_base,
             comments=comments,
             viewer=viewer,
-            editable=editable,
+            zone=zone,
         )
-        for item in items
-    ]
+        row["parts"] = parts = item_parts(struct.version_id, item["code"], editable)
+        if editable:
+            choices = parts["choices"]
+            row["choices"] = choices.get(row["level"], choices[vocabulary.UNANSWERED_LEVEL])
+        else:
+            row["badge"] = badges.get(row["level"], badges[vocabulary.UNANSWERED_LEVEL])
+        row["justification_label"] = label
+        rows.append(row)
+    return rows
+
+
+def level_labels(struct) -> dict[str, str]:
+    return {level["code"]: level["label"] for level in struct.levels}
 
 
 def item_row(
-    item, answer: AnswerData | None, *, struct, scale, save_base, comments, viewer, editable=True
+    item, answer: AnswerData | None, *, labels, save_base="", comments=None, viewer=None, zone=None
 ) -> dict:
+    """What an item shows of its answer (``labels``: the version's level labels by code)."""
     level = answer.level if answer else ""
-    current = scale.get(level)
     justification = answer.justification if answer else ""
     saved = answer is not None and answer.revision > 0
-    row = {
+    return {
         "code": item["code"],
         "anchor": anchor(item["code"]),
-        "title": item["title"],
-        "help_text": item.get("help_text", ""),
-        "reference": item.get("reference", ""),
         "na_allowed": item["na_allowed"],
-        "na_checked": level == NA_LEVEL,
+        "na_checked": level == vocabulary.NA_LEVEL,
         "level": level,
-        "level_label": current["label"] if current else (NA_LABEL if level == NA_LEVEL else ""),
-        "level_colour": current["colour"] if current else "",
-        "level_text": current["text"] if current else "",
+        "level_label": vocabulary.level_label(level, labels),
         "justification": justification,
         "comment": answer.comment if answer else "",
         "revision": answer.revision if answer else 0,
         "saved_by": person(answer, viewer) if saved else "",
-        "saved_at": when(answer.updated_at) if saved else "",
+        "saved_at": when(answer.updated_at, zone) if saved else "",
         "complete": is_complete(level, justification),
         "save_url": f"{save_base}{item['code']}/",
-        "review_comments": comments.get(item["id"], []),
+        "review_comments": (comments or {}).get(item["id"], []),
     }
-    row["html"] = markup.editable_item(row, version_id=struct.version_id) if editable else ""
-    return row

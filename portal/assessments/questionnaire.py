@@ -18,7 +18,7 @@ from companies.current import member_required
 from companies.roles import ANSWER, role_can
 from portal.access import member_assessment
 from portal.assessments import presenters
-from questionnaires.models import NA_LEVEL
+from questionnaires.levels import NA_LEVEL
 
 SAVED = "Enregistré"
 BAD_REVISION = "La page est incomplète : rechargez-la avant de répondre."
@@ -72,7 +72,7 @@ def assessment_section(request, public_id, index):
     context = page | {
         "section": sections[index],
         "menu": presenters.section_menu(assessment, progress, index),
-        "rows": rows,
+        "items": presenters.items_html(rows, editable=page["editable"]),
         "previous": _neighbour(sections, index, -1),
         "next": _neighbour(sections, index, +1),
     }
@@ -110,7 +110,7 @@ def assessment_full(request, public_id):
                 viewer=request.user,
                 editable=False,
             )
-            groups.append({"section": figures, "rows": rows})
+            groups.append({"section": figures, "items": presenters.items_html(rows, editable=False)})
     context = _page_context(request, assessment, progress) | {"groups": groups, "editable": False}
     return render(request, "portal/assessments/assessment_full.html", context)
 
@@ -129,15 +129,17 @@ def item_fragment(request, public_id, code):
     assessment = member_assessment(request, public_id)
     item = _item_or_404(assessment, code)
     answers = selectors.answer_data(assessment, item_ids=[item["id"]])
+    editable = _page_context(request, assessment, None)["editable"]
     rows = presenters.item_rows(
         assessment=assessment,
         struct=assessment_structure(assessment),
         items=[item],
         answers=answers,
         viewer=request.user,
+        editable=editable,
     )
-    context = _page_context(request, assessment, None) | {"rows": rows}
-    return render(request, "portal/assessments/includes/items.html", context)
+    context = {"rows": rows, "editable": editable}
+    return render(request, presenters.ITEMS_TEMPLATE, context, using="jinja2")
 
 
 @member_required(capability=ANSWER)
@@ -173,12 +175,8 @@ def answer_save(request, public_id, code):
         row = presenters.item_row(
             item,
             selectors.answer_data_of(conflict.answer),
-            struct=struct,
-            scale={level["code"]: level for level in presenters.level_scale(struct)},
-            save_base="",
-            comments={},
+            labels=presenters.level_labels(struct),
             viewer=request.user,
-            editable=False,
         )
         who = row["saved_by"]
         message = CONFLICT.format(who=who[:1].upper() + who[1:], when=row["saved_at"])

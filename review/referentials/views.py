@@ -2,11 +2,10 @@
 
 from django.shortcuts import render
 
-from assessments.profiles import NA, describe
+from assessments.profiles import describe
 from core.access import reviewer_required
+from questionnaires.levels import NA_LABEL, NA_LEVEL
 from questionnaires.selectors import questionnaires_with_versions, version_definition, version_for_reviewer
-
-NA_LABEL = "Non applicable"
 
 
 @reviewer_required
@@ -34,7 +33,7 @@ class _Words:
     """The definition turned into what the page shows; the shared definition itself is never mutated."""
 
     def __init__(self, definition: dict):
-        self.levels = [*definition["levels"], {"code": NA, "label": NA_LABEL}]
+        self.levels = [*definition["levels"], {"code": NA_LEVEL, "label": NA_LABEL}]
         self.labels = {
             question["code"]: question["text"] for question in definition["qualification_questions"]
         }

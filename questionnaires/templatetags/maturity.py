@@ -1,40 +1,30 @@
 """Repeated widgets of the maturity pages: a coloured level badge, a progress bar, profile badges.
 
-Level colours come from the questionnaire data; the text colour is chosen for contrast (WCAG AA)
-so any colour an author picks stays readable.
+Level colours come from the questionnaire data, those of N/A and of no answer from
+``questionnaires.levels``; the text colour is chosen there for contrast (WCAG) so any colour an author
+picks stays readable.
 """
 
 from django import template
 
+from questionnaires import levels as vocabulary
+
 register = template.Library()
-
-NA_LABEL = "Non applicable"
-UNANSWERED_LABEL = "Sans réponse"
-
-
-def _luminance(colour: str) -> float:
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 @register.filter
 def text_colour(colour: str) -> str:
     """Black or white, whichever contrasts more with the background ``colour`` (#RRGGBB)."""
-    try:
-        luminance = _luminance(colour)
-    except (TypeError, ValueError, IndexError):
-        return "#161616"
-    return "#161616" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#ffffff"
+    return vocabulary.readable_text_colour(colour)
 
 
 @register.inclusion_tag("core/includes/level_badge.html")
 def level_badge(code: str, levels) -> dict:
     """``{% level_badge answer.level levels %}`` with ``levels`` the version's scale (dicts or rows)."""
-    if not code:
-        return {"label": UNANSWERED_LABEL, "kind": "unanswered"}
-    if code == "na":
-        return {"label": NA_LABEL, "kind": "na"}
+    if code in (vocabulary.NA_LEVEL, vocabulary.UNANSWERED_LEVEL):
+        outside = next(level for level in vocabulary.outside_scale() if level["code"] == code)
+        kind = "na" if code == vocabulary.NA_LEVEL else "unanswered"
+        return {"label": outside["label"], "kind": kind, "colour": outside["colour"], "text": outside["text"]}
     for level in levels:
         level_code = level["code"] if isinstance(level, dict) else level.code
         if level_code == code:
@@ -44,7 +34,7 @@ def level_badge(code: str, levels) -> dict:
                 "label": f"{code} — {label}",
                 "kind": "level",
                 "colour": colour,
-                "text": text_colour(colour),
+                "text": vocabulary.readable_text_colour(colour),
             }
     return {"label": code, "kind": "unknown"}
 

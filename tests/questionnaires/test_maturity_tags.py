@@ -2,7 +2,7 @@
 
 from django.template import Context, Template
 
-from core.templatetags.maturity import text_colour
+from questionnaires.templatetags.maturity import text_colour
 
 LEVELS = [{"code": "jaune", "label": "Partiellement conforme", "colour": "#C3992A"}]
 

@@ -1,0 +1,111 @@
+"""The questionnaire items' Jinja2 widgets: hostile texts (item codes, titles, help, references, level
+labels and descriptions, answers, reviewer remarks) are escaped, never executed nor evaluated, in the
+answerable and the read-only item; an undefined variable is an error, not an empty string."""
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import jinja2
+import pytest
+from django.urls import reverse
+
+from assessments.models import Answer
+from assessments.selectors import answer_data, assessment_structure
+from companies.models import Role
+from portal.assessments import presenters
+from questionnaires.models import Item, Level
+from questionnaires.services import questionnaire_version_publish
+from tests.assessments.factories import QUALIFIED, AssessmentFactory, questionnaire_version
+from tests.companies.factories import CompanyFactory
+from tests.products.factories import ProductFactory, ProductVersionFactory
+
+pytestmark = pytest.mark.django_db
+SCRIPT = "<script>alert(1)</script>"
+IMAGE = '"><img src=x onerror=alert(1)>'
+HOSTILE = [SCRIPT, IMAGE, "{{ 7*7 }}", "{% debug %}"]
+
+
+@pytest.fixture
+def hostile_assessment():
+    """An assessment whose first filler items carry a hostile code, title, help text, reference and
+    level descriptions, with hostile answers; the levels' labels are hostile too."""
+    version = questionnaire_version(items=10, sections=1, publish=False)
+    Level.objects.filter(version=version, code="rouge").update(label=IMAGE)
+    Level.objects.filter(version=version, code="vert").update(label=SCRIPT)
+    fillers = Item.objects.filter(version=version, code__startswith="X.").order_by("order")
+    for item, text in zip(fillers, HOSTILE, strict=False):
+        item.code, item.title, item.help_text, item.reference = text, text, text, text
+        item.level_descriptions = {"rouge": text, "vert": text, "na": text}
+        item.save()
+    questionnaire_version_publish(version=version)
+    company = CompanyFactory()
+    assessment = AssessmentFactory(
+        product_version=ProductVersionFactory(product=ProductFactory(company=company)),
+        questionnaire_version=version,
+        qualification=QUALIFIED,
+    )
+    for level, text in zip(["na", "rouge", "vert", "na"], HOSTILE, strict=True):
+        Answer.objects.filter(assessment=assessment, item__code=text).update(
+            level=level, justification=text, comment=text, revision=1
+        )
+    return assessment
+
+
+def assert_escaped(html: str):
+    assert SCRIPT not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    # Texts are data, not templates: shown as typed, never evaluated.
+    assert "{{ 7*7 }}" in html and "{% debug %}" in html
+
+
+def page(client, name, assessment, *args) -> str:
+    response = client.get(reverse(f"portal:assessments:{name}", args=[assessment.public_id, *args]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_hostile_texts_are_escaped_in_the_answerable_item(vendor_client_factory, hostile_assessment):
+    client = vendor_client_factory(
+        role=Role.SALARIE, company=hostile_assessment.product_version.product.company
+    )
+    struct = assessment_structure(hostile_assessment)
+    index = next(i for i, s in enumerate(struct.sections) if any(it["code"] == SCRIPT for it in s["items"]))
+    html = page(client, "section", hostile_assessment, index)
+    assert 'hx-trigger="change, cv-typed delay:1200ms, retry"' in html
+    assert_escaped(html)
+
+
+def test_hostile_texts_are_escaped_in_the_read_only_item(vendor_client_factory, hostile_assessment):
+    client = vendor_client_factory(
+        role=Role.SALARIE, company=hostile_assessment.product_version.product.company
+    )
+    html = page(client, "full", hostile_assessment)
+    assert 'class="cv-item"' in html and "<form" not in html.split('id="item-A08-3-1"')[1]
+    assert_escaped(html)
+
+
+@pytest.mark.parametrize("editable", [True, False])
+def test_hostile_reviewer_remarks_and_answers_are_escaped(hostile_assessment, editable):
+    struct = assessment_structure(hostile_assessment)
+    items = [item for item in struct.items if item["code"] in HOSTILE]
+    remark = SimpleNamespace(
+        created_at=datetime(2026, 3, 4, tzinfo=UTC), body=f"{SCRIPT}\n{IMAGE} {{{{ 7*7 }}}}"
+    )
+    rows = presenters.item_rows(
+        assessment=hostile_assessment,
+        struct=struct,
+        items=items,
+        answers=answer_data(hostile_assessment),
+        comments={items[0]["id"]: [remark]},
+        editable=editable,
+    )
+    html = str(presenters.items_html(rows, editable=editable))
+    assert_escaped(html)
+    if editable:
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>" in html  # the remark, its lines kept
+
+
+def test_an_undefined_variable_is_an_error_not_an_empty_string():
+    with pytest.raises(jinja2.UndefinedError):
+        presenters.items_html([{"anchor": "item-x"}], editable=False)
