@@ -103,8 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # The access chain of every view: signed in → second factor → terms → role (core/access.py).
-    "core.access.AccessMiddleware",
+    # The access chain of every view: signed in → second factor → terms → role (accounts/access.py).
+    "accounts.access.AccessMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.access import reviewer_required
 from assessments import instruction, services
 from assessments.models import State
 from assessments.review_selectors import (
@@ -19,7 +20,6 @@ from assessments.selectors import assessment_for_reviewer, assessment_structure
 from audit.selectors import assessment_trail
 from certificates.selectors import revoked_among
 from certificates.services import certificate_reissue
-from core.access import reviewer_required
 from review.assessments.forms import CommentForm, DecisionForm, ReissueForm
 
 TAKEN = "Vous instruisez maintenant cette évaluation."

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from accounts.access import reviewer_required
 from assessments.review_selectors import (
     QUEUE_ALL,
     QUEUE_TO_TAKE,
@@ -10,7 +11,6 @@ from assessments.review_selectors import (
     review_queue,
 )
 from companies.selectors import pending_account_requests
-from core.access import reviewer_required
 from review.dashboard.forms import QueueFilterForm
 
 PAGE_SIZE = 25

@@ -2,8 +2,8 @@
 
 from django.shortcuts import render
 
-from assessments.profiles import NA, describe
-from core.access import reviewer_required
+from accounts.access import reviewer_required
+from questionnaires.profiles import NA, describe
 from questionnaires.selectors import questionnaires_with_versions, version_definition, version_for_reviewer
 
 NA_LABEL = "Non applicable"
