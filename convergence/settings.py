@@ -80,9 +80,11 @@ LOCAL_APPS = [
     "products",
     "assessments",
     "certificates",
+    "instruction",
     "portal",
     "review",
     "audit",
+    "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

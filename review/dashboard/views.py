@@ -2,7 +2,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from accounts.access import reviewer_required
-from assessments.review_selectors import (
+from companies.selectors import pending_account_requests
+from instruction.selectors import (
     QUEUE_ALL,
     QUEUE_TO_TAKE,
     QUEUES,
@@ -10,7 +11,6 @@ from assessments.review_selectors import (
     queue_filter_choices,
     review_queue,
 )
-from companies.selectors import pending_account_requests
 from review.dashboard.forms import QueueFilterForm
 
 PAGE_SIZE = 25
