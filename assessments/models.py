@@ -48,7 +48,8 @@ class Assessment(PublicModel):
     state = models.CharField("état", max_length=20, choices=State.choices, default=State.DRAFT)
     # {"<qualification code>": true | false | "<choice>"}; a missing code is unanswered.
     qualification = models.JSONField("qualification", default=dict, blank=True)
-    # {"<profile code>": {"label", "reached", "missing": [...], "met", "total"}}, see profiles.py.
+    # {"<profile code>": {"label", "reached", "missing": [...], "met", "total"}},
+    # see questionnaires/profiles.py.
     profiles = models.JSONField("profils calculés", default=dict, blank=True)
     reached_profiles = ArrayField(models.CharField(max_length=30), default=list, blank=True)
     created_by = models.ForeignKey(
