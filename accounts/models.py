@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from audit.models import track
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -142,3 +144,8 @@ class KnownLoginAddress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — adresse connue depuis le {self.last_seen_at:%d/%m/%Y}"
+
+
+# Who may sign in and with which privileges, whoever changes it (the admin site above all); never
+# the password hash (see audit/models.py).
+track(User, name="UserEvent", fields=["email", "is_active", "is_reviewer", "is_staff", "is_superuser"])

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 
 from accounts import login_throttle, services, terms_gate
+from accounts.access import second_factor_due, signed_in
 from accounts.forms import (
     LoginForm,
     PasswordResetRequestForm,
@@ -28,7 +29,7 @@ from accounts.second_factor import (
     unconfirmed_totp,
 )
 from accounts.selectors import current_terms, terms_pending_for
-from core.access import Access, second_factor_due, second_factor_page, signed_in, terms_page
+from core.access import Access, second_factor_page, terms_page
 from core.client_ip import client_ip_address
 
 TERMS_ACCEPTED = "Merci, les conditions générales d'utilisation sont acceptées."

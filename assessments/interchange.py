@@ -7,7 +7,7 @@ Every problem is reported, each with its location, in French.
 
 from collections.abc import Mapping
 
-from assessments.profiles import NA
+from questionnaires.profiles import NA
 
 DOCUMENT_KEYS = frozenset({"questionnaire", "qualification", "answers", "meta"})
 ANSWER_KEYS = frozenset({"level", "comment", "justification"})

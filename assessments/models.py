@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.models import track
 from core.models import PublicModel
 
 
@@ -47,7 +48,8 @@ class Assessment(PublicModel):
     state = models.CharField("état", max_length=20, choices=State.choices, default=State.DRAFT)
     # {"<qualification code>": true | false | "<choice>"}; a missing code is unanswered.
     qualification = models.JSONField("qualification", default=dict, blank=True)
-    # {"<profile code>": {"label", "reached", "missing": [...], "met", "total"}}, see profiles.py.
+    # {"<profile code>": {"label", "reached", "missing": [...], "met", "total"}},
+    # see questionnaires/profiles.py.
     profiles = models.JSONField("profils calculés", default=dict, blank=True)
     reached_profiles = ArrayField(models.CharField(max_length=30), default=list, blank=True)
     created_by = models.ForeignKey(
@@ -216,3 +218,22 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+# The audit trail of the assessment's life (event tables of the audit app, see audit/models.py).
+track(
+    Answer,
+    name="AnswerEvent",
+    fields=["assessment", "item", "level", "justification", "comment", "revision", "updated_by"],
+)
+track(
+    Assessment,
+    name="AssessmentEvent",
+    fields=["state", "reviewer", "submitted_at", "validated_at", "reached_profiles"],
+)
+track(Transition, name="TransitionEvent", fields=["assessment", "actor", "from_state", "to_state", "comment"])
+track(
+    ReviewComment,
+    name="ReviewCommentEvent",
+    fields=["assessment", "item", "parent", "author", "body", "is_published"],
+)

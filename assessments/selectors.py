@@ -16,10 +16,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from assessments import profiles
 from assessments.models import Answer, Assessment, ReviewComment, State, Submission, Transition
 from core.sql import Columns, fetch, split
 from products.models import Product, ProductVersion
+from questionnaires import profiles
 from questionnaires.models import NA_LEVEL, Questionnaire, QuestionnaireVersion
 from questionnaires.selectors import version_definition
 

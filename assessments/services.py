@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
-from assessments import interchange, profiles, workflow
+from assessments import interchange, workflow
 from assessments.models import Answer, Assessment, State, Submission
 from assessments.selectors import (
     answer_values,
@@ -28,6 +28,7 @@ from assessments.selectors import (
     profile_levels,
     structure,
 )
+from questionnaires import profiles
 from questionnaires.models import NA_LEVEL, QuestionnaireVersion
 
 TEXT_MAX_LENGTH = 5000

@@ -1,8 +1,8 @@
 """Read-only windows on the audit of the admin site itself: its actions and account privileges."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
-from accounts.models import User
 from audit.models import AdminActionEvent, UserEvent
 
 
@@ -12,7 +12,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description="par")
     def actor(self, event) -> str:
         user_id = (event.pgh_context.metadata if event.pgh_context else {}).get("user")
-        return str(User.objects.filter(pk=user_id).first() or "—") if user_id else "—"
+        return str(get_user_model().objects.filter(pk=user_id).first() or "—") if user_id else "—"
 
     def has_add_permission(self, request):
         return False

@@ -1,7 +1,7 @@
 """Benchmark of the DMP-compatibility profile engine and of ``manage.py evaluate_profiles``.
 
 Run: ``python bench/profiles.py [--documents 10000]`` (with DATABASE_URL set). It prints:
-- evaluations per second of the pure ``assessments.profiles.evaluate`` (one evaluation = the three
+- evaluations per second of the pure ``questionnaires.profiles.evaluate`` (one evaluation = the three
   profiles of one product), on random answers to the real A08 rules;
 - the same through the whole document path (JSON decode, validation, evaluation, JSON encode);
 - the wall time of ``manage.py evaluate_profiles FILE`` on N generated documents, process start
@@ -32,7 +32,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from assessments.interchange import document_levels, validate_document  # noqa: E402
-from assessments.profiles import NA, evaluate  # noqa: E402
+from questionnaires.profiles import NA, evaluate  # noqa: E402
 from questionnaires.selectors import published_version, version_definition  # noqa: E402
 from questionnaires.services import definition_files, questionnaire_import  # noqa: E402
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.models import track
 from certificates.codes import CODE_LENGTH, format_code, new_code
 from core.models import PublicModel
 
@@ -129,3 +130,24 @@ class CertificateEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} le {self.at:%d/%m/%Y %H:%M}"
+
+
+# Every issue, render, failure and revocation (see audit/models.py).
+track(
+    Certificate,
+    name="CertificateAuditEvent",
+    fields=[
+        "assessment",
+        "company",
+        "kind",
+        "status",
+        "code",
+        "file_sha256",
+        "failure_reason",
+        "revoked_at",
+        "revoked_by",
+        "revocation_reason",
+    ],
+    # The code is copied from the certificate, never generated here.
+    attrs={"code": models.CharField("code de vérification", max_length=16)},
+)

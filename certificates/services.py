@@ -142,7 +142,8 @@ def _live_certificate(*, assessment, kind, digest) -> Certificate | None:
 def certificate_enqueue(*, certificate_id: int) -> bool:
     """Publish the render task; False (logged, never raised) when the broker cannot be reached."""
     from certificates.tasks import certificate_render
-    from convergence.celery import app
+
+    app = certificate_render.app  # the project's Celery app, without importing the project package
 
     # No reconnection loop here (max_retries 0): one short attempt, then the request moves on.
     options = {

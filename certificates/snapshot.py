@@ -221,7 +221,7 @@ def _submitted(assessment) -> Frozen:
 
 
 def _applicable(item: dict, qualification: dict) -> bool:
-    from assessments.profiles import applicable
+    from questionnaires.profiles import applicable
 
     return applicable(item.get("applicability"), qualification)
 

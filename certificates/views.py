@@ -10,12 +10,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.access import reviewer_required, signed_in
 from certificates import selectors, services
 from certificates.codes import format_code
 from certificates.forms import RevocationForm, VerificationForm
 from certificates.models import Certificate
 from certificates.rendering import snapshot_date
-from core.access import public, reviewer_required, signed_in
+from core.access import public
 from core.client_ip import client_ip_address
 
 UNKNOWN_CODE = (

@@ -10,10 +10,10 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from accounts.access import signed_in
 from companies.models import Membership
 from companies.roles import role_can
 from companies.selectors import active_memberships
-from core.access import signed_in
 
 SESSION_KEY = "current_company"
 NO_COMPANY = "Votre compte n'est rattaché à aucune entreprise active."
@@ -54,7 +54,7 @@ def enter_company(request, company_id: int) -> Membership:
 
 
 def member_required(view=None, *, capability: str | None = None):
-    """Portal views: the access chain (``core.access.signed_in``: signed in, second factor when
+    """Portal views: the access chain (``accounts.access.signed_in``: signed in, second factor when
     due, terms), then the role step: a member of an active company; sets ``request.membership``.
     With ``capability``, the member's role must grant it (403 otherwise). Usable bare
     (``@member_required``) or with arguments (``@member_required(capability="manage_members")``).

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from audit.models import track
 from core.models import PublicModel
 
 
@@ -177,3 +178,7 @@ class Invitation(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.company.name} ({self.get_role_display()})"
+
+
+# Who belongs to which company with which role, whoever changes it (see audit/models.py).
+track(Membership, name="MembershipEvent", fields=["user", "company", "role", "is_active"])

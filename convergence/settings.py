@@ -80,9 +80,11 @@ LOCAL_APPS = [
     "products",
     "assessments",
     "certificates",
+    "instruction",
     "portal",
     "review",
     "audit",
+    "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -103,8 +105,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # The access chain of every view: signed in → second factor → terms → role (core/access.py).
-    "core.access.AccessMiddleware",
+    # The access chain of every view: signed in → second factor → terms → role (accounts/access.py).
+    "accounts.access.AccessMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

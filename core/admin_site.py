@@ -1,5 +1,5 @@
 """The technical admin site: django-otp's admin site, so only a session that passed the second factor
-gets in (the access chain of ``core.access`` already sends everyone else to their second factor
+gets in (the access chain of ``accounts.access`` already sends everyone else to their second factor
 before any admin view; this is the second lock).
 
 ``core.admin_apps.AdminConfig`` replaces ``django.contrib.admin`` in ``INSTALLED_APPS`` so that

@@ -5,8 +5,17 @@ from collections.abc import Iterable
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from assessments.models import Assessment
 from products.models import Product, ProductVersion, identity_key
+
+# Assessments sit above products and are never imported here: they are reached through the reverse
+# relation of their foreign key to ProductVersion. The state that puts a product on an attestation is
+# named by its stored value (a test pins it to ``assessments.models.State.VALIDATED``).
+VALIDATED = "validated"
+
+
+def _assessments():
+    """The assessments' default manager, found through ``ProductVersion.assessments``."""
+    return ProductVersion._meta.get_field("assessments").related_model._default_manager
 
 
 def _companies(memberships: Iterable) -> dict:
@@ -21,8 +30,8 @@ def product_for_member(*, memberships: Iterable, public_id, with_versions: bool 
     companies = _companies(memberships)
     products = Product.objects.filter(company_id__in=companies)
     if with_versions:
-        assessments = Assessment.objects.select_related("questionnaire_version__questionnaire").order_by(
-            "-created_at"
+        assessments = (
+            _assessments().select_related("questionnaire_version__questionnaire").order_by("-created_at")
         )
         versions = ProductVersion.objects.order_by("-created_at").prefetch_related(
             Prefetch("assessments", queryset=assessments)
@@ -44,18 +53,16 @@ def product_version_for_member(*, memberships: Iterable, public_id) -> ProductVe
 def product_identity_locked(*, product: Product) -> bool:
     """Whether an assessment of one of the product's versions has been validated: its name, OS,
     device and commercial name then figure on an attestation and may no longer change."""
-    return Assessment.objects.filter(
-        product_version__product=product, state=Assessment.State.VALIDATED
-    ).exists()
+    return product.versions.filter(assessments__state=VALIDATED).exists()
 
 
 def version_label_locked(*, version: ProductVersion) -> bool:
     """Whether an assessment of the version has been validated (its label is on an attestation)."""
-    return Assessment.objects.filter(product_version=version, state=Assessment.State.VALIDATED).exists()
+    return version.assessments.filter(state=VALIDATED).exists()
 
 
 def _latest_assessment(field: str) -> Subquery:
-    latest = Assessment.objects.filter(product_version__product=OuterRef("pk")).order_by("-created_at", "-pk")
+    latest = _assessments().filter(product_version__product=OuterRef("pk")).order_by("-created_at", "-pk")
     return Subquery(latest.values(field)[:1])
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from assessments.profiles import APPLICABILITY_KEYS, NA, RULE_KEYS, rule_errors
+from questionnaires.profiles import APPLICABILITY_KEYS, NA, RULE_KEYS, rule_errors
 
 THEMES = ("interoperabilite", "securite", "urbanisation")
 QUESTION_KINDS = ("yes_no", "choice")

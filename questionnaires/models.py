@@ -45,7 +45,7 @@ class QuestionnaireVersion(PublicModel):
     published_at = models.DateTimeField("publiée le", null=True, blank=True)
     checksum = models.CharField("empreinte SHA-256 du fichier source", max_length=64)
     source_path = models.CharField("fichier source", max_length=255, blank=True)
-    # {"<profile code>": {"label": "...", "rule": <tree>}}; see assessments/profiles.py for the tree.
+    # {"<profile code>": {"label": "...", "rule": <tree>}}; see questionnaires/profiles.py for the tree.
     profile_rules = models.JSONField("règles des profils", default=dict, blank=True)
 
     class Meta:

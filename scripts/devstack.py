@@ -1,7 +1,7 @@
 """Start the services the project needs and run it: ``make run`` and ``make test`` call this.
 
     python scripts/devstack.py run          # migrate, load demo data, web server + Celery worker
-    python scripts/devstack.py test [ARGS]  # ruff, migrations check, pytest ARGS
+    python scripts/devstack.py test [ARGS]  # ruff, import layers, migrations check, pytest ARGS
 
 Where PostgreSQL and Redis come from:
 - ``DATABASE_URL`` / ``REDIS_URL`` when set;
@@ -213,6 +213,8 @@ def test(pytest_args: list[str]) -> int:
     steps = [
         [str(BIN_DIR / "ruff"), "check", "."],
         [str(BIN_DIR / "ruff"), "format", "--check", "."],
+        # The apps' layers (pyproject.toml, [tool.importlinter]): an import upwards fails the run.
+        [str(BIN_DIR / "lint-imports")],
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
     ]
     for step in steps:

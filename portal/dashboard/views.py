@@ -1,10 +1,10 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.access import signed_in
 from companies.current import member_required, set_current_company
 from companies.roles import MANAGE_MEMBERS, role_can
 from companies.selectors import membership_for
-from core.access import signed_in
 
 
 @member_required

@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from assessments.figures import MIN_PEER_COMPANIES, product_comparisons
-from assessments.history import product_history
 from companies.current import member_required
+from instruction.history import product_history
 from portal.access import member_product
 
 NOT_ENOUGH_PEERS = (

@@ -5,13 +5,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.access import reviewer_required
 from companies import services
 from companies.selectors import (
     account_request_for_reviewer,
     decided_account_requests,
     pending_account_requests,
 )
-from core.access import reviewer_required
 from review.account_requests.forms import RejectionForm
 
 PAGE_SIZE = 20

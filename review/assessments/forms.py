@@ -1,7 +1,7 @@
 from django import forms
 
-from assessments.instruction import COMMENT_MAX_LENGTH, Decision
 from certificates.services import REISSUE_REASON_REQUIRED
+from instruction.services import COMMENT_MAX_LENGTH, Decision
 
 COMMENT_REQUIRED = (
     "Expliquez votre décision : le commentaire est obligatoire pour demander des compléments ou refuser."

@@ -4,9 +4,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessments import instruction, services
+from accounts.access import reviewer_required
+from assessments import services
 from assessments.models import State
-from assessments.review_selectors import (
+from assessments.selectors import assessment_for_reviewer, assessment_structure
+from certificates.selectors import revoked_among
+from certificates.services import certificate_reissue
+from instruction import services as instruction
+from instruction.selectors import (
     comment_threads,
     instruction_sections,
     pending_since,
@@ -15,11 +20,7 @@ from assessments.review_selectors import (
     renamed_since_submission,
     vendor_history,
 )
-from assessments.selectors import assessment_for_reviewer, assessment_structure
-from audit.selectors import assessment_trail
-from certificates.selectors import revoked_among
-from certificates.services import certificate_reissue
-from core.access import reviewer_required
+from instruction.trail import assessment_trail
 from review.assessments.forms import CommentForm, DecisionForm, ReissueForm
 
 TAKEN = "Vous instruisez maintenant cette évaluation."

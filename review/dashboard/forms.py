@@ -2,7 +2,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
-from assessments.review_selectors import QUEUES, QueueFilters
+from instruction.selectors import QUEUES, QueueFilters
 
 
 class LongSelect(forms.Select):

@@ -1,7 +1,9 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from assessments.review_selectors import (
+from accounts.access import reviewer_required
+from companies.selectors import pending_account_requests
+from instruction.selectors import (
     QUEUE_ALL,
     QUEUE_TO_TAKE,
     QUEUES,
@@ -9,8 +11,6 @@ from assessments.review_selectors import (
     queue_filter_choices,
     review_queue,
 )
-from companies.selectors import pending_account_requests
-from core.access import reviewer_required
 from review.dashboard.forms import QueueFilterForm
 
 PAGE_SIZE = 25

@@ -2,9 +2,9 @@
 
 from django.shortcuts import render
 
-from assessments.profiles import describe
-from core.access import reviewer_required
+from accounts.access import reviewer_required
 from questionnaires.levels import NA_LABEL, NA_LEVEL
+from questionnaires.profiles import describe
 from questionnaires.selectors import questionnaires_with_versions, version_definition, version_for_reviewer
 
 

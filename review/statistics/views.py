@@ -3,8 +3,8 @@ import csv
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from accounts.access import reviewer_required
 from assessments.figures import statistics_versions, version_figures
-from core.access import reviewer_required
 from review.statistics.charts import count_bars, stacked_bars
 
 TABLES = {

@@ -5,9 +5,9 @@ from django.urls import path, reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.access import reviewer_required
 from accounts.second_factor import PENDING_SESSION_KEY
 from accounts.services import REVIEWER_SECOND_FACTOR_MANDATORY
-from core.access import reviewer_required
 from tests.accounts.factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
 from tests.accounts.helpers import accept_current_terms, make_reviewer, totp_code, verified_login
 

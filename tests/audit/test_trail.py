@@ -4,8 +4,8 @@ from django.db import connection
 
 from assessments.models import Answer, Assessment
 from audit.models import AnswerEvent, AssessmentEvent, MembershipEvent
-from audit.selectors import assessment_trail
 from companies.models import Membership
+from instruction.trail import assessment_trail
 from tests.companies.factories import MembershipFactory, UserFactory
 from tests.review.factories import AssessmentFactory, answer_all
 

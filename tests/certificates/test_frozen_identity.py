@@ -3,10 +3,11 @@ whatever the vendor renames afterwards (through the services while the review ru
 
 import pytest
 
-from assessments import instruction, services
+from assessments import services
 from assessments.models import Answer
 from certificates import services as certificate_services
 from certificates.models import Certificate
+from instruction import services as instruction
 from products import services as product_services
 from products.models import Product, ProductVersion
 from tests.accounts.factories import UserFactory

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from core.management.commands.load_demo import PRODUCTION_REFUSED
+from demo.management.commands.load_demo import PRODUCTION_REFUSED
 from questionnaires.services import DEFINITIONS_DIR, definition_files
 from tests.conftest import _database_url
 

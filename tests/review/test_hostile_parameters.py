@@ -6,8 +6,8 @@ import pytest
 from django.shortcuts import resolve_url
 from django.utils.html import escape
 
-from assessments.instruction import COMMENT_UNKNOWN_ITEM
 from assessments.models import ReviewComment
+from instruction.services import COMMENT_UNKNOWN_ITEM
 from review.assessments.views import UNKNOWN_ITEM
 from tests.companies.factories import AccountRequestFactory
 from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version

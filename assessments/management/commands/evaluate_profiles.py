@@ -12,8 +12,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.interchange import document_levels, questionnaire_reference, validate_document
-from assessments.profiles import evaluate
 from questionnaires.models import QuestionnaireVersion
+from questionnaires.profiles import evaluate
 from questionnaires.selectors import published_version, version_definition
 
 INVALID_JSON = "JSON illisible : {error}"

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.profiles import NA, ProfileResult, applicable, conditions, describe, evaluate
 from questionnaires.definition import parse_definition
+from questionnaires.profiles import NA, ProfileResult, applicable, conditions, describe, evaluate
 
 A08_FILE = (
     Path(__file__).resolve().parents[2] / "questionnaires" / "definitions" / "interoperabilite" / "v1.yaml"

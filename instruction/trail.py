@@ -1,4 +1,4 @@
-"""Reads of the audit trail, in French, for the reviewer's "journal" page.
+"""Reads of the audit trail of an assessment, in French, for the reviewer's "journal" page.
 
 Each event table is read directly, filtered on its indexed foreign key to the assessment, and the
 old → new values are worked out here by comparing each event with the previous one of the same row.

@@ -1,4 +1,4 @@
-"""The access chain (core/access.py) seen from a browser's requests."""
+"""The access chain (accounts/access.py) seen from a browser's requests."""
 
 import pytest
 from django.http import HttpResponse
@@ -26,7 +26,7 @@ urlpatterns = [
 ]
 
 
-@pytest.mark.urls("tests.core.test_access")
+@pytest.mark.urls("tests.accounts.test_access")
 def test_a_view_that_declares_nothing_gets_the_whole_chain():
     url = "/sans-declaration/"
     assert Client().get(url).url.startswith(reverse("accounts:login"))

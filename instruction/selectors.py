@@ -20,6 +20,7 @@ from assessments.selectors import (
     assessment_structure,
     assessment_submissions,
 )
+from certificates.models import Certificate
 from companies.models import Company
 from questionnaires.levels import UNANSWERED_LABEL, UNANSWERED_LEVEL, outside_scale
 from questionnaires.models import Questionnaire, QuestionnaireVersion
@@ -214,8 +215,6 @@ def vendor_history(assessment: Assessment) -> dict:
     """The vendor's track record shown beside the instruction: this assessment's transitions and
     submissions, and the other assessments of the same product with their documents (4 queries).
     Never-submitted drafts, and their documents, stay the vendor's: left out."""
-    from certificates.models import Certificate
-
     product = assessment.product_version.product
     others = list(
         Assessment.objects.filter(product_version__product=product, state__in=REVIEWABLE_STATES)
