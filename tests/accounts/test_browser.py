@@ -1,6 +1,7 @@
 """Through Chromium: a reviewer logs in with password then TOTP; the account pages pass axe."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.demo import demo_totp_code
 from tests.accounts.factories import TEST_PASSWORD, TermsVersionFactory, TOTPDeviceFactory, UserFactory
@@ -39,6 +40,8 @@ def test_demo_secret_gives_a_usable_code():
 def test_account_request_page_is_accessible(page, axe_check):
     page.goto("/demande-de-compte/")
     page.get_by_role("button", name="Envoyer la demande").click()
+    # Waits for the page the submission returns (the click does not wait for it).
+    expect(page.locator(".fr-message--error").first).to_be_visible()
     assert page.locator(".fr-message--error").count() > 0
     axe_check(page)
 
