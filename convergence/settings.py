@@ -306,8 +306,10 @@ NON_DELIVERING_EMAIL_BACKENDS = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
-# The database backend with a hand-written read (core/sessions.py).
-SESSION_ENGINE = "core.sessions"
+# Read from the Redis cache, written through to the database: a session outlives a cache flush or
+# eviction. On the default cache, so each test process's key prefix (tests/conftest.py) covers them.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "default"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): scripts only from our own static files, no inline script or
 # event handler (their behaviours live in static/js/). Styles keep 'unsafe-inline' for style

@@ -1,48 +1,49 @@
-"""core.sessions: the database session store with a hand-written read behaves as Django's."""
-
-from datetime import timedelta
+"""Sessions: Django's ``cached_db`` store, read from the Redis cache and written through to the database."""
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.contrib.sessions.models import Session
-from django.utils import timezone
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from core.sessions import SessionStore
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_project_uses_it():
-    assert settings.SESSION_ENGINE == "core.sessions"
-
-
-def test_reads_what_django_wrote(django_assert_num_queries):
-    written = DjangoStore()
-    written["current_company"], written["terms_accepted"] = "abc", 3
-    written.save()
-    store = SessionStore(session_key=written.session_key)
-    with django_assert_num_queries(1):
-        assert dict(store.items()) == {"current_company": "abc", "terms_accepted": 3}
-    django_view = DjangoStore(session_key=written.session_key)
-    assert dict(django_view.items()) == dict(store.items())
-    assert store._get_session_from_db().expire_date == Session.objects.get(pk=written.session_key).expire_date
-
-
-def test_an_expired_or_unknown_session_is_empty_and_forgets_its_key():
-    written = SessionStore()
-    written["current_company"] = "abc"
-    written.save()
-    Session.objects.filter(pk=written.session_key).update(expire_date=timezone.now() - timedelta(seconds=1))
-    for key in (written.session_key, "x" * 32):
-        store = SessionStore(session_key=key)
-        assert dict(store.items()) == {}
-        assert store.session_key is None
-
-
-def test_a_login_survives_requests(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        email="session@exemple.test", password="Un-mot-de-passe-2026"
-    )
+@pytest.fixture
+def logged_in(client):
+    user = UserFactory()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    assert client.get("/compte/").wsgi_request.user == user
+    client.user = user
+    return client
+
+
+def session_queries(client) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("accounts:second_factor"))
+    assert response.status_code == 200 and response.wsgi_request.user == client.user
+    return [query["sql"] for query in queries if Session._meta.db_table in query["sql"]]
+
+
+def test_a_signed_in_request_reads_its_session_from_the_cache(logged_in):
+    assert session_queries(logged_in) == []
+
+
+def test_the_session_is_also_in_the_database_and_outlives_the_cache(logged_in):
+    key = logged_in.session.session_key
+    assert Session.objects.filter(session_key=key).exists()
+    caches[settings.SESSION_CACHE_ALIAS].delete(KEY_PREFIX + key)
+    assert len(session_queries(logged_in)) == 1  # read back from the database, then cached again
+    assert session_queries(logged_in) == []
+
+
+def test_logout_forgets_the_session_in_both_places(logged_in):
+    key = logged_in.session.session_key
+    logged_in.post(reverse("accounts:logout"))
+    assert not Session.objects.filter(session_key=key).exists()
+    assert caches[settings.SESSION_CACHE_ALIAS].get(KEY_PREFIX + key) is None
+    assert logged_in.get(reverse("accounts:second_factor")).wsgi_request.user.is_anonymous
