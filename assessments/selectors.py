@@ -327,15 +327,6 @@ def profile_levels(assessment: Assessment, rows: Iterable[tuple[str, str]]) -> d
 
 
 # --- Lists for the product page and the reviewer -----------------------------------------------------
-def version_assessments(*, product) -> QuerySet[Assessment]:
-    """The assessments of every version of a product, newest first, with their questionnaire."""
-    return (
-        Assessment.objects.filter(product_version__product=product)
-        .select_related("questionnaire_version__questionnaire", "product_version")
-        .order_by("-created_at")
-    )
-
-
 def assessment_identity(assessment: Assessment) -> dict:
     """What a document about ``assessment`` names: company, product, version and questionnaire, as the
     rows say now (plain data). Frozen on every submission (``Submission.identity``) because the vendor

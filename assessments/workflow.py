@@ -45,10 +45,6 @@ ALLOWED: dict[tuple[str, str], Rule] = {
 }
 
 
-def allowed_targets(state: str) -> list[str]:
-    return [target for (source, target) in ALLOWED if source == state]
-
-
 def check(*, assessment: Assessment, to: str, actor, comment: str = "") -> None:
     """Raise ``ValidationError`` unless ``actor`` may move ``assessment`` to ``to`` now (writes nothing)."""
     rule = ALLOWED.get((assessment.state, to))

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -50,11 +50,6 @@ def certificate_by_code(code: str) -> Certificate | None:
     if normalised is None:
         return None
     return Certificate.objects.select_related("company").filter(code=normalised).first()
-
-
-def assessment_certificates(*, assessment: Assessment) -> QuerySet[Certificate]:
-    """An assessment's documents, newest first, for the portal and review pages."""
-    return Certificate.objects.filter(assessment=assessment).order_by("-created_at")
 
 
 def revoked_attestation(*, assessment: Assessment) -> Certificate | None:

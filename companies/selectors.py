@@ -51,10 +51,6 @@ def membership_for(*, user, company_public_id) -> Membership:
         raise Http404("Entreprise introuvable.") from error
 
 
-def company_for_member(*, user, public_id) -> Company:
-    return membership_for(user=user, company_public_id=public_id).company
-
-
 def company_members(*, company: Company) -> QuerySet[Membership]:
     """Every membership of the company (active first), with its user, for the members page."""
     return (
