@@ -10,13 +10,14 @@ import yaml
 from django.conf import settings
 from django.urls import reverse
 
-from assessments import figures, review_selectors
+from assessments import figures
 from assessments.models import Answer
 from assessments.selectors import assessment_structure
 from certificates import rendering
 from certificates.snapshot import RAPPORT
 from companies.models import Role
 from core.colours import contrast_ratio
+from instruction import selectors as review_selectors
 from questionnaires.levels import (
     NA_COLOUR,
     NA_LABEL,
