@@ -19,6 +19,14 @@
     }
   });
 
+  // Every htmx request sends the CSRF token of the cookie (Django's default CSRF_COOKIE_NAME, readable
+  // by scripts): signing in again, in another tab, rotates the token, and the one written in a page
+  // loaded before is stale from then on.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]);
+  });
+
   // <form data-cv-reset-on-success hx-post=…>: emptied once htmx has saved it.
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.target.closest && event.target.closest("form[data-cv-reset-on-success]");

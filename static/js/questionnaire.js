@@ -7,8 +7,6 @@
   const OFFLINE = "Non enregistré. Connexion impossible : votre réponse reste dans la page.";
   const FAILED = "Non enregistré. Le serveur n'a pas pu enregistrer votre réponse ; elle reste dans la page.";
   const SIGNED_OUT = "Non enregistré. Votre session a expiré : votre réponse reste dans la page.";
-  // Django's default CSRF_COOKIE_NAME; the cookie is readable by scripts (CSRF_COOKIE_HTTPONLY off).
-  const CSRF_COOKIE = "csrftoken";
   // Sent by the page that ends a sign-in opened from this one (static/js/session_resumed.js).
   const CHANNEL = "convergence-session";
   // Set by "Réessayer l'enregistrement": a retry still refused shows the alert again (announced anew).
@@ -57,18 +55,6 @@
       htmx.trigger(form, "retry");
     });
   }
-
-  function csrfCookie() {
-    const match = document.cookie.match(new RegExp("(?:^|;\\s*)" + CSRF_COOKIE + "=([^;]+)"));
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
-  // Signing in again rotates the CSRF token: the one written in the page is stale from then on, the
-  // cookie always holds the current one.
-  document.addEventListener("htmx:configRequest", function (event) {
-    const token = csrfCookie();
-    if (token) event.detail.headers["X-CSRFToken"] = token;
-  });
 
   // Why a response did not save anything, or "" when it did. An expired session shows as a 401, as
   // a 403 (CSRF check) or as a redirect the browser followed (to the login page, the second factor or
