@@ -4,9 +4,13 @@ Nobody else assigns ``assessment.state``. ``transition`` checks the table below,
 comment, sets the dates and the reviewer, writes the ``Transition`` log row, and raises a
 ``ValidationError`` (French message) for anything not declared. The state change is a conditional
 UPDATE on the state read by the caller, so two people acting at once cannot both win.
+
+Pages ask ``allowed`` (same table, same actor rules, no query) whether to offer an action; they never
+compare states themselves.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -45,6 +49,11 @@ ALLOWED: dict[tuple[str, str], Rule] = {
 }
 
 
+def is_declared(source: str, target: str) -> bool:
+    """Whether the table has a transition from ``source`` to ``target``, whoever acts."""
+    return (source, target) in ALLOWED
+
+
 def check(*, assessment: Assessment, to: str, actor, comment: str = "") -> None:
     """Raise ``ValidationError`` unless ``actor`` may move ``assessment`` to ``to`` now (writes nothing)."""
     rule = ALLOWED.get((assessment.state, to))
@@ -52,7 +61,26 @@ def check(*, assessment: Assessment, to: str, actor, comment: str = "") -> None:
         raise ValidationError(NOT_ALLOWED.format(source=_label(assessment.state), target=_label(to)))
     if rule.comment_required and not (comment or "").strip():
         raise ValidationError(COMMENT_REQUIRED.format(target=_label(to)))
-    _check_actor(rule, assessment=assessment, actor=actor)
+    refusal = _actor_refusal(
+        rule, assessment=assessment, actor=actor, roles=partial(_roles, assessment, actor)
+    )
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def allowed(*, assessment: Assessment, to: str, actor, membership: Membership | None = None) -> bool:
+    """Whether ``check`` would let ``actor`` move ``assessment`` to ``to``, given the comment it needs.
+
+    For pages deciding which actions to offer: runs no query. A vendor's role is read from
+    ``membership`` (the actor's membership, e.g. ``request.membership``, with its company loaded); without
+    one the actor has no role in the company. The assessment's company is its ``company_id`` attribute
+    when the member selector set it.
+    """
+    rule = ALLOWED.get((assessment.state, to))
+    if rule is None:
+        return False
+    roles = partial(_membership_roles, assessment, actor, membership)
+    return _actor_refusal(rule, assessment=assessment, actor=actor, roles=roles) is None
 
 
 @transaction.atomic
@@ -84,22 +112,39 @@ def _label(state) -> str:
     return State(state).label if state in State.values else str(state)
 
 
-def _check_actor(rule: Rule, *, assessment: Assessment, actor) -> None:
+def _actor_refusal(rule: Rule, *, assessment: Assessment, actor, roles) -> str | None:
+    """Why ``actor`` may not apply ``rule`` (a French message), or None. ``roles`` is called only for a
+    vendor rule: it returns the actor's roles in the company that owns the assessment."""
     if rule.actor == REVIEWER:
         if not getattr(actor, "is_reviewer", False):
-            raise ValidationError(REVIEWER_ONLY)
+            return REVIEWER_ONLY
         deciding = assessment.state == State.IN_REVIEW
         if deciding and assessment.reviewer_id and assessment.reviewer_id != actor.pk:
-            raise ValidationError(NOT_ASSIGNED)
-        return
-    roles = Membership.objects.filter(
-        user=actor,
-        is_active=True,
-        company__is_active=True,
-        company__products__versions__assessments=assessment,
-    ).values_list("role", flat=True)
-    if not any(role_can(role, rule.capability) for role in roles):
-        raise ValidationError(ROLE_CANNOT)
+            return NOT_ASSIGNED
+        return None
+    if not any(role_can(role, rule.capability) for role in roles()):
+        return ROLE_CANNOT
+    return None
+
+
+def _roles(assessment: Assessment, actor) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            user=actor,
+            is_active=True,
+            company__is_active=True,
+            company__products__versions__assessments=assessment,
+        ).values_list("role", flat=True)
+    )
+
+
+def _membership_roles(assessment: Assessment, actor, membership: Membership | None) -> list[str]:
+    """``_roles`` read from a membership already loaded, under the same conditions."""
+    if membership is None or not getattr(actor, "pk", None) or membership.user_id != actor.pk:
+        return []
+    company_id = getattr(assessment, "company_id", None) or assessment.product_version.product.company_id
+    usable = membership.is_active and membership.company.is_active and membership.company_id == company_id
+    return [membership.role] if usable else []
 
 
 def _changes(assessment: Assessment, *, to: str, actor) -> dict:

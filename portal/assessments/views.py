@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments import selectors, services
+from assessments import selectors, services, workflow
 from assessments.models import Assessment, State
 from assessments.selectors import assessment_structure
 from certificates.selectors import revoked_attestation
@@ -79,6 +79,9 @@ def _overview_context(request, assessment, **extra) -> dict:
     role = request.membership.role
     progress = selectors.assessment_progress(assessment)
     validated = assessment.state == State.VALIDATED
+    can_submit = workflow.allowed(
+        assessment=assessment, to=State.SUBMITTED, actor=request.user, membership=request.membership
+    )
     return {
         "assessment": assessment,
         "product": assessment.product_version.product,
@@ -89,8 +92,10 @@ def _overview_context(request, assessment, **extra) -> dict:
         else None,
         "history": selectors.assessment_history(assessment),
         "can_answer": role_can(role, ANSWER) and assessment.is_editable,
-        "can_submit": role_can(role, SUBMIT_ASSESSMENT)
-        and assessment.state in (State.DRAFT, State.CHANGES_REQUESTED),
+        "can_submit": can_submit,
+        # Submitting is possible from this state, but the person's role does not allow it.
+        "submit_reserved": not can_submit and workflow.is_declared(assessment.state, State.SUBMITTED),
+        "validated": validated,
         "qualified": bool(assessment.qualification),
         "missing": None,
         # After a revocation only the agency issues the attestation again: no button, the reason why.

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import reviewer_required
-from assessments import services
+from assessments import services, workflow
 from assessments.models import State
 from assessments.selectors import assessment_for_reviewer, assessment_structure
 from certificates.selectors import revoked_among
@@ -46,6 +46,9 @@ def assessment_detail(request, public_id):
 def _detail(request, assessment, *, decision_form=None, comment_form=None, reissue_form=None, status=200):
     changes = previous_submission_changes(assessment)
     history = vendor_history(assessment)
+    can_take = workflow.allowed(assessment=assessment, to=State.IN_REVIEW, actor=request.user)
+    # Every decision goes from the same state with the same actor rule; validating stands for them.
+    can_decide = workflow.allowed(assessment=assessment, to=State.VALIDATED, actor=request.user)
     context = {
         "assessment": assessment,
         "product": assessment.product_version.product,
@@ -58,8 +61,10 @@ def _detail(request, assessment, *, decision_form=None, comment_form=None, reiss
         "submitted_identity": renamed_since_submission(assessment, history["submissions"]),
         "revoked_attestation": revoked_among(history["certificates"], assessment_id=assessment.pk),
         "reissue_form": reissue_form or ReissueForm(),
-        "can_take": assessment.state == State.SUBMITTED,
-        "can_decide": assessment.state == State.IN_REVIEW and assessment.reviewer_id == request.user.pk,
+        "can_take": can_take,
+        "can_decide": can_decide,
+        # In review, but reserved to the reviewer who took it.
+        "decision_reserved": not can_decide and workflow.is_declared(assessment.state, State.VALIDATED),
         "decision_form": decision_form or DecisionForm(),
         "comment_form": comment_form or CommentForm(),
     }

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 
 from assessments import workflow
 from assessments.models import State, Transition
+from assessments.selectors import assessment_for_member, assessment_for_reviewer
+from companies.selectors import active_memberships
 from tests.assessments.factories import AssessmentFactory
 from tests.companies.factories import MembershipFactory, UserFactory
 
@@ -135,3 +137,103 @@ def test_a_stale_instance_cannot_apply_a_transition_twice():
     assert error.value.messages == [workflow.STALE.format(current="En instruction")]
     assessment.refresh_from_db()
     assert assessment.reviewer == first
+
+
+# ``allowed`` (the pages' question) against ``check`` (the services'): every state, target and actor.
+# The state and the reviewer are set in memory only: neither function writes, ``check`` reads the
+# roles from the database and ``allowed`` from the membership it is given.
+ACTORS = [
+    "mandataire",
+    "representant",
+    "salarie",
+    "inactive member",
+    "member of another company",
+    "assigned reviewer",
+    "other reviewer",
+]
+
+
+@pytest.fixture
+def cast():
+    assessment = AssessmentFactory()
+    company = assessment.product_version.product.company
+    memberships = {
+        role: MembershipFactory(company=company, role=role)
+        for role in ("mandataire", "representant", "salarie")
+    }
+    memberships["inactive member"] = MembershipFactory(company=company, mandataire=True, inactive=True)
+    memberships["member of another company"] = MembershipFactory(mandataire=True)
+    actors = {name: membership.user for name, membership in memberships.items()}
+    actors["assigned reviewer"] = UserFactory(reviewer=True)
+    actors["other reviewer"] = UserFactory(reviewer=True)
+    return assessment, company, actors, memberships
+
+
+def check_passes(assessment, target, actor) -> bool:
+    try:
+        workflow.check(assessment=assessment, to=target, actor=actor, comment="Motif de la décision.")
+    except ValidationError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("state", State.values)
+@pytest.mark.parametrize("assigned", [False, True], ids=["unassigned", "assigned"])
+@pytest.mark.parametrize("company_active", [True, False], ids=["open", "closed"])
+def test_allowed_agrees_with_check_for_every_state_target_and_actor(cast, state, assigned, company_active):
+    assessment, company, actors, memberships = cast
+    company.is_active = company_active
+    company.save(update_fields=["is_active"])
+    assessment.state = state
+    assessment.reviewer_id = actors["assigned reviewer"].pk if assigned else None
+    verdicts = {}
+    for target in State.values:
+        for name in ACTORS:
+            actor = actors[name]
+            expected = check_passes(assessment, target, actor)
+            got = workflow.allowed(
+                assessment=assessment, to=target, actor=actor, membership=memberships.get(name)
+            )
+            assert got == expected, (state, target, name)
+            verdicts[target, name] = got
+    # Not vacuous: every declared transition out of this state is open to someone, except a
+    # vendor's when the company is closed.
+    for source, target in workflow.ALLOWED:
+        if source == state and (
+            company_active or workflow.ALLOWED[source, target].actor == workflow.REVIEWER
+        ):
+            assert any(verdicts[target, name] for name in ACTORS), (state, target)
+
+
+def test_allowed_refuses_a_vendor_rule_without_a_membership_or_with_someone_elses():
+    assessment = AssessmentFactory()
+    company = assessment.product_version.product.company
+    manager = MembershipFactory(company=company, mandataire=True)
+    colleague = MembershipFactory(company=company)
+    assert workflow.allowed(assessment=assessment, to=State.SUBMITTED, actor=manager.user, membership=manager)
+    assert not workflow.allowed(assessment=assessment, to=State.SUBMITTED, actor=manager.user)
+    assert not workflow.allowed(
+        assessment=assessment, to=State.SUBMITTED, actor=colleague.user, membership=manager
+    )
+
+
+def test_allowed_runs_no_query_on_what_a_page_has_loaded(django_assert_num_queries):
+    draft, taken = AssessmentFactory(), submitted()
+    manager = MembershipFactory(company=draft.product_version.product.company, mandataire=True)
+    reviewer = UserFactory(reviewer=True)
+    membership = active_memberships(manager.user)[0]
+    vendor_view = assessment_for_member(memberships=[membership], public_id=draft.public_id)
+    reviewer_view = assessment_for_reviewer(public_id=taken.public_id)
+    with django_assert_num_queries(0):
+        vendor = {
+            target: workflow.allowed(
+                assessment=vendor_view, to=target, actor=manager.user, membership=membership
+            )
+            for target in State.values
+        }
+        agency = {
+            target: workflow.allowed(assessment=reviewer_view, to=target, actor=reviewer)
+            for target in State.values
+        }
+    assert [target for target, yes in vendor.items() if yes] == [State.SUBMITTED]
+    assert [target for target, yes in agency.items() if yes] == [State.IN_REVIEW]
