@@ -46,10 +46,21 @@ def forget_cookies(page, *names):
 
 
 def answer_while_signed_out(page):
-    page.locator("#item-X-001-comment").fill(COMMENT)
-    page.locator("label[for=item-X-001-vert]").click()
+    """Type a comment, then choose a level, each refused in turn; the saves are let through one at a
+    time (on a loaded machine, a save of the comment alone still in flight at sign-in would race
+    the level's)."""
+    saves = "**/exigences/X.001/"
+    with page.expect_response(saves):
+        page.locator("#item-X-001-comment").fill(COMMENT)
+        page.locator("#item-X-001-comment").blur()
+    with page.expect_response(saves):
+        page.locator("label[for=item-X-001-vert]").click()
     status = page.locator("#item-X-001-status")
     expect(status).to_contain_text("Non enregistré")
+    # The comment also asks for a save 1.2 s after the last keystroke (hx-trigger "cv-typed"): let it
+    # be refused too before signing in again.
+    page.wait_for_timeout(1500)
+    expect(page.locator("form.cv-item--saving")).to_have_count(0)
     return status
 
 
