@@ -287,7 +287,8 @@ def test_version_page_of_a_validated_version_refuses_a_new_label_and_says_why(ma
     label = validated_version.label
     assert VERSION_LABEL_LOCKED in html(mandataire.get(url))
 
-    response = mandataire.post(url, {"label": "99.0", "status": "obsolete"})
+    # Another label than the factory's, whatever it drew.
+    response = mandataire.post(url, {"label": f"{label}-bis", "status": "obsolete"})
 
     assert response.status_code == 200
     assert VERSION_LABEL_LOCKED in html(response)
