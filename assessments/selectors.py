@@ -11,16 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
 from assessments.models import Answer, Assessment, ReviewComment, State, Submission, Transition
-from core.sql import Columns, fetch, split
-from products.models import Product, ProductVersion
+from companies.selectors import member_of, of_member
 from questionnaires import profiles
-from questionnaires.models import NA_LEVEL, Questionnaire, QuestionnaireVersion
+from questionnaires.models import NA_LEVEL
 from questionnaires.selectors import version_definition
 
 UNANSWERED_REASON = "sans réponse"
@@ -97,57 +96,33 @@ def _with_context(queryset: QuerySet) -> QuerySet:
     ).defer("questionnaire_version__profile_rules")
 
 
-_ASSESSMENT = Columns(Assessment, "a")
-_PRODUCT_VERSION = Columns(ProductVersion, "v")
-_PRODUCT = Columns(Product, "p")
-_QUESTIONNAIRE_VERSION = Columns(QuestionnaireVersion, "qv", exclude=("profile_rules",))
-_QUESTIONNAIRE = Columns(Questionnaire, "q")
-_MEMBER_FROM = (
-    f"FROM {Assessment._meta.db_table} a "
-    f"JOIN {ProductVersion._meta.db_table} v ON v.id = a.product_version_id "
-    f"JOIN {Product._meta.db_table} p ON p.id = v.product_id "
-)
-_MEMBER_WHERE = "WHERE a.public_id = %s AND p.company_id = ANY(%s)"
-_MEMBER_BARE = f"SELECT {_ASSESSMENT.sql}, p.company_id {_MEMBER_FROM}{_MEMBER_WHERE}"
-_MEMBER_RELATED = (
-    f"SELECT {_ASSESSMENT.sql}, {_PRODUCT_VERSION.sql}, {_PRODUCT.sql}, {_QUESTIONNAIRE_VERSION.sql}, "
-    f"{_QUESTIONNAIRE.sql}, p.company_id {_MEMBER_FROM}"
-    f"JOIN {QuestionnaireVersion._meta.db_table} qv ON qv.id = a.questionnaire_version_id "
-    f"JOIN {Questionnaire._meta.db_table} q ON q.id = qv.questionnaire_id {_MEMBER_WHERE}"
-)
+_COMPANY = "product_version__product__company"
 
 
-def assessment_for_member(
-    *, memberships: Iterable, public_id, related: bool = True, for_update: bool = False
-) -> Assessment:
-    """An assessment of a company of ``memberships`` (the person's active memberships of active
-    companies, as ``companies.selectors.user_memberships`` gives them); 404 for anyone else.
+def assessment_for_member(*, user, public_id, related: bool = True, for_update: bool = False) -> Assessment:
+    """An assessment of a company where ``user`` is an active member; 404 for anyone else. One query:
+    the person's membership of that company comes with it (``membership``, with its company), and
+    ``company_id`` is set.
 
-    ``company_id`` is set on the assessment. ``related`` preloads what the pages show (product version
-    and product, questionnaire version without its rules, questionnaire; the company comes from the
-    memberships): an answer save needs none of it. Vendor pages never show the reviewer: never joined
-    here. ``for_update`` also locks the assessment row (``SELECT … FOR UPDATE``, inside the caller's
-    transaction): the access check and the lock of a write in one query. Hand-written SQL (every
-    questionnaire request runs it, see ``core/sql.py``).
+    The product version, product and company are always joined (the access check goes through them).
+    ``related`` also loads what the pages show (questionnaire version without its rules, questionnaire):
+    an answer save needs none of it. Vendor pages never show the reviewer: never joined here.
+    ``for_update`` also locks the assessment row (``SELECT … FOR UPDATE OF``, inside the caller's
+    transaction): the access check and the lock of a write in one query.
     """
-    companies = {membership.company_id: membership.company for membership in memberships}
-    sql = _MEMBER_RELATED if related else _MEMBER_BARE
-    if for_update:
-        sql += " FOR UPDATE OF a"
-    rows = fetch(sql, [public_id, list(companies)])
-    if not rows:
-        raise Http404("Aucune évaluation de vos entreprises ne correspond.")
-    if not related:
-        assessment, company_id = split(rows[0], _ASSESSMENT)
-    else:
-        assessment, version, product, questionnaire_version, questionnaire, company_id = split(
-            rows[0], _ASSESSMENT, _PRODUCT_VERSION, _PRODUCT, _QUESTIONNAIRE_VERSION, _QUESTIONNAIRE
+    assessments = of_member(Assessment.objects, user, company=_COMPANY)
+    if related:
+        assessments = assessments.select_related("questionnaire_version__questionnaire").defer(
+            "questionnaire_version__profile_rules"
         )
-        product.company = companies[company_id]
-        version.product = product
-        questionnaire_version.questionnaire = questionnaire
-        assessment.product_version, assessment.questionnaire_version = version, questionnaire_version
-    assessment.company_id = company_id
+    if for_update:
+        assessments = assessments.select_for_update(of=("self",))
+    try:
+        assessment = assessments.get(public_id=public_id)
+    except (Assessment.DoesNotExist, ValueError, ValidationError) as error:
+        raise Http404("Aucune évaluation de vos entreprises ne correspond.") from error
+    assessment.membership = member_of(assessment, company=_COMPANY)
+    assessment.company_id = assessment.membership.company_id
     return assessment
 
 
@@ -206,22 +181,13 @@ ANSWER_DATA_FIELDS = (
 )
 
 
-_ANSWER_DATA = (
-    "SELECT a.item_id, a.level, a.justification, a.comment, a.revision, a.updated_at, a.updated_by_id, "
-    f"u.first_name, u.last_name, u.email FROM {Answer._meta.db_table} a "
-    f"LEFT JOIN {User._meta.db_table} u ON u.id = a.updated_by_id WHERE a.assessment_id = %s"
-)
-
-
 def answer_data(assessment: Assessment, item_ids: list[int] | None = None) -> dict[int, AnswerData]:
     """The answers of the assessment (only of ``item_ids`` if given) by item id, as tuples (one query,
-    no model instances: a 300-item page would spend more time building objects than rendering).
-    Hand-written SQL (see ``core/sql.py``); the fields are ``ANSWER_DATA_FIELDS``."""
-    if item_ids is None:
-        rows = fetch(_ANSWER_DATA, [assessment.pk])
-    else:
-        rows = fetch(_ANSWER_DATA + " AND a.item_id = ANY(%s)", [assessment.pk, list(item_ids)])
-    return {row[0]: AnswerData(*row) for row in rows}
+    no model instances: a 300-item page would spend more time building objects than rendering)."""
+    answers = Answer.objects.filter(assessment=assessment)
+    if item_ids is not None:
+        answers = answers.filter(item_id__in=item_ids)
+    return {row[0]: AnswerData(*row) for row in answers.values_list(*ANSWER_DATA_FIELDS)}
 
 
 def answer_data_of(answer: Answer) -> AnswerData:
@@ -240,16 +206,10 @@ def answer_data_of(answer: Answer) -> AnswerData:
     )
 
 
-_ANSWER_VALUES = f"SELECT item_id, level, justification FROM {Answer._meta.db_table} WHERE assessment_id = %s"
-
-
 def answer_values(assessment: Assessment) -> dict[int, tuple[str, str]]:
-    """(level, justification) by item id: what progress and completeness need (one light query, in
-    hand-written SQL: every questionnaire request runs it, see ``core/sql.py``)."""
-    return {
-        item_id: (level, justification)
-        for item_id, level, justification in fetch(_ANSWER_VALUES, [assessment.pk])
-    }
+    """(level, justification) by item id: what progress and completeness need (one light query)."""
+    rows = Answer.objects.filter(assessment=assessment).values_list("item_id", "level", "justification")
+    return {item_id: (level, justification) for item_id, level, justification in rows}
 
 
 def is_complete(level: str, justification: str) -> bool:

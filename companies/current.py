@@ -2,29 +2,33 @@
 
 Every portal view is decorated with ``member_required``; it sets ``request.membership`` (with its
 ``company``). The choice is kept in the session under ``current_company`` (the company's public id)
-and defaults to the person's first active membership.
+and defaults to the person's first active membership. ``request.memberships``, the list the portal
+header's company switcher shows, is loaded only when something reads it: an htmx fragment that renders
+no header and works on one object (``per_object``) never loads it.
 """
 
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 
 from accounts.access import signed_in
 from companies.models import Membership
 from companies.roles import role_can
-from companies.selectors import active_memberships
+from companies.selectors import user_memberships
 
 SESSION_KEY = "current_company"
+NO_OBJECT_MEMBERSHIP = "{view} is declared per_object but found no object through portal.access."
 NO_COMPANY = "Votre compte n'est rattaché à aucune entreprise active."
 CAPABILITY_DENIED = "Votre rôle dans l'entreprise ne permet pas cette action."
 
 
 def current_membership(request) -> Membership:
     """The membership for the company chosen in the session, else the first one; 404 if none."""
-    memberships = active_memberships(request.user)
-    # Kept for the portal shell's company switcher, so it costs no second query.
-    request.memberships = memberships
+    if not hasattr(request, "memberships"):
+        attach_memberships(request)
+    memberships = request.memberships
     if not memberships:
         raise Http404(NO_COMPANY)
     chosen = request.session.get(SESSION_KEY)
@@ -34,38 +38,59 @@ def current_membership(request) -> Membership:
     return memberships[0]
 
 
+def attach_memberships(request) -> None:
+    """``request.memberships``: the person's active memberships of active companies, loaded when first
+    read (the portal header's company switcher reads it; an htmx fragment does not)."""
+    user = request.user
+    request.memberships = SimpleLazyObject(lambda: list(user_memberships(user)))
+
+
 def set_current_company(request, membership: Membership) -> None:
     request.session[SESSION_KEY] = str(membership.company.public_id)
 
 
-def enter_company(request, company_id: int) -> Membership:
-    """The page shows an object of ``company_id``, one of the person's companies (the access
-    selectors made sure): work as a member of that company from now on, so its role decides (the
-    view's capability is checked again) and the header and the next pages follow it."""
-    membership = request.membership
-    if membership.company_id != company_id:
-        membership = next(m for m in request.memberships if m.company_id == company_id)
-        request.membership = membership
+def enter_company(request, membership: Membership) -> Membership:
+    """The page shows an object of ``membership``'s company, found with the person's membership of it
+    (``companies.selectors.of_member``): work as a member of that company from now on, so its role
+    decides (the view's capability is checked here) and the header and the next pages follow it."""
+    request.membership = membership
+    if request.session.get(SESSION_KEY) != str(membership.company.public_id):
         set_current_company(request, membership)
-        capability = getattr(request, "required_capability", None)
-        if capability and not role_can(membership.role, capability):
-            raise PermissionDenied(CAPABILITY_DENIED)
+    capability = getattr(request, "required_capability", None)
+    if capability and not role_can(membership.role, capability):
+        raise PermissionDenied(CAPABILITY_DENIED)
     return membership
 
 
-def member_required(view=None, *, capability: str | None = None):
+def member_required(view=None, *, capability: str | None = None, per_object: bool = False):
     """Portal views: the access chain (``accounts.access.signed_in``: signed in, second factor when
     due, terms), then the role step: a member of an active company; sets ``request.membership``.
     With ``capability``, the member's role must grant it (403 otherwise). Usable bare
     (``@member_required``) or with arguments (``@member_required(capability="manage_members")``).
+
+    ``per_object``: the view works on one object it finds through ``portal.access`` (an assessment, a
+    product…), whose query also finds the person's membership of the owning company; the role is that
+    one, checked there (``enter_company``), and the current company is not looked up beforehand.
     """
 
     def decorator(view_func):
         @signed_in
         @wraps(view_func)
         def wrapper(request, *args, **kwargs):
-            request.membership = current_membership(request)
+            attach_memberships(request)
             request.required_capability = capability
+            if per_object:
+                request.membership = None
+                response = view_func(request, *args, **kwargs)
+                if request.membership is None:
+                    if response.status_code < 400:
+                        raise ImproperlyConfigured(NO_OBJECT_MEMBERSHIP.format(view=view_func.__qualname__))
+                    # Refused before the object was looked up (the 405 of a method check): someone
+                    # who is no member of any company still gets the portal's 404.
+                    if not request.memberships:
+                        raise Http404(NO_COMPANY)
+                return response
+            request.membership = current_membership(request)
             if capability and not role_can(request.membership.role, capability):
                 raise PermissionDenied(CAPABILITY_DENIED)
             return view_func(request, *args, **kwargs)

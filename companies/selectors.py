@@ -1,13 +1,12 @@
 import hashlib
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from companies.models import AccountRequest, Company, Invitation, Membership
-from core.sql import Columns, fetch, split
 
 
 def user_memberships(user) -> QuerySet[Membership]:
@@ -21,26 +20,32 @@ def user_memberships(user) -> QuerySet[Membership]:
     )
 
 
-_MEMBERSHIP = Columns(Membership, "m")
-_COMPANY = Columns(Company, "c")
-_ACTIVE_MEMBERSHIPS = (
-    f"SELECT {_MEMBERSHIP.sql}, {_COMPANY.sql} FROM {Membership._meta.db_table} m "
-    f"JOIN {Company._meta.db_table} c ON c.id = m.company_id "
-    "WHERE m.user_id = %s AND m.is_active AND c.is_active ORDER BY c.name, c.id"
-)
+def of_member(queryset: QuerySet, user, *, company: str) -> QuerySet:
+    """``queryset`` restricted to the rows whose company (the relation path ``company``) is active and
+    counts ``user`` among its active members, each row with that membership as ``member``: the access
+    check and the person's role in the owning company in the object's own query (no membership list).
+    ``member_of`` gives the membership with its company."""
+    memberships = f"{company}__memberships"
+    return (
+        queryset.annotate(
+            member=FilteredRelation(
+                memberships,
+                condition=Q(**{f"{memberships}__user": user, f"{memberships}__is_active": True}),
+            )
+        )
+        .filter(member__isnull=False, **{f"{company}__is_active": True})
+        .select_related("member", company)
+    )
 
 
-def active_memberships(user) -> list[Membership]:
-    """``user_memberships(user)`` as a list, each with its company, in hand-written SQL: every portal
-    request runs it (see ``core/sql.py``)."""
-    if not user.is_authenticated:
-        return []
-    memberships = []
-    for row in fetch(_ACTIVE_MEMBERSHIPS, [user.pk]):
-        membership, company = split(row, _MEMBERSHIP, _COMPANY)
-        membership.company = company
-        memberships.append(membership)
-    return memberships
+def member_of(instance, *, company: str) -> Membership:
+    """The ``member`` of a row of ``of_member(…, company=company)``, with its company set."""
+    membership = instance.member
+    owner = instance
+    for name in company.split("__"):
+        owner = getattr(owner, name)
+    membership.company = owner
+    return membership
 
 
 def membership_for(*, user, company_public_id) -> Membership:

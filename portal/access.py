@@ -1,7 +1,9 @@
 """The objects a portal page works on, found among the person's companies (404 for anyone else).
 
-Each helper also enters the object's company (``companies.current.enter_company``): a person who
-belongs to several companies works, on that page, with their role in the company that owns it.
+Each helper finds the object and the person's membership of its company in one query
+(``companies.selectors.of_member``) and enters that company (``companies.current.enter_company``): a
+person who belongs to several companies works, on that page, with their role in the company that owns
+it. Views using them are declared ``@member_required(per_object=True)``.
 """
 
 from assessments.models import Assessment
@@ -12,18 +14,18 @@ from products.selectors import product_for_member, product_version_for_member
 
 
 def member_assessment(request, public_id, **options) -> Assessment:
-    assessment = assessment_for_member(memberships=request.memberships, public_id=public_id, **options)
-    enter_company(request, assessment.company_id)
+    assessment = assessment_for_member(user=request.user, public_id=public_id, **options)
+    enter_company(request, assessment.membership)
     return assessment
 
 
 def member_product(request, public_id, **options) -> Product:
-    product = product_for_member(memberships=request.memberships, public_id=public_id, **options)
-    enter_company(request, product.company_id)
+    product = product_for_member(user=request.user, public_id=public_id, **options)
+    enter_company(request, product.membership)
     return product
 
 
 def member_product_version(request, public_id) -> ProductVersion:
-    version = product_version_for_member(memberships=request.memberships, public_id=public_id)
-    enter_company(request, version.product.company_id)
+    version = product_version_for_member(user=request.user, public_id=public_id)
+    enter_company(request, version.membership)
     return version

@@ -1,10 +1,9 @@
 """Reads on products: the access helpers (scoped by active membership → 404) and the lists."""
 
-from collections.abc import Iterable
-
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
+from companies.selectors import member_of, of_member
 from products.models import Product, ProductVersion, identity_key
 
 # Assessments sit above products and are never imported here: they are reached through the reverse
@@ -18,17 +17,12 @@ def _assessments():
     return ProductVersion._meta.get_field("assessments").related_model._default_manager
 
 
-def _companies(memberships: Iterable) -> dict:
-    """{company id: company} of the person's active memberships of active companies (as
-    ``companies.selectors.user_memberships`` gives them): what the access selectors filter on."""
-    return {membership.company_id: membership.company for membership in memberships}
-
-
-def product_for_member(*, memberships: Iterable, public_id, with_versions: bool = False) -> Product:
-    """A product of a company of ``memberships``; 404 for anyone else. ``with_versions`` preloads what
-    the product page shows: versions (newest first), each with its assessments and questionnaire."""
-    companies = _companies(memberships)
-    products = Product.objects.filter(company_id__in=companies)
+def product_for_member(*, user, public_id, with_versions: bool = False) -> Product:
+    """A product of a company where ``user`` is an active member, with that membership as
+    ``membership`` (``companies.selectors.of_member``); 404 for anyone else. ``with_versions``
+    preloads what the product page shows: versions (newest first), each with its assessments and
+    questionnaire."""
+    products = of_member(Product.objects, user, company="company")
     if with_versions:
         assessments = (
             _assessments().select_related("questionnaire_version__questionnaire").order_by("-created_at")
@@ -38,15 +32,16 @@ def product_for_member(*, memberships: Iterable, public_id, with_versions: bool 
         )
         products = products.prefetch_related(Prefetch("versions", queryset=versions))
     product = get_object_or_404(products, public_id=public_id)
-    product.company = companies[product.company_id]
+    product.membership = member_of(product, company="company")
     return product
 
 
-def product_version_for_member(*, memberships: Iterable, public_id) -> ProductVersion:
-    companies = _companies(memberships)
-    versions = ProductVersion.objects.select_related("product").filter(product__company_id__in=companies)
+def product_version_for_member(*, user, public_id) -> ProductVersion:
+    """A version of a product of a company where ``user`` is an active member (see
+    ``product_for_member``), with its product; 404 for anyone else."""
+    versions = of_member(ProductVersion.objects, user, company="product__company")
     version = get_object_or_404(versions, public_id=public_id)
-    version.product.company = companies[version.product.company_id]
+    version.membership = member_of(version, company="product__company")
     return version
 
 

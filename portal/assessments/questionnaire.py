@@ -37,7 +37,7 @@ def _page_context(request, assessment, progress) -> dict:
     }
 
 
-@member_required
+@member_required(per_object=True)
 @require_GET
 def assessment_section(request, public_id, index):
     assessment = member_assessment(request, public_id)
@@ -88,7 +88,7 @@ def _neighbour(sections, index, step):
     return None
 
 
-@member_required
+@member_required(per_object=True)
 @require_GET
 def assessment_full(request, public_id):
     """Every applicable item with its answer, read-only, in one page made for printing."""
@@ -122,7 +122,7 @@ def _item_or_404(assessment, code):
     return item
 
 
-@member_required(capability=ANSWER)
+@member_required(capability=ANSWER, per_object=True)
 @require_GET
 def item_fragment(request, public_id, code):
     """The item's markup with the answer as saved now (to take a colleague's answer after a conflict)."""
@@ -142,7 +142,7 @@ def item_fragment(request, public_id, code):
     return render(request, presenters.ITEMS_TEMPLATE, context, using="jinja2")
 
 
-@member_required(capability=ANSWER)
+@member_required(capability=ANSWER, per_object=True)
 @require_POST
 def answer_save(request, public_id, code):
     data = request.POST

@@ -44,7 +44,7 @@ def _latest_versions() -> list[QuestionnaireVersion]:
     return versions
 
 
-@member_required(capability=ANSWER)
+@member_required(capability=ANSWER, per_object=True)
 @require_http_methods(["GET", "POST"])
 def assessment_start(request, public_id):
     product_version = member_product_version(request, public_id)
@@ -112,7 +112,7 @@ def _section_to_resume(sections: list[dict]) -> int:
     return next(unfinished, next(started, 0))
 
 
-@member_required
+@member_required(per_object=True)
 def assessment_detail(request, public_id):
     assessment = member_assessment(request, public_id)
     return render(
@@ -120,7 +120,7 @@ def assessment_detail(request, public_id):
     )
 
 
-@member_required(capability=ANSWER)
+@member_required(capability=ANSWER, per_object=True)
 @require_http_methods(["GET", "POST"])
 def assessment_qualification(request, public_id):
     assessment = member_assessment(request, public_id)
@@ -144,7 +144,7 @@ def assessment_qualification(request, public_id):
     return render(request, "portal/assessments/assessment_qualification.html", context)
 
 
-@member_required(capability=SUBMIT_ASSESSMENT)
+@member_required(capability=SUBMIT_ASSESSMENT, per_object=True)
 @require_POST
 def assessment_submit(request, public_id):
     assessment = member_assessment(request, public_id)
@@ -167,7 +167,7 @@ def assessment_submit(request, public_id):
     return redirect("portal:assessments:detail", public_id=assessment.public_id)
 
 
-@member_required
+@member_required(per_object=True)
 def assessment_export(request, public_id):
     assessment = member_assessment(request, public_id)
     document = selectors.assessment_document(assessment)
@@ -179,7 +179,7 @@ def assessment_export(request, public_id):
     return response
 
 
-@member_required(capability=ANSWER)
+@member_required(capability=ANSWER, per_object=True)
 @require_http_methods(["GET", "POST"])
 def assessment_import(request, public_id):
     assessment = member_assessment(request, public_id)

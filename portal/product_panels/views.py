@@ -16,7 +16,7 @@ NOT_ENOUGH_PEERS = (
 )
 
 
-@member_required
+@member_required(per_object=True)
 @require_GET
 def history(request, public_id):
     product = member_product(request, public_id)
@@ -24,7 +24,7 @@ def history(request, public_id):
     return _panel(request, product, "portal/includes/product_history.html", "Historique", context)
 
 
-@member_required
+@member_required(per_object=True)
 @require_GET
 def comparison(request, public_id):
     product = member_product(request, public_id)

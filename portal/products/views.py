@@ -67,7 +67,7 @@ def product_create(request):
     )
 
 
-@member_required(capability=EDIT_PRODUCTS)
+@member_required(capability=EDIT_PRODUCTS, per_object=True)
 @require_http_methods(["GET", "POST"])
 def product_edit(request, public_id):
     product = member_product(request, public_id)
@@ -84,7 +84,7 @@ def product_edit(request, public_id):
     return render(request, "portal/products/product_edit.html", context)
 
 
-@member_required
+@member_required(per_object=True)
 def product_detail(request, public_id):
     product = member_product(request, public_id, with_versions=True)
     submissions = submissions_of_product(product=product)
@@ -107,7 +107,7 @@ def product_detail(request, public_id):
     return render(request, "portal/products/product_detail.html", context)
 
 
-@member_required(capability=EDIT_PRODUCTS)
+@member_required(capability=EDIT_PRODUCTS, per_object=True)
 @require_http_methods(["GET", "POST"])
 def version_create(request, public_id):
     product = member_product(request, public_id)
@@ -120,7 +120,7 @@ def version_create(request, public_id):
     return render(request, "portal/products/version_create.html", {"form": form, "product": product})
 
 
-@member_required(capability=EDIT_PRODUCTS)
+@member_required(capability=EDIT_PRODUCTS, per_object=True)
 @require_http_methods(["GET", "POST"])
 def version_edit(request, public_id):
     version = member_product_version(request, public_id)

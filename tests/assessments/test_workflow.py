@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from assessments import workflow
 from assessments.models import State, Transition
 from assessments.selectors import assessment_for_member, assessment_for_reviewer
-from companies.selectors import active_memberships
 from tests.assessments.factories import AssessmentFactory
 from tests.companies.factories import MembershipFactory, UserFactory
 
@@ -221,8 +220,8 @@ def test_allowed_runs_no_query_on_what_a_page_has_loaded(django_assert_num_queri
     draft, taken = AssessmentFactory(), submitted()
     manager = MembershipFactory(company=draft.product_version.product.company, mandataire=True)
     reviewer = UserFactory(reviewer=True)
-    membership = active_memberships(manager.user)[0]
-    vendor_view = assessment_for_member(memberships=[membership], public_id=draft.public_id)
+    vendor_view = assessment_for_member(user=manager.user, public_id=draft.public_id)
+    membership = vendor_view.membership
     reviewer_view = assessment_for_reviewer(public_id=taken.public_id)
     with django_assert_num_queries(0):
         vendor = {

@@ -76,3 +76,45 @@ def test_member_required_sets_membership_and_checks_capability():
     assert view(_request(manager.user)).content == b"mandataire"
     with pytest.raises(PermissionDenied):
         view(_request(employee.user))
+
+
+def _signed_in_request(user, method="get"):
+    request = getattr(RequestFactory(), method)("/espace/")
+    request.user = user
+    request.session = {}
+    return request
+
+
+def test_a_per_object_view_that_finds_no_object_is_a_programming_error():
+    from django.core.exceptions import ImproperlyConfigured
+
+    membership = MembershipFactory()
+    accept_current_terms(membership.user)
+
+    @member_required(per_object=True)
+    def view(request):
+        return HttpResponse("shown without any access check")
+
+    with pytest.raises(ImproperlyConfigured):
+        view(_signed_in_request(membership.user))
+
+
+def test_a_per_object_view_checks_the_role_of_the_objects_company_not_the_current_one():
+    from companies.current import enter_company
+
+    user = UserFactory()
+    accept_current_terms(user)
+    employee = MembershipFactory(user=user, company=CompanyFactory(name="Alpha"))
+    manager = MembershipFactory(user=user, company=CompanyFactory(name="Bêta"), mandataire=True)
+
+    @member_required(capability=SUBMIT_ASSESSMENT, per_object=True)
+    def view(request, membership):
+        enter_company(request, membership)
+        return HttpResponse(request.membership.company.name)
+
+    # The current company (the first, Alpha) does not grant submitting; Bêta's object does.
+    request = _signed_in_request(user)
+    assert view(request, manager).content.decode() == "Bêta"
+    assert request.session[SESSION_KEY] == str(manager.company.public_id)
+    with pytest.raises(PermissionDenied):
+        view(_signed_in_request(user), employee)

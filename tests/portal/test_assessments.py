@@ -195,11 +195,14 @@ def test_answer_save_query_count_is_small_and_constant(salarie, company, django_
             company, qualification=QUALIFIED, questionnaire_version=questionnaire_version(items=items)
         )
         save(salarie, assessment, "X.001", "jaune")
-        # session, user, membership; in the transaction: access check with the row lock, answer,
+        # session, user; in the transaction: access check (with the membership) and row lock, answer,
         # update, every answer's level (profiles and progress), profiles; the test's savepoints.
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(11) as queries:
             response = save(salarie, assessment, "A08.3.1", "vert")
         assert "Enregistré" in html(response)
+        # No company switcher to render: the person's membership list is never loaded.
+        membership_lists = [q["sql"] for q in queries if q["sql"].startswith('SELECT "companies_membership"')]
+        assert membership_lists == []
 
 
 def test_conflict_shows_their_value_and_who_saved_it(salarie, mandataire, company):

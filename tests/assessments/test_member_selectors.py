@@ -1,0 +1,110 @@
+"""The vendor's access selectors: the object and the person's membership of its company, in one query."""
+
+import pytest
+from django.db import transaction
+from django.http import Http404
+
+from assessments.selectors import answer_data, answer_values, assessment_for_member
+from assessments.services import answer_save
+from products.selectors import product_for_member, product_version_for_member
+from tests.assessments.factories import QUALIFIED, AssessmentFactory, fill
+from tests.companies.factories import CompanyFactory, MembershipFactory, UserFactory
+from tests.products.factories import ProductFactory, ProductVersionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member():
+    user = UserFactory()
+    MembershipFactory(user=user, company=CompanyFactory(name="Zêta"))
+    MembershipFactory(user=user, company=CompanyFactory(name="alpha"), mandataire=True)
+    return user
+
+
+@pytest.fixture
+def assessment(member):
+    company = member.memberships.get(company__name="alpha").company
+    version = ProductVersionFactory(product=ProductFactory(company=company))
+    assessment = AssessmentFactory(product_version=version, qualification=QUALIFIED)
+    fill(assessment, actor=member)
+    return assessment
+
+
+def test_the_assessment_comes_with_the_membership_of_its_company_in_one_query(
+    member, assessment, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        got = assessment_for_member(user=member, public_id=assessment.public_id)
+        assert got.pk == assessment.pk
+        assert got.membership.user_id == member.pk
+        assert got.membership.company.name == "alpha"
+        assert got.membership.role == "mandataire"
+        assert got.company_id == got.membership.company_id
+        assert got.product_version.product.company.name == "alpha"
+        assert got.questionnaire_version.questionnaire.code
+    assert "profile_rules" in got.questionnaire_version.get_deferred_fields()
+
+
+@pytest.mark.parametrize(
+    "outsider",
+    [
+        "other company",
+        "inactive membership",
+        "inactive company",
+    ],
+)
+def test_no_assessment_outside_the_persons_active_memberships(member, assessment, outsider):
+    company = assessment.product_version.product.company
+    if outsider == "other company":
+        user = MembershipFactory().user
+    elif outsider == "inactive membership":
+        user = MembershipFactory(company=company, is_active=False).user
+    else:
+        user = member
+        company.is_active = False
+        company.save()
+    with pytest.raises(Http404):
+        assessment_for_member(user=user, public_id=assessment.public_id)
+    with pytest.raises(Http404):
+        product_for_member(user=user, public_id=assessment.product_version.product.public_id)
+    with pytest.raises(Http404):
+        product_version_for_member(user=user, public_id=assessment.product_version.public_id)
+
+
+def test_products_and_versions_come_with_the_membership(member, assessment, django_assert_num_queries):
+    product = assessment.product_version.product
+    with django_assert_num_queries(1):
+        assert product_for_member(user=member, public_id=product.public_id).membership.company.name == "alpha"
+    with django_assert_num_queries(1):
+        version = product_version_for_member(user=member, public_id=assessment.product_version.public_id)
+        assert version.product == product and version.membership.role == "mandataire"
+
+
+def test_the_locked_variant_saves_like_the_service_alone(member, assessment):
+    with transaction.atomic():
+        locked = assessment_for_member(
+            user=member, public_id=assessment.public_id, related=False, for_update=True
+        )
+        saved = answer_save(
+            assessment=locked,
+            item_code="A08.3.1",
+            level="rouge",
+            expected_revision=1,
+            actor=member,
+            locked=True,
+        )
+    assert saved.answer.revision == 2
+    assessment.refresh_from_db()
+    assert assessment.profiles == locked.profiles
+
+
+def test_answer_data_gives_who_saved_each_answer(member, assessment):
+    data = answer_data(assessment)
+    saved = [row for row in data.values() if row.updated_by_id]
+    assert saved and all(row.email == member.email for row in saved)
+    some = sorted(data)[:3]
+    assert answer_data(assessment, item_ids=some) == {item_id: data[item_id] for item_id in some}
+    assert answer_values(assessment) == {
+        item_id: (row.level, row.justification) for item_id, row in data.items()
+    }
