@@ -4,6 +4,6 @@ from helpcentre.services import content_import
 
 
 def load(stdout) -> list:
-    tags, entries = content_import()
+    _tags, entries = content_import()
     stdout.write(f"Centre d'aide : {entries} réponse(s) ajoutée(s).")
     return []

@@ -9,8 +9,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from audit.models import HelpEntryEvent
