@@ -26,7 +26,8 @@ class FacetChoices:
 
 
 def _published() -> QuerySet[Entry]:
-    return Entry.objects.filter(status=Entry.Status.PUBLISHED)
+    # The search column is for PostgreSQL only: never sent back to Python.
+    return Entry.objects.filter(status=Entry.Status.PUBLISHED).defer("search_vector")
 
 
 def _tags_prefetch() -> Prefetch:
@@ -130,15 +131,20 @@ def visitor_vote(*, entry: Entry, visitor: str | None) -> bool | None:
 # --- Back office -------------------------------------------------------------------------------------
 def entries_for_review(*, status: str = "") -> QuerySet[Entry]:
     """Every entry (drafts included) with its votes counted: ``useful_count``, ``useless_count``."""
-    entries = Entry.objects.annotate(
-        useful_count=Count("votes", filter=Q(votes__useful=True)),
-        useless_count=Count("votes", filter=Q(votes__useful=False)),
-    ).order_by("title")
+    entries = (
+        Entry.objects.defer("search_vector", "body")
+        .annotate(
+            useful_count=Count("votes", filter=Q(votes__useful=True)),
+            useless_count=Count("votes", filter=Q(votes__useful=False)),
+        )
+        .order_by("title")
+    )
     return entries.filter(status=status) if status else entries
 
 
 def entry_for_reviewer(*, public_id) -> Entry:
-    return get_object_or_404(Entry.objects.prefetch_related(_tags_prefetch()), public_id=public_id)
+    entries = Entry.objects.defer("search_vector").prefetch_related(_tags_prefetch())
+    return get_object_or_404(entries, public_id=public_id)
 
 
 HISTORY_ACTIONS = {"insert": "création", "update": "modification", "delete": "suppression"}
