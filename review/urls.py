@@ -8,4 +8,5 @@ urlpatterns: list = [
     path("statistiques/", include("review.statistics.urls")),
     path("demandes-de-compte/", include("review.account_requests.urls")),
     path("referentiels/", include("review.referentials.urls")),
+    path("centre-d-aide/", include("review.helpcentre.urls")),
 ]

@@ -57,11 +57,12 @@ def test_app_services_point_at_the_compose_database_and_redis(compose):
 
 def test_commands_match_the_project(compose):
     services = compose["services"]
-    # The deploy step: the schema, then the referentials (a production database gets no demo data).
+    # The deploy step: the schema, then the referentials and the help centre's answers (a production
+    # database gets no demo data).
     assert services["migrate"]["command"] == [
         "sh",
         "-c",
-        "python manage.py migrate --noinput && python manage.py import_definitions",
+        "python manage.py migrate --noinput && python manage.py import_definitions && python manage.py import_help_centre",
     ]
     assert services["web"]["command"][:2] == ["gunicorn", "convergence.wsgi:application"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "convergence", "worker"]

@@ -149,9 +149,18 @@ def items_html(rows: list[dict], *, editable: bool) -> Markup:
 
 
 def item_rows(
-    *, assessment, struct, items, answers: dict[int, AnswerData], comments=None, viewer=None, editable=True
+    *,
+    assessment,
+    struct,
+    items,
+    answers: dict[int, AnswerData],
+    comments=None,
+    viewer=None,
+    editable=True,
+    help_links: dict[str, list[dict]] | None = None,
 ) -> list[dict]:
-    """One dict per item with everything the item markup shows."""
+    """One dict per item with everything the item markup shows. ``help_links``: the help centre's
+    answers explaining each item ({code: [{"title", "url"}]}, helpcentre.selectors)."""
     labels = level_labels(struct)
     comments = comments or {}
     save_base = reverse("portal:assessments:answer_save", args=[assessment.public_id, "CODE"])[
@@ -178,6 +187,7 @@ def item_rows(
         else:
             row["badge"] = badges.get(row["level"], badges[vocabulary.UNANSWERED_LEVEL])
         row["justification_label"] = label
+        row["help_links"] = (help_links or {}).get(item["code"], [])
         rows.append(row)
     return rows
 

@@ -16,6 +16,7 @@ from assessments.models import State
 from assessments.selectors import assessment_structure
 from companies.current import member_required
 from companies.roles import ANSWER, role_can
+from helpcentre.selectors import entry_links_for_items
 from portal.access import member_assessment
 from portal.assessments import presenters
 from questionnaires.levels import NA_LEVEL
@@ -67,6 +68,7 @@ def assessment_section(request, public_id, index):
         else None,
         viewer=request.user,
         editable=page["editable"],
+        help_links=entry_links_for_items(item["code"] for item in items),
     )
     sections = progress["sections"]
     context = page | {
@@ -98,6 +100,7 @@ def assessment_full(request, public_id):
     values = {item_id: (answer.level, answer.justification) for item_id, answer in answers.items()}
     progress = selectors.assessment_progress(assessment, values)
     applicable = {item["code"] for item in selectors.applicable_items(assessment)}
+    help_links = entry_links_for_items(applicable)  # one query for the whole page
     groups = []
     for section, figures in zip(struct.sections, progress["sections"], strict=True):
         items = [item for item in section["items"] if item["code"] in applicable]
@@ -109,6 +112,7 @@ def assessment_full(request, public_id):
                 answers=answers,
                 viewer=request.user,
                 editable=False,
+                help_links=help_links,
             )
             groups.append({"section": figures, "items": presenters.items_html(rows, editable=False)})
     context = _page_context(request, assessment, progress) | {"groups": groups, "editable": False}
@@ -137,6 +141,7 @@ def item_fragment(request, public_id, code):
         answers=answers,
         viewer=request.user,
         editable=editable,
+        help_links=entry_links_for_items([item["code"]]),
     )
     context = {"rows": rows, "editable": editable}
     return render(request, presenters.ITEMS_TEMPLATE, context, using="jinja2")

@@ -54,6 +54,14 @@ ACCESS = {
     "portal:members:invitation_accept": PUBLIC,
     "certificates:verify_form": PUBLIC,
     "certificates:verify": PUBLIC,
+    "helpcentre:index": PUBLIC,
+    "helpcentre:entry": PUBLIC,
+    "helpcentre:vote": PUBLIC,
+    "helpcentre:item": PUBLIC,
+    "pages:legal_notice": PUBLIC,
+    "pages:personal_data": PUBLIC,
+    "pages:accessibility": PUBLIC,
+    "pages:site_map": PUBLIC,
     "accounts:start": LANDING,
     "accounts:second_factor": SECOND_FACTOR,
     "accounts:second_factor_setup": SECOND_FACTOR,
@@ -109,10 +117,15 @@ ACCESS = {
     "review:account_requests:reject": REVIEWER,
     "review:referentials:list": REVIEWER,
     "review:referentials:version": REVIEWER,
+    "review:helpcentre:list": REVIEWER,
+    "review:helpcentre:create": REVIEWER,
+    "review:helpcentre:edit": REVIEWER,
+    "review:helpcentre:history": REVIEWER,
     "certificates:revoke": REVIEWER,
 }
 # Built with values that match nothing (a made-up token or code): their own page says so.
 MADE_UP_ARGUMENTS = {"accounts:password_set", "portal:members:invitation_accept", "certificates:verify"}
+MADE_UP_ARGUMENTS |= {"helpcentre:entry", "helpcentre:item"}
 # A page that answers for itself: the import form without a file (422); replacing a device without
 # passing the current one sends to it.
 OWN_ANSWERS = {"portal:assessments:import": {422}}

@@ -124,15 +124,15 @@ def page_queries(client, company, items: int, name: str, *args) -> tuple[int, st
 
 def test_section_page_uses_the_same_queries_for_3_and_300_items(salarie, company):
     (few, few_html), (many, many_html) = (page_queries(salarie, company, n, "section", 1) for n in (3, 300))
-    # session, user, membership, assessment, progress, this section's answers
-    assert few == many <= 6
+    # session, user, membership, assessment, progress, this section's answers, the help centre's links
+    assert few == many <= 7
     assert few_html.count('class="cv-item"') == 1  # A08.4.1, alone in its section
     assert many_html.count('class="cv-item"') == 38
 
 
 def test_full_view_uses_the_same_queries_for_3_and_300_items(salarie, company):
     (few, few_html), (many, many_html) = (page_queries(salarie, company, n, "full") for n in (3, 300))
-    assert few == many <= 5  # session, user, membership, assessment, every answer
+    assert few == many <= 6  # session, user, membership, assessment, every answer, the help links
     assert few_html.count('class="cv-item"') == 3
     assert many_html.count('class="cv-item"') == 299  # the MSSanté item does not apply
 
@@ -367,7 +367,8 @@ def test_taking_their_answer_returns_the_item_as_saved_now(
 ):
     assessment = assessment_of(company, qualification=QUALIFIED)
     save(mandataire, assessment, "A08.5.23", "jaune", comment="Lecture CDA faite.")
-    with django_assert_max_num_queries(6):  # session, user, membership, assessment, this answer, comments
+    # session, user, membership, assessment, this answer, comments, the help centre's links
+    with django_assert_max_num_queries(7):
         response = salarie.get(url("item", assessment, "A08.5.23"), **HTMX)
     page = html(response)
     assert page.count('class="cv-item"') == 1

@@ -10,6 +10,7 @@ from assessments.models import ReviewComment
 from instruction.services import COMMENT_UNKNOWN_ITEM
 from review.assessments.views import UNKNOWN_ITEM
 from tests.companies.factories import AccountRequestFactory
+from tests.helpcentre.factories import EntryFactory
 from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version
 from tests.review.test_permissions import PATTERNS, url_kwargs
 
@@ -46,6 +47,10 @@ PARAMETERS = {
     "review:statistics:export": [],
     "review:referentials:list": [],
     "review:referentials:version": [],
+    "review:helpcentre:list": ["statut", "page"],
+    "review:helpcentre:create": [],
+    "review:helpcentre:edit": [],
+    "review:helpcentre:history": [],
 }
 ACTIONS = {"review:assessments:take", "review:assessments:decide", "review:account_requests:approve"}
 ACTIONS |= {"review:account_requests:reject", "review:assessments:reissue"}
@@ -75,7 +80,12 @@ def objects():
     version = questionnaire_version()
     assessment = AssessmentFactory(validated=True, questionnaire_version=version)
     answer_all(assessment)
-    return {"assessment": assessment, "version": version, "account_request": AccountRequestFactory()}
+    return {
+        "assessment": assessment,
+        "version": version,
+        "account_request": AccountRequestFactory(),
+        "entry": EntryFactory(),
+    }
 
 
 def test_every_get_page_declares_the_parameters_it_reads():

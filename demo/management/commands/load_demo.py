@@ -5,7 +5,8 @@ the demo accounts it made as (e-mail, description); the loaders run in the order
 the command twice changes nothing.
 
 Development only: with ``DJANGO_DEBUG=false`` it refuses to run (exit code 1) and writes nothing.
-A real platform gets its referentials from ``import_definitions``, and no demo data at all.
+A real platform gets its referentials from ``import_definitions`` and its help-centre answers from
+``import_help_centre``, and no demo data at all.
 """
 
 from importlib import import_module
@@ -29,6 +30,7 @@ DEMO_LOADERS = [
     "products.demo",
     "assessments.demo",
     "certificates.demo",
+    "helpcentre.demo",
 ]
 
 
