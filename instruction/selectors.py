@@ -7,11 +7,11 @@ row once and assembles it in Python.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from assessments.diff import previous_submission_diff
-from assessments.models import Assessment, ReviewComment, State, Submission
+from assessments.models import Assessment, State, Submission
 from assessments.selectors import (
     applicable_items,
     assessment_answers,
@@ -22,6 +22,7 @@ from assessments.selectors import (
 )
 from certificates.models import Certificate
 from companies.models import Company
+from instruction.models import ReviewComment
 from questionnaires.levels import UNANSWERED_LABEL, UNANSWERED_LEVEL, outside_scale
 from questionnaires.models import Questionnaire, QuestionnaireVersion
 
@@ -209,6 +210,23 @@ def comment_threads(assessment: Assessment, *, published_only: bool = False) -> 
         else:
             roots.setdefault(comment.item_id, []).append(comment)
     return roots
+
+
+def published_comments(assessment: Assessment) -> dict[int | None, list[ReviewComment]]:
+    """Reviewer comments visible to the vendor, by item id (None: on the whole assessment)."""
+    comments = (
+        ReviewComment.objects.filter(assessment=assessment, is_published=True, parent__isnull=True)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch(
+                "replies", queryset=ReviewComment.objects.select_related("author").order_by("created_at")
+            )
+        )
+    )
+    by_item: dict[int | None, list[ReviewComment]] = {}
+    for comment in comments:
+        by_item.setdefault(comment.item_id, []).append(comment)
+    return by_item
 
 
 def vendor_history(assessment: Assessment) -> dict:

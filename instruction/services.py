@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from assessments import notifications, services
-from assessments.models import Assessment, ReviewComment, State, Transition
+from assessments.models import Assessment, State, Transition
 from assessments.selectors import assessment_structure
 from certificates.models import Certificate
 from certificates.services import certificate_request
+from instruction.models import ReviewComment
 
 COMMENT_EMPTY = "Le commentaire ne peut pas être vide."
 COMMENT_TOO_LONG = "Le commentaire dépasse {max} caractères."

@@ -16,6 +16,7 @@ from assessments.models import State
 from assessments.selectors import assessment_structure
 from companies.current import member_required
 from companies.roles import ANSWER, role_can
+from instruction.selectors import published_comments
 from portal.access import member_assessment
 from portal.assessments import presenters
 from questionnaires.levels import NA_LEVEL
@@ -62,9 +63,7 @@ def assessment_section(request, public_id, index):
         items=items,
         answers=answers,
         # Reviewer comments reach the vendor only once an assessment is sent back: a first draft has none.
-        comments=selectors.published_comments(assessment)
-        if assessment.state == State.CHANGES_REQUESTED
-        else None,
+        comments=published_comments(assessment) if assessment.state == State.CHANGES_REQUESTED else None,
         viewer=request.user,
         editable=page["editable"],
     )
