@@ -26,8 +26,10 @@ class ReviewComment(models.Model):
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField("commentaire")
-    # Reviewer comments become visible to the vendor when the assessment is sent back.
+    # Reviewer comments become visible to the vendor when the assessment is sent back; a vendor's
+    # reply is visible at once. An internal note (and every reply in its thread) never is.
     is_published = models.BooleanField("visible par l'éditeur", default=False)
+    internal = models.BooleanField("note interne à l'agence", default=False)
     created_at = models.DateTimeField("écrit le", default=timezone.now)
 
     class Meta:
@@ -41,6 +43,11 @@ class ReviewComment(models.Model):
                 name="assessments_comment_not_empty",
                 violation_error_message="Le commentaire ne peut pas être vide.",
             ),
+            models.CheckConstraint(
+                condition=~Q(internal=True, is_published=True),
+                name="instruction_internal_note_never_published",
+                violation_error_message="Une note interne n'est jamais visible par l'éditeur.",
+            ),
         ]
         indexes = [models.Index(fields=["assessment", "item"], name="assessments_comment_item")]
 
@@ -51,5 +58,5 @@ class ReviewComment(models.Model):
 track(
     ReviewComment,
     name="ReviewCommentEvent",
-    fields=["assessment", "item", "parent", "author", "body", "is_published"],
+    fields=["assessment", "item", "parent", "author", "body", "is_published", "internal"],
 )

@@ -21,6 +21,7 @@ from assessments.selectors import AnswerData, is_complete, structure
 from questionnaires import levels as vocabulary
 
 ITEMS_TEMPLATE = "questionnaire/items.html"
+THREAD_TEMPLATE = "questionnaire/thread.html"
 MONTHS = [
     "janvier",
     "février",
@@ -149,9 +150,19 @@ def items_html(rows: list[dict], *, editable: bool) -> Markup:
 
 
 def item_rows(
-    *, assessment, struct, items, answers: dict[int, AnswerData], comments=None, viewer=None, editable=True
+    *,
+    assessment,
+    struct,
+    items,
+    answers: dict[int, AnswerData],
+    comments=None,
+    viewer=None,
+    editable=True,
+    reply_to: dict | None = None,
 ) -> list[dict]:
-    """One dict per item with everything the item markup shows."""
+    """One dict per item with everything the item markup shows. ``comments``: the threads the vendor
+    may read (``instruction.selectors.comment_threads(..., published_only=True)``), by item id;
+    ``reply_to``: {"url", "csrf_token"} when the person may answer them."""
     labels = level_labels(struct)
     comments = comments or {}
     save_base = reverse("portal:assessments:answer_save", args=[assessment.public_id, "CODE"])[
@@ -167,7 +178,6 @@ def item_rows(
             answers.get(item["id"]),
             labels=labels,
             save_base=save_base,
-            comments=comments,
             viewer=viewer,
             zone=zone,
         )
@@ -178,17 +188,52 @@ def item_rows(
         else:
             row["badge"] = badges.get(row["level"], badges[vocabulary.UNANSWERED_LEVEL])
         row["justification_label"] = label
+        if roots := comments.get(item["id"]):
+            row["thread"] = item_thread(item["code"], roots, viewer=viewer, zone=zone, reply_to=reply_to)
         rows.append(row)
     return rows
+
+
+def item_thread(
+    code: str, roots: list, *, viewer=None, zone=None, reply_to=None, error="", typed=None
+) -> dict:
+    """What the thread of the reviewer's remarks on item ``code`` shows the vendor (``roots``: the
+    remarks, each with ``thread_replies``). ``error`` and ``typed`` ({remark pk: text}): a refused reply."""
+    zone = zone or timezone.get_current_timezone()
+    typed = typed or {}
+    return {
+        "code": code,
+        "anchor": anchor(code),
+        "roots": [
+            {
+                **_message(root, viewer, zone),
+                "pk": root.pk,
+                "typed": typed.get(root.pk, ""),
+                "replies": [_message(reply, viewer, zone) for reply in root.thread_replies],
+            }
+            for root in roots
+        ],
+        "reply_to": reply_to,
+        "error": error,
+    }
+
+
+def _message(comment, viewer, zone) -> dict:
+    author = comment.author
+    if author.is_reviewer:
+        who = "L'instructeur de l'agence"
+    elif viewer is not None and author.pk == viewer.pk:
+        who = "Vous"
+    else:
+        who = author.get_full_name() or author.email
+    return {"who": who, "when": when(comment.created_at, zone), "body": comment.body}
 
 
 def level_labels(struct) -> dict[str, str]:
     return {level["code"]: level["label"] for level in struct.levels}
 
 
-def item_row(
-    item, answer: AnswerData | None, *, labels, save_base="", comments=None, viewer=None, zone=None
-) -> dict:
+def item_row(item, answer: AnswerData | None, *, labels, save_base="", viewer=None, zone=None) -> dict:
     """What an item shows of its answer (``labels``: the version's level labels by code)."""
     level = answer.level if answer else ""
     justification = answer.justification if answer else ""
@@ -207,5 +252,5 @@ def item_row(
         "saved_at": when(answer.updated_at, zone) if saved else "",
         "complete": is_complete(level, justification),
         "save_url": f"{save_base}{item['code']}/",
-        "review_comments": (comments or {}).get(item["id"], []),
+        "thread": None,
     }

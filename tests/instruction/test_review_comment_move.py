@@ -1,5 +1,6 @@
 """ReviewComment moved from ``assessments`` to ``instruction`` without losing a row."""
 
+import pgtrigger
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -16,16 +17,13 @@ BEFORE = [
     ("audit", "0002_admin_actions_and_users"),
     ("instruction", None),
 ]
-AFTER = [
-    ("assessments", "0004_review_comment_to_instruction"),
-    ("audit", "0003_review_comment_in_instruction"),
-    ("instruction", "0001_initial"),
-]
 
 
-def _migrate(targets):
+def _migrate(targets=None):
+    """Migrate to ``targets`` (the latest migrations when None); the models as they are then."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
+    targets = targets or executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
     return executor.loader.project_state([node for node in targets if node[1]]).apps
 
@@ -35,12 +33,17 @@ def test_migrating_forwards_keeps_the_comments_written_before():
     author = UserFactory(reviewer=True)
     old_apps = _migrate(BEFORE)
     OldComment = old_apps.get_model("assessments", "ReviewComment")
-    old = OldComment.objects.create(
-        assessment_id=assessment.pk, author_id=author.pk, body="Précisez le volet.", is_published=True
-    )
-    OldComment.objects.create(assessment_id=assessment.pk, author_id=author.pk, body="Vu.", parent=old)
+    # The audit trigger on the table is the one of today's model: it writes columns the older
+    # event table lacks. The rows written here are the point, not their audit.
+    with pgtrigger.ignore("instruction.ReviewComment:insert_insert"):
+        old = OldComment.objects.create(
+            assessment_id=assessment.pk, author_id=author.pk, body="Précisez le volet.", is_published=True
+        )
+        OldComment.objects.create(assessment_id=assessment.pk, author_id=author.pk, body="Vu.", parent=old)
 
-    new_apps = _migrate(AFTER)
+    with connection.cursor() as cursor:  # check the foreign keys now: the next migrations alter the table
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    new_apps = _migrate()
 
     moved = new_apps.get_model("instruction", "ReviewComment").objects.get(pk=old.pk)
     assert (moved.body, moved.is_published, moved.assessment_id) == (

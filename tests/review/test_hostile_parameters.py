@@ -35,7 +35,7 @@ PARAMETERS = {
         "profil",
         "page",
     ],
-    "review:assessments:detail": [],
+    "review:assessments:detail": ["filtre"],
     "review:assessments:comment": ["item", "parent"],
     "review:assessments:trail": [],
     "review:account_requests:list": ["page"],
