@@ -47,7 +47,7 @@ def test_sent_back_assessment_answered_through_the_to_do_list(
     expect(todo.get_by_role("row").nth(1)).to_contain_text("1")
     axe_check(vendor)
     todo.get_by_role("link", name="Agenda Santé Android Mobile").click()
-    expect(vendor.get_by_text("Une exigence est à préciser.")).to_be_visible()
+    expect(vendor.locator("#complements")).to_contain_text("Une exigence est à préciser.")
     axe_check(vendor)
 
     # The commented item, alone on its section page: the remark, never the internal note.
