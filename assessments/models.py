@@ -187,39 +187,6 @@ class Submission(models.Model):
         return f"Soumission n° {self.number}"
 
 
-class ReviewComment(models.Model):
-    """A reviewer's (or vendor's reply) comment on an item or on the whole assessment, threaded."""
-
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="comments")
-    item = models.ForeignKey(
-        "questionnaires.Item", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
-    )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField("commentaire")
-    # Reviewer comments become visible to the vendor when the assessment is sent back.
-    is_published = models.BooleanField("visible par l'éditeur", default=False)
-    created_at = models.DateTimeField("écrit le", default=timezone.now)
-
-    class Meta:
-        verbose_name = "commentaire d'instruction"
-        verbose_name_plural = "commentaires d'instruction"
-        ordering = ["created_at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(body=""),
-                name="assessments_comment_not_empty",
-                violation_error_message="Le commentaire ne peut pas être vide.",
-            ),
-        ]
-        indexes = [models.Index(fields=["assessment", "item"], name="assessments_comment_item")]
-
-    def __str__(self) -> str:
-        return self.body[:60]
-
-
 # The audit trail of the assessment's life (event tables of the audit app, see audit/models.py).
 track(
     Answer,
@@ -232,8 +199,3 @@ track(
     fields=["state", "reviewer", "submitted_at", "validated_at", "reached_profiles"],
 )
 track(Transition, name="TransitionEvent", fields=["assessment", "actor", "from_state", "to_state", "comment"])
-track(
-    ReviewComment,
-    name="ReviewCommentEvent",
-    fields=["assessment", "item", "parent", "author", "body", "is_published"],
-)

@@ -12,11 +12,11 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from assessments.models import Answer, Assessment, ReviewComment, State, Submission, Transition
+from assessments.models import Answer, Assessment, State, Submission, Transition
 from companies.selectors import member_of, of_member
 from questionnaires import profiles
 from questionnaires.models import NA_LEVEL
@@ -329,23 +329,6 @@ def assessment_submissions(assessment: Assessment) -> list[Submission]:
 
 def assessment_history(assessment: Assessment) -> list[Transition]:
     return list(Transition.objects.filter(assessment=assessment).select_related("actor").order_by("at", "pk"))
-
-
-def published_comments(assessment: Assessment) -> dict[int | None, list[ReviewComment]]:
-    """Reviewer comments visible to the vendor, by item id (None: on the whole assessment)."""
-    comments = (
-        ReviewComment.objects.filter(assessment=assessment, is_published=True, parent__isnull=True)
-        .select_related("author")
-        .prefetch_related(
-            Prefetch(
-                "replies", queryset=ReviewComment.objects.select_related("author").order_by("created_at")
-            )
-        )
-    )
-    by_item: dict[int | None, list[ReviewComment]] = {}
-    for comment in comments:
-        by_item.setdefault(comment.item_id, []).append(comment)
-    return by_item
 
 
 def submissions_of_product(*, product) -> list[Submission]:

@@ -4,8 +4,9 @@ reviewer's published comments and the documents issued, newest first, in four qu
 from dataclasses import dataclass
 from datetime import datetime
 
-from assessments.models import ReviewComment, State, Submission, Transition
+from assessments.models import State, Submission, Transition
 from certificates.models import Certificate
+from instruction.models import ReviewComment
 
 # Decisions and sendings-back are what the vendor waits for; the rest is their own doing.
 DECISION_STATES = (State.VALIDATED, State.CHANGES_REQUESTED, State.REFUSED, State.IN_REVIEW)

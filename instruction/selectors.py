@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from assessments.diff import previous_submission_diff
-from assessments.models import Assessment, ReviewComment, State, Submission
+from assessments.models import Assessment, State, Submission
 from assessments.selectors import (
     applicable_items,
     assessment_answers,
@@ -22,6 +22,7 @@ from assessments.selectors import (
 )
 from certificates.models import Certificate
 from companies.models import Company
+from instruction.models import ReviewComment
 from questionnaires.levels import UNANSWERED_LABEL, UNANSWERED_LEVEL, outside_scale
 from questionnaires.models import Questionnaire, QuestionnaireVersion
 
@@ -145,12 +146,17 @@ class SectionRows:
     title: str
     rows: list[ItemRow]
 
+    @property
+    def changed(self) -> int:
+        return sum(1 for row in self.rows if row.change)
+
 
 def instruction_sections(
-    assessment: Assessment, *, changes: dict[str, dict] | None = None
+    assessment: Assessment, *, changes: dict[str, dict] | None = None, only_changed: bool = False
 ) -> list[SectionRows]:
     """Every applicable item with the vendor's answer, its level, the threaded comments on it and
-    its change since the previous submission (``changes``: {item code: change}). Two queries."""
+    its change since the previous submission (``changes``: {item code: change}); with ``only_changed``,
+    the changed items only. Sections left without an item are left out. Two queries."""
     struct = assessment_structure(assessment)
     levels = {level["code"]: level for level in struct.levels}
     levels.update((level["code"], level) for level in outside_scale())
@@ -169,7 +175,7 @@ def instruction_sections(
                 change=changes.get(item["code"]),
             )
             for item in section["items"]
-            if item["code"] in applicable
+            if item["code"] in applicable and (not only_changed or item["code"] in changes)
         ]
         if rows:
             sections.append(SectionRows(code=section["code"], title=section["title"], rows=rows))
@@ -192,10 +198,10 @@ def _shown(value) -> str:
 
 def comment_threads(assessment: Assessment, *, published_only: bool = False) -> dict[int | None, list]:
     """Top-level comments by item id (None: the whole assessment), each with ``thread_replies``
-    (every reply below it, oldest first). One query."""
+    (every reply below it, oldest first). ``published_only``: only what the vendor may read. One query."""
     comments = ReviewComment.objects.filter(assessment=assessment).select_related("author")
-    if published_only:
-        comments = comments.filter(is_published=True)
+    if published_only:  # what the vendor sees: never an internal note, never a pending remark
+        comments = comments.filter(is_published=True, internal=False)
     by_pk = {}
     roots: dict[int | None, list] = {}
     for comment in comments.order_by("created_at", "pk"):
@@ -209,6 +215,46 @@ def comment_threads(assessment: Assessment, *, published_only: bool = False) -> 
         else:
             roots.setdefault(comment.item_id, []).append(comment)
     return roots
+
+
+def vendor_threads(assessment: Assessment) -> dict[int | None, list]:
+    """The reviewer's remarks the vendor reads, with their replies, by item id (``comment_threads``):
+    only while the assessment is sent back for changes (a first draft has none; once resubmitted they
+    are the agency's again). One query, none when there is nothing to show."""
+    if assessment.state != State.CHANGES_REQUESTED:
+        return {}
+    return comment_threads(assessment, published_only=True)
+
+
+def commented_items(assessment: Assessment, threads: dict[int | None, list]) -> list[dict]:
+    """The items ``threads`` (from ``comment_threads``) are about, in questionnaire order:
+    {"code", "title", "section_index", "messages"} (messages: remarks and replies). No query."""
+    rows = []
+    for index, section in enumerate(assessment_structure(assessment).sections):
+        for item in section["items"]:
+            if roots := threads.get(item["id"]):
+                messages = sum(1 + len(root.thread_replies) for root in roots)
+                rows.append(
+                    {
+                        "code": item["code"],
+                        "title": item["title"],
+                        "section_index": index,
+                        "messages": messages,
+                    }
+                )
+    return rows
+
+
+def sent_back_assessments(*, company) -> list[Assessment]:
+    """The company's assessments sent back for changes, the longest waiting first, each with
+    ``commented_items``: how many items the reviewer's published remarks are about. One query."""
+    published = Q(comments__is_published=True, comments__internal=False)
+    return list(
+        Assessment.objects.filter(product_version__product__company=company, state=State.CHANGES_REQUESTED)
+        .select_related("product_version__product", "questionnaire_version__questionnaire")
+        .annotate(commented_items=Count("comments__item", filter=published, distinct=True))
+        .order_by("updated_at", "pk")
+    )
 
 
 def vendor_history(assessment: Assessment) -> dict:

@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from assessments import notifications, services
-from assessments.models import Assessment, ReviewComment, State, Transition
+from assessments.models import Assessment, State, Transition
 from assessments.selectors import assessment_structure
 from certificates.models import Certificate
 from certificates.services import certificate_request
+from companies.roles import ANSWER, role_can
+from instruction.models import ReviewComment
 
 COMMENT_EMPTY = "Le commentaire ne peut pas être vide."
 COMMENT_TOO_LONG = "Le commentaire dépasse {max} caractères."
@@ -24,6 +26,10 @@ COMMENT_NOT_ASSIGNED = (
 )
 COMMENT_UNKNOWN_ITEM = "L'exigence « {code} » n'existe pas dans ce questionnaire."
 COMMENT_BAD_PARENT = "Le commentaire auquel vous répondez n'appartient pas à cette évaluation."
+REPLY_NOT_SENT_BACK = (
+    "On ne répond aux remarques de l'instructeur que lorsque l'évaluation est renvoyée pour compléments."
+)
+REPLY_ROLE_CANNOT = "Votre rôle dans l'entreprise ne permet pas de répondre à l'instructeur."
 UNKNOWN_DECISION = "Décision inconnue."
 COMMENT_MAX_LENGTH = 5000
 
@@ -36,15 +42,18 @@ class Decision(models.TextChoices):
 
 @transaction.atomic
 def review_comment_add(
-    *, assessment: Assessment, author, body: str, item_code: str = "", parent_id: int | None = None
+    *,
+    assessment: Assessment,
+    author,
+    body: str,
+    item_code: str = "",
+    parent_id: int | None = None,
+    internal: bool = False,
 ) -> ReviewComment:
     """A reviewer's comment on an item (or on the whole assessment when ``item_code`` is empty), or
-    a reply to ``parent_id`` (same item). Hidden from the vendor until the assessment is sent back."""
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError(COMMENT_EMPTY)
-    if len(body) > COMMENT_MAX_LENGTH:
-        raise ValidationError(COMMENT_TOO_LONG.format(max=COMMENT_MAX_LENGTH))
+    a reply to ``parent_id`` (same item). Hidden from the vendor until the assessment is sent back;
+    an ``internal`` note, and any reply to one, is never shown to the vendor."""
+    body = _body(body)
     if not getattr(author, "is_reviewer", False):
         raise ValidationError(COMMENT_REVIEWER_ONLY)
     if assessment.state != State.IN_REVIEW:
@@ -54,8 +63,50 @@ def review_comment_add(
     parent = _parent(assessment, parent_id)
     item_id = parent.item_id if parent else _item_id(assessment, item_code)
     return ReviewComment.objects.create(
-        assessment=assessment, item_id=item_id, parent=parent, author=author, body=body
+        assessment=assessment,
+        item_id=item_id,
+        parent=parent,
+        author=author,
+        body=body,
+        internal=parent.internal if parent else internal,
     )
+
+
+@transaction.atomic
+def review_comment_reply(
+    *, assessment: Assessment, author, membership, body: str, parent_id
+) -> ReviewComment:
+    """A vendor member's reply in the thread of a remark the reviewer sent them (``parent_id``: the
+    remark or a reply in its thread). Allowed while the assessment is sent back for changes, to a
+    member whose role answers the questionnaire; visible at once to the company and the agency."""
+    body = _body(body)
+    if not role_can(membership.role, ANSWER):
+        raise ValidationError(REPLY_ROLE_CANNOT)
+    if assessment.state != State.CHANGES_REQUESTED:
+        raise ValidationError(REPLY_NOT_SENT_BACK)
+    # Only what the vendor can see can be answered: never an internal note or a pending remark.
+    parent = ReviewComment.objects.filter(
+        assessment=assessment, pk=parent_id, is_published=True, internal=False
+    ).first()
+    if parent is None:
+        raise ValidationError(COMMENT_BAD_PARENT)
+    return ReviewComment.objects.create(
+        assessment=assessment,
+        item_id=parent.item_id,
+        parent=parent,
+        author=author,
+        body=body,
+        is_published=True,
+    )
+
+
+def _body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(COMMENT_EMPTY)
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise ValidationError(COMMENT_TOO_LONG.format(max=COMMENT_MAX_LENGTH))
+    return body
 
 
 def _parent(assessment: Assessment, parent_id: int | None) -> ReviewComment | None:
@@ -100,5 +151,7 @@ def assessment_decide(*, assessment: Assessment, decision: str, actor, comment: 
 
 
 def review_comments_publish(*, assessment: Assessment) -> int:
-    """Make every reviewer comment of the assessment visible to the vendor; return how many."""
-    return ReviewComment.objects.filter(assessment=assessment, is_published=False).update(is_published=True)
+    """Make every reviewer comment of the assessment visible to the vendor, internal notes excepted;
+    return how many."""
+    pending = ReviewComment.objects.filter(assessment=assessment, is_published=False, internal=False)
+    return pending.update(is_published=True)

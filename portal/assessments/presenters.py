@@ -21,6 +21,7 @@ from assessments.selectors import AnswerData, is_complete, structure
 from questionnaires import levels as vocabulary
 
 ITEMS_TEMPLATE = "questionnaire/items.html"
+THREAD_TEMPLATE = "questionnaire/thread.html"
 MONTHS = [
     "janvier",
     "février",
@@ -157,10 +158,13 @@ def item_rows(
     comments=None,
     viewer=None,
     editable=True,
+    reply_to: dict | None = None,
     help_links: dict[str, list[dict]] | None = None,
 ) -> list[dict]:
-    """One dict per item with everything the item markup shows. ``help_links``: the help centre's
-    answers explaining each item ({code: [{"title", "url"}]}, helpcentre.selectors)."""
+    """One dict per item with everything the item markup shows. ``comments``: the threads the vendor
+    may read (``instruction.selectors.comment_threads(..., published_only=True)``), by item id;
+    ``reply_to``: {"url", "csrf_token"} when the person may answer them; ``help_links``: the help
+    centre's answers explaining each item ({code: [{"title", "url"}]}, helpcentre.selectors)."""
     labels = level_labels(struct)
     comments = comments or {}
     save_base = reverse("portal:assessments:answer_save", args=[assessment.public_id, "CODE"])[
@@ -176,7 +180,6 @@ def item_rows(
             answers.get(item["id"]),
             labels=labels,
             save_base=save_base,
-            comments=comments,
             viewer=viewer,
             zone=zone,
         )
@@ -188,17 +191,52 @@ def item_rows(
             row["badge"] = badges.get(row["level"], badges[vocabulary.UNANSWERED_LEVEL])
         row["justification_label"] = label
         row["help_links"] = (help_links or {}).get(item["code"], [])
+        if roots := comments.get(item["id"]):
+            row["thread"] = item_thread(item["code"], roots, viewer=viewer, zone=zone, reply_to=reply_to)
         rows.append(row)
     return rows
+
+
+def item_thread(
+    code: str, roots: list, *, viewer=None, zone=None, reply_to=None, error="", typed=None
+) -> dict:
+    """What the thread of the reviewer's remarks on item ``code`` shows the vendor (``roots``: the
+    remarks, each with ``thread_replies``). ``error`` and ``typed`` ({remark pk: text}): a refused reply."""
+    zone = zone or timezone.get_current_timezone()
+    typed = typed or {}
+    return {
+        "code": code,
+        "anchor": anchor(code),
+        "roots": [
+            {
+                **_message(root, viewer, zone),
+                "pk": root.pk,
+                "typed": typed.get(root.pk, ""),
+                "replies": [_message(reply, viewer, zone) for reply in root.thread_replies],
+            }
+            for root in roots
+        ],
+        "reply_to": reply_to,
+        "error": error,
+    }
+
+
+def _message(comment, viewer, zone) -> dict:
+    author = comment.author
+    if author.is_reviewer:
+        who = "L'instructeur de l'agence"
+    elif viewer is not None and author.pk == viewer.pk:
+        who = "Vous"
+    else:
+        who = author.get_full_name() or author.email
+    return {"who": who, "when": when(comment.created_at, zone), "body": comment.body}
 
 
 def level_labels(struct) -> dict[str, str]:
     return {level["code"]: level["label"] for level in struct.levels}
 
 
-def item_row(
-    item, answer: AnswerData | None, *, labels, save_base="", comments=None, viewer=None, zone=None
-) -> dict:
+def item_row(item, answer: AnswerData | None, *, labels, save_base="", viewer=None, zone=None) -> dict:
     """What an item shows of its answer (``labels``: the version's level labels by code)."""
     level = answer.level if answer else ""
     justification = answer.justification if answer else ""
@@ -217,5 +255,5 @@ def item_row(
         "saved_at": when(answer.updated_at, zone) if saved else "",
         "complete": is_complete(level, justification),
         "save_url": f"{save_base}{item['code']}/",
-        "review_comments": (comments or {}).get(item["id"], []),
+        "thread": None,
     }

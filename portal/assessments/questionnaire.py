@@ -5,18 +5,22 @@ lost work). The response updates only the item's status line and hidden revision
 the profile panel and the progress figures, so what the person is typing is never replaced.
 """
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import selectors, services
-from assessments.models import State
 from assessments.selectors import assessment_structure
 from companies.current import member_required
 from companies.roles import ANSWER, role_can
 from helpcentre.selectors import entry_links_for_items
+from instruction import services as instruction
+from instruction.selectors import vendor_threads
 from portal.access import member_assessment
 from portal.assessments import presenters
 from questionnaires.levels import NA_LEVEL
@@ -25,6 +29,9 @@ SAVED = "Enregistré"
 BAD_REVISION = "La page est incomplète : rechargez-la avant de répondre."
 CONFLICT = "{who} a enregistré une autre réponse le {when}."
 LEVEL_VALUES = 20
+# ?filtre=commentes: only the items the reviewer remarked on.
+COMMENTED_FILTER = "commentes"
+REPLIED = "Votre réponse est enregistrée ; l'instructeur la lira avec votre nouvelle soumission."
 
 
 def _page_context(request, assessment, progress) -> dict:
@@ -38,6 +45,13 @@ def _page_context(request, assessment, progress) -> dict:
     }
 
 
+def _reply_to(request, assessment, editable: bool) -> dict | None:
+    if not editable:
+        return None
+    url = reverse("portal:assessments:comment_reply", args=[assessment.public_id])
+    return {"url": url, "csrf_token": get_token(request)}
+
+
 @member_required(per_object=True)
 @require_GET
 def assessment_section(request, public_id, index):
@@ -49,11 +63,15 @@ def assessment_section(request, public_id, index):
         raise Http404("Cette section n'existe pas.")
     progress = selectors.assessment_progress(assessment)
     section = struct.sections[index]
-    items = [
+    threads = vendor_threads(assessment)
+    section_items = [
         item
         for item in selectors.applicable_items(assessment)
         if struct.section_of_item[item["code"]] is section
     ]
+    commented = [item for item in section_items if item["id"] in threads]
+    only_commented = request.GET.get("filtre") == COMMENTED_FILTER and bool(threads)
+    items = commented if only_commented else section_items
     # Who saved what and when: for this section's items only (dates are costly to decode).
     answers = selectors.answer_data(assessment, item_ids=[item["id"] for item in items])
     page = _page_context(request, assessment, progress)
@@ -62,12 +80,10 @@ def assessment_section(request, public_id, index):
         struct=struct,
         items=items,
         answers=answers,
-        # Reviewer comments reach the vendor only once an assessment is sent back: a first draft has none.
-        comments=selectors.published_comments(assessment)
-        if assessment.state == State.CHANGES_REQUESTED
-        else None,
+        comments=threads,
         viewer=request.user,
         editable=page["editable"],
+        reply_to=_reply_to(request, assessment, role_can(request.membership.role, ANSWER)),
         help_links=entry_links_for_items(item["code"] for item in items),
     )
     sections = progress["sections"]
@@ -77,6 +93,9 @@ def assessment_section(request, public_id, index):
         "items": presenters.items_html(rows, editable=page["editable"]),
         "previous": _neighbour(sections, index, -1),
         "next": _neighbour(sections, index, +1),
+        "sent_back": bool(threads),
+        "commented_count": len(commented),
+        "only_commented": only_commented,
     }
     return render(request, "portal/assessments/assessment_section.html", context)
 
@@ -206,3 +225,74 @@ def answer_save(request, public_id, code):
 
 def _respond(request, context):
     return render(request, "portal/assessments/includes/answer_response.html", context)
+
+
+@member_required(capability=ANSWER, per_object=True)
+@require_POST
+def comment_reply(request, public_id):
+    """A reply in the thread of one of the reviewer's remarks: the updated thread (htmx), or back to
+    the item on its section page."""
+    assessment = member_assessment(request, public_id)
+    parent = _int(request.POST.get("parent"))
+    body = request.POST.get("body", "")
+    try:
+        reply = instruction.review_comment_reply(
+            assessment=assessment,
+            author=request.user,
+            membership=request.membership,
+            body=body,
+            parent_id=parent,
+        )
+    except ValidationError as error:
+        return _reply_refused(request, assessment, parent, body, error.messages[0])
+    struct = assessment_structure(assessment)
+    item = struct.items_by_id.get(reply.item_id) if reply.item_id else None
+    if request.htmx and item is not None:
+        return _thread_response(request, assessment, item)
+    messages.success(request, REPLIED)
+    return redirect(_item_url(assessment, item))
+
+
+def _reply_refused(request, assessment, parent, body, message):
+    struct = assessment_structure(assessment)
+    threads = vendor_threads(assessment)
+    item = next(
+        (
+            struct.items_by_id[item_id]
+            for item_id, roots in threads.items()
+            if item_id is not None and any(root.pk == parent for root in roots)
+        ),
+        None,
+    )
+    if request.htmx and item is not None:
+        return _thread_response(request, assessment, item, threads, error=message, typed={parent: body})
+    messages.error(request, message)
+    return redirect(_item_url(assessment, item))
+
+
+def _thread_response(request, assessment, item, threads=None, **refused):
+    threads = vendor_threads(assessment) if threads is None else threads
+    thread = presenters.item_thread(
+        item["code"],
+        threads.get(item["id"], []),
+        viewer=request.user,
+        reply_to=_reply_to(request, assessment, True),
+        **refused,
+    )
+    return render(request, presenters.THREAD_TEMPLATE, {"thread": thread}, using="jinja2")
+
+
+def _item_url(assessment, item) -> str:
+    if item is None:
+        return reverse("portal:assessments:detail", args=[assessment.public_id])
+    struct = assessment_structure(assessment)
+    index = struct.sections.index(struct.section_of_item[item["code"]])
+    section_url = reverse("portal:assessments:section", args=[assessment.public_id, index])
+    return f"{section_url}#{presenters.anchor(item['code'])}-fil"
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

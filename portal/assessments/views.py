@@ -20,7 +20,9 @@ from certificates.selectors import revoked_attestation
 from certificates.services import ATTESTATION_REVOKED
 from companies.current import member_required
 from companies.roles import ANSWER, SUBMIT_ASSESSMENT, role_can
+from instruction.selectors import commented_items, vendor_threads
 from portal.access import member_assessment, member_product_version
+from portal.assessments import presenters
 from portal.assessments.forms import AssessmentStartForm, ImportForm, QualificationForm
 from portal.assessments.presenters import anchor
 from questionnaires.models import Questionnaire, QuestionnaireVersion
@@ -82,15 +84,17 @@ def _overview_context(request, assessment, **extra) -> dict:
     can_submit = workflow.allowed(
         assessment=assessment, to=State.SUBMITTED, actor=request.user, membership=request.membership
     )
+    history = selectors.assessment_history(assessment)
     return {
         "assessment": assessment,
         "product": assessment.product_version.product,
         "progress": progress,
+        "remarks": _remarks(request, assessment, history),
         "first_section": _section_to_resume(progress["sections"]),
         "carry_over": services.carry_over_summary(assessment=assessment)
         if assessment.carried_from_id
         else None,
-        "history": selectors.assessment_history(assessment),
+        "history": history,
         "can_answer": role_can(role, ANSWER) and assessment.is_editable,
         "can_submit": can_submit,
         # Submitting is possible from this state, but the person's role does not allow it.
@@ -102,6 +106,25 @@ def _overview_context(request, assessment, **extra) -> dict:
         "attestation_revoked": validated and revoked_attestation(assessment=assessment) is not None,
         "attestation_revoked_message": ATTESTATION_REVOKED,
         **extra,
+    }
+
+
+def _remarks(request, assessment, history) -> dict | None:
+    """What the reviewer asked for when the assessment is sent back: the decision's comment, the
+    remarks on the whole assessment, and the items remarked on with a link to each (None otherwise)."""
+    if assessment.state != State.CHANGES_REQUESTED:
+        return None
+    threads = vendor_threads(assessment)
+    sent_back = [t for t in history if t.to_state == State.CHANGES_REQUESTED]
+    base = reverse("portal:assessments:section", args=[assessment.public_id, 0])[: -len("0/")]
+    items = commented_items(assessment, threads)
+    for item in items:
+        item["url"] = f"{base}{item['section_index']}/?filtre=commentes#{anchor(item['code'])}-fil"
+    general = presenters.item_thread("", threads.get(None, []), viewer=request.user)
+    return {
+        "decision": sent_back[-1] if sent_back else None,
+        "general": general["roots"],
+        "items": items,
     }
 
 

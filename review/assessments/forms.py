@@ -15,6 +15,11 @@ class CommentForm(forms.Form):
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    internal = forms.BooleanField(
+        label="Note interne",
+        help_text="Jamais visible par l'éditeur, même quand l'évaluation lui est renvoyée.",
+        required=False,
+    )
     item = forms.CharField(required=False, widget=forms.HiddenInput)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -24,6 +29,9 @@ class CommentForm(forms.Form):
         # auto_id is a %-format: a "%" in a hand-made item code must stay a character.
         auto_id = f"id_%s_{item_code.replace('%', '%%')}" if item_code else "id_%s"
         super().__init__(data, initial={"item": item_code, "parent": parent_id}, auto_id=auto_id)
+        if (data.get("parent") if data is not None else parent_id) not in (None, ""):
+            # A reply belongs to its thread: internal when the thread is, else shown with it.
+            del self.fields["internal"]
 
 
 class DecisionForm(forms.Form):

@@ -29,6 +29,9 @@ UNKNOWN_ITEM = (
     "choisissez l'exigence à commenter."
 )
 COMMENTED = "Commentaire enregistré ; l'éditeur le verra lorsque l'évaluation lui sera renvoyée."
+NOTED = "Note interne enregistrée ; elle n'est jamais visible par l'éditeur."
+# ?filtre=modifiees: only the items changed since the previous submission.
+CHANGED_FILTER = "modifiees"
 REISSUED = "L'attestation est délivrée à nouveau, avec un nouveau code ; le document révoqué reste révoqué."
 DECIDED = {
     instruction.Decision.VALIDATE: "L'évaluation est validée ; l'attestation est en cours de génération et l'entreprise est prévenue par e-mail.",
@@ -46,6 +49,7 @@ def assessment_detail(request, public_id):
 def _detail(request, assessment, *, decision_form=None, comment_form=None, reissue_form=None, status=200):
     changes = previous_submission_changes(assessment)
     history = vendor_history(assessment)
+    only_changed = request.GET.get("filtre") == CHANGED_FILTER and bool(changes["items"])
     can_take = workflow.allowed(assessment=assessment, to=State.IN_REVIEW, actor=request.user)
     # Every decision goes from the same state with the same actor rule; validating stands for them.
     can_decide = workflow.allowed(assessment=assessment, to=State.VALIDATED, actor=request.user)
@@ -54,7 +58,8 @@ def _detail(request, assessment, *, decision_form=None, comment_form=None, reiss
         "product": assessment.product_version.product,
         "waiting": pending_since(assessment),
         "qualification": qualification_answers(assessment),
-        "sections": instruction_sections(assessment, changes=changes["items"]),
+        "sections": instruction_sections(assessment, changes=changes["items"], only_changed=only_changed),
+        "only_changed": only_changed,
         "general_comments": comment_threads(assessment).get(None, []),
         "changes": changes,
         "history": history,
@@ -105,6 +110,7 @@ def comment_create(request, public_id):
                 body=form.cleaned_data["body"],
                 item_code=form.cleaned_data["item"],
                 parent_id=form.cleaned_data["parent"],
+                internal=form.cleaned_data.get("internal", False),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -120,7 +126,7 @@ def comment_create(request, public_id):
             "can_reply": True,
         }
         return render(request, "review/includes/comment_thread.html", context)
-    messages.success(request, COMMENTED)
+    messages.success(request, NOTED if form.cleaned_data.get("internal") else COMMENTED)
     anchor = f"#exigence-{item_code}" if item_code else "#commentaires"
     return redirect(request.build_absolute_uri(_detail_url(assessment)) + anchor)
 

@@ -92,8 +92,9 @@ def test_review_loop_from_submission_to_verified_attestation(
     # The vendor sees the comment on the item, fixes it and resubmits.
     vendor = vendor_page(chromium, live_server, mandataire.user)
     vendor.goto(reverse("portal:assessments:section", kwargs={"public_id": assessment.public_id, "index": 1}))
+    # The remark is in the item's thread, right after the item's form (the thread has its reply forms).
+    vendor.locator("#item-A08-4-1-fil").get_by_text(COMMENT).wait_for()
     item = vendor.locator("form.cv-item", has_text="A08.4.1")
-    item.get_by_text(COMMENT).wait_for()
     item.locator("label[for$='-vert']").click()
     item.get_by_text("Enregistré").wait_for()
     vendor.goto(reverse("portal:assessments:detail", kwargs={"public_id": assessment.public_id}))

@@ -96,6 +96,7 @@ ACCESS = {
     "portal:assessments:full": MEMBER,
     "portal:assessments:answer_save": MEMBER,
     "portal:assessments:item": MEMBER,
+    "portal:assessments:comment_reply": MEMBER,
     "portal:assessments:submit": MEMBER,
     "portal:assessments:export": MEMBER,
     "portal:assessments:import": MEMBER,

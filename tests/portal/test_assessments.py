@@ -333,7 +333,7 @@ def test_outsider_cannot_start_an_assessment_of_another_company(outsider, compan
 
 def test_published_reviewer_comments_show_on_their_items_when_changes_are_requested(mandataire, company):
     from assessments import services
-    from assessments.models import ReviewComment
+    from instruction.models import ReviewComment
 
     assessment = assessment_of(company, submitted=True)
     reviewer = UserFactory(reviewer=True)

@@ -89,8 +89,15 @@ def test_hostile_texts_are_escaped_in_the_read_only_item(vendor_client_factory, 
 def test_hostile_reviewer_remarks_and_answers_are_escaped(hostile_assessment, editable):
     struct = assessment_structure(hostile_assessment)
     items = [item for item in struct.items if item["code"] in HOSTILE]
+    # A vendor's reply in the thread, whose author's name is hostile too.
+    replier = SimpleNamespace(pk=2, is_reviewer=False, email="", get_full_name=lambda: SCRIPT)
+    reply = SimpleNamespace(created_at=datetime(2026, 3, 5, tzinfo=UTC), body=IMAGE, author=replier)
     remark = SimpleNamespace(
-        created_at=datetime(2026, 3, 4, tzinfo=UTC), body=f"{SCRIPT}\n{IMAGE} {{{{ 7*7 }}}}"
+        pk=1,
+        author=SimpleNamespace(pk=1, is_reviewer=True),
+        created_at=datetime(2026, 3, 4, tzinfo=UTC),
+        body=f"{SCRIPT}\n{IMAGE} {{{{ 7*7 }}}}",
+        thread_replies=[reply],
     )
     rows = presenters.item_rows(
         assessment=hostile_assessment,

@@ -6,7 +6,7 @@ import pytest
 from django.shortcuts import resolve_url
 from django.utils.html import escape
 
-from assessments.models import ReviewComment
+from instruction.models import ReviewComment
 from instruction.services import COMMENT_UNKNOWN_ITEM
 from review.assessments.views import UNKNOWN_ITEM
 from tests.companies.factories import AccountRequestFactory
@@ -36,7 +36,7 @@ PARAMETERS = {
         "profil",
         "page",
     ],
-    "review:assessments:detail": [],
+    "review:assessments:detail": ["filtre"],
     "review:assessments:comment": ["item", "parent"],
     "review:assessments:trail": [],
     "review:account_requests:list": ["page"],

@@ -4,9 +4,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import Assessment, ReviewComment, State
+from assessments.models import Assessment, State
 from assessments.workflow import NOT_ASSIGNED
 from certificates.models import Certificate
+from instruction.models import ReviewComment
 from instruction.services import COMMENT_NOT_IN_REVIEW
 from review.assessments.forms import COMMENT_REQUIRED
 from tests.accounts.helpers import reviewer_client as make_reviewer_client

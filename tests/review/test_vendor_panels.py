@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from assessments.figures import MIN_PEER_COMPANIES
-from assessments.models import ReviewComment, State
+from assessments.models import State
 from certificates.models import Certificate
+from instruction.models import ReviewComment
 from portal.product_panels.views import NOT_ENOUGH_PEERS
 from tests.review.factories import (
     AssessmentFactory,

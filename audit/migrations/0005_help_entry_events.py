@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0002_admin_actions_and_users'),
+        ('audit', '0004_review_comment_internal'),
         ('helpcentre', '0001_entries'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
