@@ -81,6 +81,7 @@ LOCAL_APPS = [
     "questionnaires",
     "products",
     "assessments",
+    "proofs",
     "certificates",
     "instruction",
     "portal",
@@ -285,6 +286,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
 # Whole request body, files included (core.body_limit); the proxy's client_max_body_size matches it.
 REQUEST_BODY_MAX_SIZE = 6 * 1024 * 1024
+# The proof upload route only (core.body_limit.body_limit): the largest proof a referential may ask
+# for (questionnaires/definition.py, PROOF_MAX_SIZE_MB) plus the form around it; the view enforces the
+# expected proof's own limit before reading, and again while receiving.
+PROOF_UPLOAD_MAX_BODY_SIZE = (1024 + 1) * 1024 * 1024
 
 # --- E-mail ------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -18,6 +18,7 @@ from companies.current import member_required
 from companies.roles import ANSWER, role_can
 from portal.access import member_assessment
 from portal.assessments import presenters
+from portal.proofs.presenters import attach_proof_links
 from questionnaires.levels import NA_LEVEL
 
 SAVED = "Enregistré"
@@ -68,6 +69,7 @@ def assessment_section(request, public_id, index):
         viewer=request.user,
         editable=page["editable"],
     )
+    attach_proof_links(rows, assessment=assessment, items=items)
     sections = progress["sections"]
     context = page | {
         "section": sections[index],
