@@ -74,6 +74,7 @@ def missing_proofs(assessment: Assessment, values=None) -> list[dict]:
                     "reason": MISSING_PROOF_REASON.format(
                         labels=", ".join(f"« {label} »" for label in lacking)
                     ),
+                    "proofs": True,
                 }
             )
     return missing

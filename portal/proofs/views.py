@@ -107,7 +107,10 @@ def _replaced(assessment, form) -> Proof | None:
     public_id = form.cleaned_data.get("replaces")
     if not public_id:
         return None
-    return Proof.objects.filter(assessment=assessment, public_id=public_id).first()
+    proof = Proof.objects.filter(assessment=assessment, public_id=public_id).first()
+    if proof is None:
+        raise services.ProofRefused(services.OTHER_ITEM)
+    return proof
 
 
 @csrf_exempt

@@ -123,3 +123,28 @@ def take(assessment, reviewer=None):
     assessment_services.assessment_take(assessment=assessment, actor=reviewer)
     assessment.refresh_from_db()
     return reviewer
+
+
+def stored_proof(assessment, expected, content=PDF, **fields):
+    """A proof row written directly (any assessment state), its file in the storage."""
+    from django.core.files.base import ContentFile
+
+    from proofs import blobs
+    from proofs.models import Proof
+
+    sha256 = hashlib.sha256(content).hexdigest()
+    return Proof.objects.create(
+        assessment=assessment,
+        item_id=expected.item_id,
+        expected=expected,
+        kind="file",
+        file=blobs.blob_store(ContentFile(content), sha256=sha256),
+        sha256=sha256,
+        size=len(content),
+        original_name="rapport.pdf",
+        file_format="pdf",
+        content_type="application/pdf",
+        effective_date=TODAY,
+        scan="non_analysee",
+        **fields,
+    )
