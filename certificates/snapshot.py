@@ -184,7 +184,19 @@ def assessment_snapshot(*, assessment, kind: str) -> dict:
         )
         for section in structure.sections
     ]
-    return _snapshot_of(assessment, frozen, kind=kind, levels=list(structure.levels), sections=sections)
+    snapshot = _snapshot_of(assessment, frozen, kind=kind, levels=list(structure.levels), sections=sections)
+    if with_items:
+        snapshot |= _proofs(assessment)
+    return snapshot
+
+
+def _proofs(assessment) -> dict:
+    """The report's proofs (name, hash, status) and sworn declarations; nothing when there are none,
+    so reports of assessments without proofs keep their content."""
+    from proofs.selectors import report_entries
+
+    entries = report_entries(assessment)
+    return {key: value for key, value in entries.items() if value}
 
 
 class Frozen(NamedTuple):

@@ -153,3 +153,49 @@ def assessment_proof_sections(assessment: Assessment) -> list[dict]:
                 }
             )
     return rows
+
+
+def report_entries(assessment: Assessment) -> dict:
+    """What the full report states about proofs and sworn declarations, as plain data (2 queries):
+    {"proofs": [{item, label, name, sha256, status, effective_date, revision}], "declarations": [...]}.
+    Once submitted, only what the submission froze (a draft replacement is not what was reviewed)."""
+    order = {item["id"]: index for index, item in enumerate(assessment_structure(assessment).items)}
+    codes = {item["id"]: item["code"] for item in assessment_structure(assessment).items}
+    proofs = Proof.objects.filter(assessment=assessment, superseded_at__isnull=True).select_related(
+        "expected"
+    )
+    declarations = SwornDeclaration.objects.filter(assessment=assessment, superseded_at__isnull=True)
+    if not assessment.is_editable:
+        proofs, declarations = (
+            proofs.filter(frozen_at__isnull=False),
+            declarations.filter(frozen_at__isnull=False),
+        )
+    proof_rows = sorted(
+        proofs, key=lambda proof: (order.get(proof.item_id, 0), proof.expected.order, proof.pk)
+    )
+    return {
+        "proofs": [
+            {
+                "item": codes.get(proof.item_id, ""),
+                "label": proof.expected.label,
+                "name": proof.display_name[:200],
+                "sha256": proof.sha256,
+                "status": proof.get_status_display(),
+                "comment": proof.review_comment[:500],
+                "effective_date": proof.effective_date.isoformat(),
+                "revision": proof.revision,
+            }
+            for proof in proof_rows
+        ],
+        "declarations": [
+            {
+                "item": codes.get(declaration.item_id, ""),
+                "declarant_name": declaration.declarant_name,
+                "declarant_role": declaration.declarant_role,
+                "declared_on": declaration.declared_on.isoformat(),
+                "text": declaration.text,
+                "revision": declaration.revision,
+            }
+            for declaration in sorted(declarations, key=lambda d: order.get(d.item_id, 0))
+        ],
+    }

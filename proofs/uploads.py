@@ -79,3 +79,12 @@ class ProofUploadHandler(FileUploadHandler):
         if self.upload is not None:
             self.upload.close()  # a temporary upload deletes its file when closed
             self.upload = None
+
+
+def received(name: str, content: bytes, *, max_size: int) -> TemporaryUploadedFile:
+    """``content`` passed through the handler as an upload would be (demo data, commands, benchmarks)."""
+    handler = ProofUploadHandler(max_size=max_size)
+    handler.new_file(FIELD, name, "application/octet-stream", len(content))
+    for start in range(0, len(content), CHUNK):
+        handler.receive_data_chunk(content[start : start + CHUNK], start)
+    return handler.file_complete(len(content))

@@ -28,6 +28,7 @@ DEMO_LOADERS = [
     "companies.demo",
     "products.demo",
     "assessments.demo",
+    "proofs.demo",
     "certificates.demo",
 ]
 
