@@ -192,9 +192,12 @@ def assessment_snapshot(*, assessment, kind: str) -> dict:
 
 def _proofs(assessment) -> dict:
     """The report's proofs (name, hash, status) and sworn declarations; nothing when there are none,
-    so reports of assessments without proofs keep their content."""
-    from proofs.selectors import report_entries
+    so reports of assessments without proofs keep their content. A questionnaire whose items expect no
+    proof costs no query once its version is known (memoised)."""
+    from proofs.selectors import report_entries, version_expects_proofs
 
+    if not version_expects_proofs(assessment.questionnaire_version_id):
+        return {}
     entries = report_entries(assessment)
     return {key: value for key, value in entries.items() if value}
 

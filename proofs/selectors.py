@@ -2,13 +2,14 @@
 
 from collections import defaultdict
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from assessments.models import Assessment
 from assessments.selectors import answer_values, applicable_items, assessment_structure
 from proofs.models import Proof, SwornDeclaration
 from questionnaires.levels import NA_LEVEL
-from questionnaires.models import ExpectedProof
+from questionnaires.models import ExpectedProof, QuestionnaireVersion
 
 MISSING_PROOF_REASON = "preuve manquante : {labels}"
 
@@ -153,6 +154,25 @@ def assessment_proof_sections(assessment: Assessment) -> list[dict]:
                 }
             )
     return rows
+
+
+_expects_proofs: dict[int, bool] = {}
+
+
+def version_expects_proofs(version_id: int) -> bool:
+    """Whether a questionnaire version's items expect proofs: one query, then memoised per process for
+    a published version (its expected proofs, addendum included, are imported before it serves)."""
+    if (known := _expects_proofs.get(version_id)) is not None:
+        return known
+    status, expects = (
+        QuestionnaireVersion.objects.filter(pk=version_id)
+        .annotate(expects=Exists(ExpectedProof.objects.filter(item__version_id=OuterRef("pk"))))
+        .values_list("status", "expects")
+        .get()
+    )
+    if status != QuestionnaireVersion.Status.DRAFT:
+        _expects_proofs[version_id] = expects
+    return expects
 
 
 def report_entries(assessment: Assessment) -> dict:

@@ -338,7 +338,8 @@ def _incomplete(missing: list[dict], assessment) -> assessment_services.Assessme
         else:
             merged[entry["code"]] = dict(entry)
     error = assessment_services.AssessmentIncomplete(sorted(merged.values(), key=lambda e: order[e["code"]]))
-    error.message = SUBMIT_INCOMPLETE.format(count=len(merged))
+    if any(entry.get("proofs") for entry in missing):
+        error.message = SUBMIT_INCOMPLETE.format(count=len(merged))
     return error
 
 

@@ -141,10 +141,29 @@ def stored_proof(assessment, expected, content=PDF, **fields):
         file=blobs.blob_store(ContentFile(content), sha256=sha256),
         sha256=sha256,
         size=len(content),
-        original_name="rapport.pdf",
-        file_format="pdf",
-        content_type="application/pdf",
         effective_date=TODAY,
         scan="non_analysee",
-        **fields,
+        **{"original_name": "rapport.pdf", "file_format": "pdf", "content_type": "application/pdf", **fields},
+    )
+
+
+def proof_of(assessment, content=MP4):
+    """A stored video proof on the first item of ``assessment`` (any state), for page walks."""
+    item = Item.objects.filter(version=assessment.questionnaire_version).order_by("order").first()
+    expected = ExpectedProof.objects.create(
+        item=item,
+        code="video",
+        kind="file",
+        label="Vidéo",
+        instruction="Filmez.",
+        formats=["mp4"],
+        max_size=10**6,
+    )
+    return stored_proof(
+        assessment,
+        expected,
+        content=content,
+        original_name="video.mp4",
+        file_format="mp4",
+        content_type="video/mp4",
     )

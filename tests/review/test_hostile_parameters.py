@@ -10,6 +10,7 @@ from assessments.models import ReviewComment
 from instruction.services import COMMENT_UNKNOWN_ITEM
 from review.assessments.views import UNKNOWN_ITEM
 from tests.companies.factories import AccountRequestFactory
+from tests.proofs.factories import proof_of
 from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version
 from tests.review.test_permissions import PATTERNS, url_kwargs
 
@@ -46,9 +47,12 @@ PARAMETERS = {
     "review:statistics:export": [],
     "review:referentials:list": [],
     "review:referentials:version": [],
+    "review:proofs:list": [],
+    "review:proofs:download": [],
+    "review:proofs:inline": [],
 }
 ACTIONS = {"review:assessments:take", "review:assessments:decide", "review:account_requests:approve"}
-ACTIONS |= {"review:account_requests:reject", "review:assessments:reissue"}
+ACTIONS |= {"review:account_requests:reject", "review:assessments:reissue", "review:proofs:verdict"}
 # Raw (already percent-encoded) values, as a hand-made URL would carry them.
 HOSTILE_VALUES = [
     "%s%s",
@@ -75,7 +79,13 @@ def objects():
     version = questionnaire_version()
     assessment = AssessmentFactory(validated=True, questionnaire_version=version)
     answer_all(assessment)
-    return {"assessment": assessment, "version": version, "account_request": AccountRequestFactory()}
+    proof = proof_of(assessment)
+    return {
+        "assessment": assessment,
+        "version": version,
+        "account_request": AccountRequestFactory(),
+        "proof": proof,
+    }
 
 
 def test_every_get_page_declares_the_parameters_it_reads():
