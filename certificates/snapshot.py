@@ -184,7 +184,22 @@ def assessment_snapshot(*, assessment, kind: str) -> dict:
         )
         for section in structure.sections
     ]
-    return _snapshot_of(assessment, frozen, kind=kind, levels=list(structure.levels), sections=sections)
+    snapshot = _snapshot_of(assessment, frozen, kind=kind, levels=list(structure.levels), sections=sections)
+    if with_items:
+        snapshot |= _proofs(assessment)
+    return snapshot
+
+
+def _proofs(assessment) -> dict:
+    """The report's proofs (name, hash, status) and sworn declarations; nothing when there are none,
+    so reports of assessments without proofs keep their content. A questionnaire whose items expect no
+    proof costs no query once its version is known (memoised)."""
+    from proofs.selectors import report_entries, version_expects_proofs
+
+    if not version_expects_proofs(assessment.questionnaire_version_id):
+        return {}
+    entries = report_entries(assessment)
+    return {key: value for key, value in entries.items() if value}
 
 
 class Frozen(NamedTuple):

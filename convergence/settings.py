@@ -14,6 +14,8 @@ import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from core.storage import default_storage_setting
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 RUN_DIR = BASE_DIR / ".run"
 
@@ -79,6 +81,7 @@ LOCAL_APPS = [
     "questionnaires",
     "products",
     "assessments",
+    "proofs",
     "certificates",
     "instruction",
     "helpcentre",
@@ -263,11 +266,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(RUN_DIR / "private")))
+# Filesystem by default; S3-compatible object storage when AWS_STORAGE_BUCKET_NAME is set (several
+# machines): certificates' PDFs and proofs alike (core/storage.py).
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    "default": default_storage_setting(env, private_root=PRIVATE_MEDIA_ROOT),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -281,8 +283,14 @@ MEDIA_ROOT = RUN_DIR / "no-public-media"
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Optional antivirus: the clamd unix socket; empty, proofs are recorded as not scanned (proofs/scan.py).
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
 # Whole request body, files included (core.body_limit); the proxy's client_max_body_size matches it.
 REQUEST_BODY_MAX_SIZE = 6 * 1024 * 1024
+# The proof upload route only (core.body_limit.body_limit): the largest proof a referential may ask
+# for (questionnaires/definition.py, PROOF_MAX_SIZE_MB) plus the form around it; the view enforces the
+# expected proof's own limit before reading, and again while receiving.
+PROOF_UPLOAD_MAX_BODY_SIZE = (1024 + 1) * 1024 * 1024
 
 # --- E-mail ------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -16,6 +16,7 @@ from certificates.models import Certificate
 from certificates.services import certificate_request
 from companies.roles import ANSWER, role_can
 from instruction.models import ReviewComment
+from proofs.services import ensure_proofs_accepted
 
 COMMENT_EMPTY = "Le commentaire ne peut pas être vide."
 COMMENT_TOO_LONG = "Le commentaire dépasse {max} caractères."
@@ -135,6 +136,8 @@ def assessment_decide(*, assessment: Assessment, decision: str, actor, comment: 
     by someone else, comment missing for a request for changes or a refusal); nothing is written then.
     """
     if decision == Decision.VALIDATE:
+        # A refused or partly verified proof sends the item back: the decision is a request for changes.
+        ensure_proofs_accepted(assessment)
         services.assessment_validate(assessment=assessment, actor=actor, comment=comment)
         certificate_request(assessment=assessment, kind=Certificate.Kind.ATTESTATION, actor=actor)
     elif decision == Decision.REQUEST_CHANGES:

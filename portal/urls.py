@@ -11,4 +11,5 @@ urlpatterns = [
     path("produits/", include("portal.products.urls")),
     path("produits/", include("portal.product_panels.urls")),
     path("evaluations/", include("portal.assessments.urls")),
+    path("evaluations/", include("portal.proofs.urls")),
 ]

@@ -27,7 +27,7 @@ LEVEL_KEYS = {"code": True, "label": True, "colour": True}
 QUESTION_KEYS = {"code": True, "text": True, "kind": False, "choices": False, "help": False}
 SECTION_KEYS = {"code": True, "title": True, "items": True}
 ITEM_KEYS = {"code": True, "title": True, "help": False, "reference": False, "na_allowed": False}
-ITEM_KEYS |= {"levels": False, "applies_if": False}
+ITEM_KEYS |= {"levels": False, "applies_if": False, "proofs": False}
 PROFILE_KEYS = {"label": True, "rule": True}
 
 YAML_INVALID = "Fichier YAML illisible : {error}"
@@ -52,6 +52,26 @@ UNKNOWN_LEVEL_DESCRIPTION = "{where} : niveau « {level} » inconnu dans l'éche
 NA_FORBIDDEN = (
     "{where} : une description « na » est donnée alors que cette exigence interdit « non applicable »."
 )
+PROOF_KINDS = ("file", "link", "description")
+# The formats a file proof may accept; each is recognised from the file's content (proofs/filetypes.py).
+PROOF_FORMATS = ("pdf", "mp4", "webm", "png", "jpg", "txt", "log", "json", "xml", "zip")
+PROOF_KEYS = {"code": True, "kind": True, "label": True, "instruction": True, "formats": False}
+PROOF_KEYS |= {"max_size_mb": False, "min": False, "max": False}
+PROOF_MAX_SIZE_MB = 1024
+DEFAULT_PROOF_SIZE_MB = 20
+ADDENDUM_KEYS = {"questionnaire": True, "version": True, "items": True}
+BAD_PROOF_KIND = "{where} : type « {value} » inconnu ; attendu file, link ou description."
+BAD_PROOF_FORMAT = "{where} : format « {value} » inconnu ; attendu l'un de {choices}."
+FORMATS_REQUIRED = "{where} : une preuve de type file doit lister ses formats acceptés."
+FORMATS_FORBIDDEN = "{where} : seules les preuves de type file ont des formats et une taille maximale."
+BAD_PROOF_SIZE = "{where} : une taille en Mo, entière, entre 1 et {max}, est attendue."
+BAD_PROOF_COUNT = "{where} : un nombre entier positif ou nul est attendu."
+BAD_PROOF_RANGE = "{where} : le maximum doit être au moins 1 et au moins égal au minimum ({min})."
+UNKNOWN_PROOF_ITEM = "{where} : l'exigence « {code} » n'existe pas dans la version {number} du questionnaire."
+PROOFS_TWICE = (
+    "{where} : les preuves de l'exigence « {code} » sont déjà déclarées dans le fichier du questionnaire."
+)
+ADDENDUM_MISMATCH = "{where} : le fichier est rangé sous « {expected} » mais déclare « {found} »."
 FILE_VERSION_MISMATCH = "version : le fichier {name} doit contenir la version {expected}, pas {found}."
 FILE_CODE_MISMATCH = "questionnaire.code : le fichier est rangé sous « {folder} » mais déclare « {code} »."
 
@@ -261,6 +281,8 @@ def _item_errors(item, where: str, item_codes: set, *, level_codes: set, yes_no_
     if not isinstance(na_allowed, bool):
         errors.append(NOT_A_BOOLEAN.format(where=f"{where}.na_allowed"))
     errors += _level_description_errors(item.get("levels", {}), f"{where}.levels", level_codes, na_allowed)
+    if "proofs" in item:
+        errors += proofs_errors(item["proofs"], f"{where}.proofs")
     if (applies_if := item.get("applies_if")) is not None:
         errors += rule_errors(
             applies_if,
@@ -305,3 +327,106 @@ def _profiles_errors(profiles, *, item_codes: set, yes_no_codes: set, level_code
             allowed_keys=RULE_KEYS,
         )
     return errors
+
+
+def _int_errors(value, where: str, message: str, low: int, high: int | None = None) -> list[str]:
+    valid = isinstance(value, int) and not isinstance(value, bool) and value >= low
+    if not valid or (high is not None and value > high):
+        return [message.format(where=where, max=high)]
+    return []
+
+
+def proofs_errors(proofs, where: str) -> list[str]:
+    """Problems of an item's ``proofs`` list (each a file, link or description to provide)."""
+    if errors := _list_errors(proofs, where):
+        return errors
+    codes: set = set()
+    for index, proof in enumerate(proofs):
+        errors += _proof_errors(proof, f"{where}[{index}]", codes)
+    return errors
+
+
+def _proof_errors(proof, where: str, codes: set) -> list[str]:
+    if errors := _keys_errors(proof, PROOF_KEYS, where):
+        return errors
+    errors += _code_errors(proof["code"], f"{where}.code", codes)
+    errors += _text_errors(proof, ["label", "instruction"], where)
+    if proof["kind"] not in PROOF_KINDS:
+        errors.append(BAD_PROOF_KIND.format(where=f"{where}.kind", value=proof["kind"]))
+    elif proof["kind"] == "file":
+        errors += _formats_errors(proof.get("formats"), f"{where}.formats")
+        if "max_size_mb" in proof:
+            errors += _int_errors(
+                proof["max_size_mb"], f"{where}.max_size_mb", BAD_PROOF_SIZE, 1, PROOF_MAX_SIZE_MB
+            )
+    elif "formats" in proof or "max_size_mb" in proof:
+        errors.append(FORMATS_FORBIDDEN.format(where=where))
+    minimum, maximum = proof.get("min", 1), proof.get("max", 1)
+    count_errors = _int_errors(minimum, f"{where}.min", BAD_PROOF_COUNT, 0)
+    count_errors += _int_errors(maximum, f"{where}.max", BAD_PROOF_COUNT, 0)
+    if not count_errors and (maximum < 1 or maximum < minimum):
+        count_errors.append(BAD_PROOF_RANGE.format(where=f"{where}.max", min=minimum))
+    return errors + count_errors
+
+
+def _formats_errors(formats, where: str) -> list[str]:
+    if not isinstance(formats, list) or not formats:
+        return [FORMATS_REQUIRED.format(where=where)]
+    return [
+        BAD_PROOF_FORMAT.format(where=where, value=value, choices=", ".join(PROOF_FORMATS))
+        for value in formats
+        if value not in PROOF_FORMATS
+    ]
+
+
+def expected_proof_fields(proof: dict, order: int) -> dict:
+    """The ``ExpectedProof`` fields of a validated proof declaration."""
+    is_file = proof["kind"] == "file"
+    return {
+        "code": proof["code"],
+        "kind": proof["kind"],
+        "label": proof["label"],
+        "instruction": proof["instruction"],
+        "formats": list(proof.get("formats", [])) if is_file else [],
+        "max_size": proof.get("max_size_mb", DEFAULT_PROOF_SIZE_MB) * 1024 * 1024 if is_file else 0,
+        "min_count": proof.get("min", 1),
+        "max_count": proof.get("max", 1),
+        "order": order,
+    }
+
+
+def parse_proofs_addendum(
+    raw: bytes, *, code: str, number: int, item_codes: set, inline: set
+) -> ParsedDefinition:
+    """Read a ``proofs-v<N>.yaml`` file: the proofs of a version published before items declared them.
+
+    ``item_codes``: the version's items; ``inline``: those whose proofs its own file already declares.
+    """
+    checksum = hashlib.sha256(raw).hexdigest()
+    loader = _UniqueKeyLoader(raw.decode("utf-8", errors="replace"))
+    loader.duplicate_keys = []
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as error:
+        return ParsedDefinition(None, checksum, [YAML_INVALID.format(error=error)])
+    finally:
+        loader.dispose()
+    errors = loader.duplicate_keys + _keys_errors(data, ADDENDUM_KEYS, "racine")
+    if errors:
+        return ParsedDefinition(None, checksum, errors)
+    if data["questionnaire"] != code:
+        errors.append(
+            ADDENDUM_MISMATCH.format(where="questionnaire", expected=code, found=data["questionnaire"])
+        )
+    if data["version"] != number:
+        errors.append(ADDENDUM_MISMATCH.format(where="version", expected=number, found=data["version"]))
+    if not isinstance(data["items"], dict) or not data["items"]:
+        return ParsedDefinition(None, checksum, [*errors, NOT_A_MAPPING.format(where="items")])
+    for item_code, proofs in data["items"].items():
+        where = f"items.{item_code}"
+        if item_code not in item_codes:
+            errors.append(UNKNOWN_PROOF_ITEM.format(where=where, code=item_code, number=number))
+        elif item_code in inline:
+            errors.append(PROOFS_TWICE.format(where=where, code=item_code))
+        errors += proofs_errors(proofs, where)
+    return ParsedDefinition(data if not errors else None, checksum, errors)

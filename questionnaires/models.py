@@ -212,3 +212,79 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+
+class ProofAddendum(models.Model):
+    """The proofs declared for a version published before its items could declare them.
+
+    A version's own file is immutable once published; its expected proofs may come from a separate file
+    (``<code>/proofs-v<N>.yaml``), imported once with its checksum and frozen from then on, exactly like
+    the version: importing the same file again changes nothing, an edited file is refused.
+    """
+
+    version = models.OneToOneField(
+        QuestionnaireVersion, on_delete=models.CASCADE, related_name="proof_addendum", verbose_name="version"
+    )
+    checksum = models.CharField("empreinte SHA-256 du fichier source", max_length=64)
+    source_path = models.CharField("fichier source", max_length=255, blank=True)
+    imported_at = models.DateTimeField("importé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "déclaration de preuves attendues"
+        verbose_name_plural = "déclarations de preuves attendues"
+
+    def __str__(self) -> str:
+        return f"Preuves attendues de {self.version}"
+
+
+class ExpectedProof(models.Model):
+    """A proof an item asks for: a file in given formats, a permanent link, or a free description."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", "Fichier"
+        LINK = "link", "Lien permanent"
+        DESCRIPTION = "description", "Description"
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="expected_proofs")
+    # None: declared in the version's own file; else the addendum that declared it.
+    addendum = models.ForeignKey(
+        ProofAddendum, on_delete=models.CASCADE, null=True, blank=True, related_name="expected_proofs"
+    )
+    code = models.SlugField("code", max_length=50)
+    kind = models.CharField("type", max_length=12, choices=Kind.choices)
+    label = models.CharField("intitulé", max_length=300)
+    instruction = models.TextField("consigne")
+    formats = models.JSONField("formats acceptés", default=list, blank=True)
+    max_size = models.PositiveBigIntegerField("taille maximale (octets)", default=0)
+    min_count = models.PositiveSmallIntegerField("nombre minimal", default=1)
+    max_count = models.PositiveSmallIntegerField("nombre maximal", default=1)
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "preuve attendue"
+        verbose_name_plural = "preuves attendues"
+        ordering = ["item", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "code"],
+                name="questionnaires_expected_proof_code_unique",
+                violation_error_message="Ce code de preuve existe déjà pour cette exigence.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_count__gte=1) & Q(max_count__gte=models.F("min_count")),
+                name="questionnaires_expected_proof_counts",
+                violation_error_message="Le nombre maximal de preuves doit être au moins 1 et au moins le minimum.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="file") | Q(max_size__gt=0),
+                name="questionnaires_expected_proof_file_size",
+                violation_error_message="Une preuve de type fichier doit avoir une taille maximale.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_kind_display()})"
+
+    @property
+    def is_required(self) -> bool:
+        return self.min_count > 0

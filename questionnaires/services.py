@@ -7,10 +7,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from questionnaires.definition import parse_definition
+from questionnaires.definition import expected_proof_fields, parse_definition, parse_proofs_addendum
 from questionnaires.models import (
+    ExpectedProof,
     Item,
     Level,
+    ProofAddendum,
     QualificationQuestion,
     Questionnaire,
     QuestionnaireVersion,
@@ -23,6 +25,12 @@ PUBLISHED_CHANGED = (
     "une version publiée ne se modifie pas, publiez une nouvelle version (v{next}.yaml)."
 )
 NOT_PUBLISHED = "Seule une version publiée peut être retirée."
+PROOFS_PUBLISHED_CHANGED = (
+    "{name} : les preuves attendues de la version {number} du questionnaire « {code} » sont déjà "
+    "importées et le fichier a changé : elles ne se modifient plus, déclarez-les dans une nouvelle "
+    "version du questionnaire."
+)
+ADDENDUM_NAME = "proofs-v{number}.yaml"
 
 UNCHANGED = "unchanged"
 CREATED = "created"
@@ -79,6 +87,9 @@ def questionnaire_import(*, path: Path, publish: bool = False, dry_run: bool = F
         raise DefinitionError(parsed.errors)
     with transaction.atomic():
         result = _import(parsed.data, checksum=parsed.checksum, source_path=_relative(path), publish=publish)
+        addendum = path.with_name(ADDENDUM_NAME.format(number=result.number))
+        if addendum.exists():
+            _import_addendum(addendum, version=result.version, data=parsed.data)
         if dry_run:
             transaction.set_rollback(True)
             result.version = None
@@ -185,8 +196,51 @@ def _create_version(data: dict, *, questionnaire, checksum: str, source_path: st
         Section(version=version, code=section["code"], title=section["title"], order=order)
         for order, section in enumerate(data["sections"])
     )
-    Item.objects.bulk_create(_items(data["sections"], sections, version))
+    items = Item.objects.bulk_create(_items(data["sections"], sections, version))
+    declared = (item for section in data["sections"] for item in section["items"])
+    ExpectedProof.objects.bulk_create(
+        ExpectedProof(item=item, **expected_proof_fields(proof, order))
+        for item, item_data in zip(items, declared, strict=True)
+        for order, proof in enumerate(item_data.get("proofs", []))
+    )
     return version
+
+
+def _import_addendum(path: Path, *, version: QuestionnaireVersion, data: dict) -> None:
+    """Import the expected proofs of ``proofs-v<N>.yaml`` (see ``ProofAddendum``): once, then frozen."""
+    raw = path.read_bytes()
+    items = {item["code"]: item for section in data["sections"] for item in section["items"]}
+    parsed = parse_proofs_addendum(
+        raw,
+        code=data["questionnaire"]["code"],
+        number=data["version"],
+        item_codes=set(items),
+        inline={code for code, item in items.items() if "proofs" in item},
+    )
+    if parsed.errors:
+        raise DefinitionError([f"{path.name} : {error}" for error in parsed.errors])
+    existing = ProofAddendum.objects.select_for_update().filter(version=version).first()
+    if existing is not None and existing.checksum == parsed.checksum:
+        return
+    if existing is not None:
+        if existing.version.is_frozen:
+            raise DefinitionError(
+                [
+                    PROOFS_PUBLISHED_CHANGED.format(
+                        name=path.name, number=version.number, code=data["questionnaire"]["code"]
+                    )
+                ]
+            )
+        existing.delete()
+    addendum = ProofAddendum.objects.create(
+        version=version, checksum=parsed.checksum, source_path=_relative(path)
+    )
+    item_ids = dict(Item.objects.filter(version=version).values_list("code", "id"))
+    ExpectedProof.objects.bulk_create(
+        ExpectedProof(item_id=item_ids[code], addendum=addendum, **expected_proof_fields(proof, order))
+        for code, proofs in parsed.data["items"].items()
+        for order, proof in enumerate(proofs)
+    )
 
 
 def _items(sections_data: list[dict], sections: list[Section], version: QuestionnaireVersion):

@@ -5,6 +5,7 @@ app_name = "review"
 urlpatterns: list = [
     path("", include("review.dashboard.urls")),
     path("evaluations/", include("review.assessments.urls")),
+    path("evaluations/", include("review.proofs.urls")),
     path("statistiques/", include("review.statistics.urls")),
     path("demandes-de-compte/", include("review.account_requests.urls")),
     path("referentiels/", include("review.referentials.urls")),

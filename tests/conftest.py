@@ -267,3 +267,51 @@ def _terms_of_use_published(request):
     from accounts.models import TermsVersion
 
     TermsVersion.objects.get_or_create(version=1, defaults={"text": "Conditions générales d'utilisation."})
+
+
+# --- S3-compatible object storage (moto's server mode: a real S3 API over HTTP) ---------------------
+@pytest.fixture(scope="session")
+def s3_server():
+    """A moto S3 server on a free local port, for the whole session: its endpoint URL."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings, monkeypatch):
+    """The default storage switched to a fresh bucket of the S3 server, as the environment would set it."""
+    import uuid
+
+    import boto3
+    import environ
+
+    from core.storage import default_storage_setting
+
+    bucket = f"convergence-{uuid.uuid4().hex[:12]}"
+    environment = {
+        "AWS_STORAGE_BUCKET_NAME": bucket,
+        "AWS_S3_ENDPOINT_URL": s3_server,
+        "AWS_S3_REGION_NAME": "eu-west-3",
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+    }
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        region_name="eu-west-3",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": default_storage_setting(environ.Env(), private_root=settings.PRIVATE_MEDIA_ROOT),
+    }
+    return {"client": client, "bucket": bucket}

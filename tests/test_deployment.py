@@ -18,11 +18,27 @@ def compose():
 
 @pytest.fixture(scope="module")
 def settings_source():
-    return (BASE_DIR / "convergence" / "settings.py").read_text()
+    # The settings, and the helper they call to choose the storage from the environment.
+    return (BASE_DIR / "convergence" / "settings.py").read_text() + (
+        BASE_DIR / "core" / "storage.py"
+    ).read_text()
 
 
 def test_compose_has_every_service(compose):
-    assert set(compose["services"]) == {"db", "redis", *APP_SERVICES}
+    assert set(compose["services"]) == {"db", "redis", "minio", "bucket", *APP_SERVICES}
+
+
+def test_web_and_workers_run_two_replicas_on_shared_object_storage(compose):
+    services = compose["services"]
+    assert services["web"]["deploy"]["replicas"] == 2
+    assert services["worker"]["deploy"]["replicas"] == 2
+    assert services["minio"]["image"].startswith("minio/minio")
+    for name in APP_SERVICES:
+        environment = services[name]["environment"]
+        assert environment["AWS_S3_ENDPOINT_URL"].endswith("http://minio:9000}")
+        assert environment["AWS_STORAGE_BUCKET_NAME"]
+        assert "PRIVATE_MEDIA_ROOT" not in environment  # no file on a replica's own disk
+        assert services[name]["depends_on"]["bucket"]["condition"] == "service_completed_successfully"
 
 
 def test_database_is_postgresql_15_or_newer_with_a_health_check(compose):

@@ -23,6 +23,7 @@ from instruction import services as instruction
 from instruction.selectors import vendor_threads
 from portal.access import member_assessment
 from portal.assessments import presenters
+from portal.proofs.presenters import attach_proof_links
 from questionnaires.levels import NA_LEVEL
 
 SAVED = "Enregistré"
@@ -86,6 +87,7 @@ def assessment_section(request, public_id, index):
         reply_to=_reply_to(request, assessment, role_can(request.membership.role, ANSWER)),
         help_links=entry_links_for_items(item["code"] for item in items),
     )
+    attach_proof_links(rows, assessment=assessment, items=items)
     sections = progress["sections"]
     context = page | {
         "section": sections[index],

@@ -25,6 +25,7 @@ from portal.access import member_assessment, member_product_version
 from portal.assessments import presenters
 from portal.assessments.forms import AssessmentStartForm, ImportForm, QualificationForm
 from portal.assessments.presenters import anchor
+from proofs import services as proof_services
 from questionnaires.models import Questionnaire, QuestionnaireVersion
 from questionnaires.selectors import published_version
 
@@ -172,13 +173,16 @@ def assessment_qualification(request, public_id):
 def assessment_submit(request, public_id):
     assessment = member_assessment(request, public_id)
     try:
-        services.assessment_submit(assessment=assessment, actor=request.user)
+        # With the proofs: a required proof missing blocks the submission too; they are frozen with it.
+        proof_services.assessment_submit(assessment=assessment, actor=request.user)
     except services.AssessmentIncomplete as error:
         for item in error.missing:
             section_url = reverse(
                 "portal:assessments:section", args=[assessment.public_id, item["section_index"]]
             )
             item["url"] = f"{section_url}#{anchor(item['code'])}"
+            if item.get("proofs"):
+                item["url"] = reverse("portal:proofs:item", args=[assessment.public_id, item["code"]])
         context = _overview_context(
             request, assessment, missing=error.missing, submit_error=error.messages[0]
         )

@@ -22,11 +22,13 @@ from accounts.models import User
 from certificates.models import Certificate
 from companies.models import Invitation, Role
 from companies.selectors import token_hash
+from questionnaires.models import ExpectedProof
 from review.statistics.views import TABLES
 from tests.accounts.factories import TOTPDeviceFactory, UserFactory
 from tests.accounts.helpers import accept_current_terms, verified_login
 from tests.certificates.factories import make_assessment, make_certificate
 from tests.companies.factories import AccountRequestFactory, MembershipFactory
+from tests.proofs.factories import stored_proof
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +118,16 @@ ACCESS = {
     "review:account_requests:document": REVIEWER,
     "review:account_requests:approve": REVIEWER,
     "review:account_requests:reject": REVIEWER,
+    "portal:proofs:item": MEMBER,
+    "portal:proofs:upload": MEMBER,
+    "portal:proofs:add": MEMBER,
+    "portal:proofs:withdraw": MEMBER,
+    "portal:proofs:download": MEMBER,
+    "portal:proofs:declaration": MEMBER,
+    "review:proofs:list": REVIEWER,
+    "review:proofs:verdict": REVIEWER,
+    "review:proofs:download": REVIEWER,
+    "review:proofs:inline": REVIEWER,
     "review:referentials:list": REVIEWER,
     "review:referentials:version": REVIEWER,
     "review:helpcentre:list": REVIEWER,
@@ -245,6 +257,16 @@ def world():
     account_request = AccountRequestFactory()
     questionnaire_version = assessment.questionnaire_version
     item = questionnaire_version.items.order_by("pk").first()
+    expected = ExpectedProof.objects.create(
+        item=item,
+        code="rapport",
+        kind="file",
+        label="Rapport",
+        instruction="Le rapport.",
+        formats=["pdf"],
+        max_size=10**6,
+    )
+    proof = stored_proof(assessment, expected)
     identifiers = {
         "portal:members": colleague.public_id,
         "portal:members:invitation_revoke": invitation.public_id,
@@ -252,6 +274,12 @@ def world():
         "portal:products:version_edit": product_version.public_id,
         "portal:product_panels": product_version.product.public_id,
         "portal:assessments": assessment.public_id,
+        "portal:proofs": assessment.public_id,
+        # Two identifiers in the route: the assessment's, then the proof's.
+        "portal:proofs:download": (assessment.public_id, proof.public_id),
+        "portal:proofs:withdraw": (assessment.public_id, proof.public_id),
+        "review:proofs": (assessment.public_id, proof.public_id),
+        "review:proofs:list": assessment.public_id,
         "portal:assessments:start": product_version.public_id,
         "review:assessments": assessment.public_id,
         "review:account_requests": account_request.public_id,
@@ -266,17 +294,25 @@ def world():
 def sample_url(name: str, route: str, world) -> str:
     """The route with each converter replaced by a value fit for that URL."""
 
+    used = []
+
     def identifier() -> str:
         for key in (name, name.rsplit(":", 1)[0]):
             if key in world["identifiers"]:
-                return str(world["identifiers"][key])
+                value = world["identifiers"][key]
+                if isinstance(value, tuple):
+                    used.append(value[len(used)])
+                    return str(used[-1])
+                return str(value)
         return str(uuid.uuid4())
 
     samples = {
         "uuid": identifier,
         "int": lambda: "1",
         "slug": lambda: {"certificates:request": "rapport"}.get(name, world["table"]),
-        "str": lambda: world["item_code"] if name.startswith("portal:assessments") else "inconnu",
+        "str": lambda: (
+            world["item_code"] if name.startswith(("portal:assessments", "portal:proofs")) else "inconnu"
+        ),
         "path": lambda: "1",
     }
     # The admin's regular expressions first: an application label, and its catch-all.

@@ -39,7 +39,7 @@ UNANSWERED_STYLE = f"background-color:{UNANSWERED_COLOUR};color:{readable_text_c
 
 def shipped_level_colours() -> set[str]:
     colours = set()
-    for path in (Path(settings.BASE_DIR) / "questionnaires" / "definitions").glob("*/*.yaml"):
+    for path in (Path(settings.BASE_DIR) / "questionnaires" / "definitions").glob("*/v*.yaml"):
         colours |= {level["colour"] for level in yaml.safe_load(path.read_text())["levels"]}
     return colours
 

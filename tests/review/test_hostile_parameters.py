@@ -11,6 +11,7 @@ from instruction.services import COMMENT_UNKNOWN_ITEM
 from review.assessments.views import UNKNOWN_ITEM
 from tests.companies.factories import AccountRequestFactory
 from tests.helpcentre.factories import EntryFactory
+from tests.proofs.factories import proof_of
 from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version
 from tests.review.test_permissions import PATTERNS, url_kwargs
 
@@ -51,9 +52,12 @@ PARAMETERS = {
     "review:helpcentre:create": [],
     "review:helpcentre:edit": [],
     "review:helpcentre:history": [],
+    "review:proofs:list": [],
+    "review:proofs:download": [],
+    "review:proofs:inline": [],
 }
 ACTIONS = {"review:assessments:take", "review:assessments:decide", "review:account_requests:approve"}
-ACTIONS |= {"review:account_requests:reject", "review:assessments:reissue"}
+ACTIONS |= {"review:account_requests:reject", "review:assessments:reissue", "review:proofs:verdict"}
 # Raw (already percent-encoded) values, as a hand-made URL would carry them.
 HOSTILE_VALUES = [
     "%s%s",
@@ -80,11 +84,13 @@ def objects():
     version = questionnaire_version()
     assessment = AssessmentFactory(validated=True, questionnaire_version=version)
     answer_all(assessment)
+    proof = proof_of(assessment)
     return {
         "assessment": assessment,
         "version": version,
         "account_request": AccountRequestFactory(),
         "entry": EntryFactory(),
+        "proof": proof,
     }
 
 

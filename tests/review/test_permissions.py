@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.accounts.helpers import accept_current_terms, make_reviewer, verified_login
 from tests.companies.factories import AccountRequestFactory, MembershipFactory
 from tests.helpcentre.factories import EntryFactory
+from tests.proofs.factories import proof_of
 from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +38,13 @@ def objects():
     version = questionnaire_version()
     assessment = AssessmentFactory(validated=True, questionnaire_version=version)
     answer_all(assessment)
+    proof = proof_of(assessment)
     return {
         "assessment": assessment,
         "version": version,
         "account_request": AccountRequestFactory(),
         "entry": EntryFactory(),
+        "proof": proof,
     }
 
 
@@ -54,6 +57,8 @@ def url_kwargs(name: str, kwarg_names: list[str], objects) -> dict:
         ("review:statistics", "version_public_id"): objects["version"].public_id,
         ("review:statistics", "table"): "sections",
         ("review:helpcentre", "public_id"): objects["entry"].public_id,
+        ("review:proofs", "public_id"): objects["assessment"].public_id,
+        ("review:proofs", "proof_id"): objects["proof"].public_id,
     }
     flow = name.rsplit(":", 1)[0]
     missing = [kwarg for kwarg in kwarg_names if (flow, kwarg) not in values]

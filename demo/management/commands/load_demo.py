@@ -29,6 +29,7 @@ DEMO_LOADERS = [
     "companies.demo",
     "products.demo",
     "assessments.demo",
+    "proofs.demo",
     "certificates.demo",
     "helpcentre.demo",
 ]

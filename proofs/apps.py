@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProofsConfig(AppConfig):
+    name = "proofs"
+    verbose_name = "Preuves"

@@ -1,0 +1,221 @@
+"""Reads on proofs: what an item expects, what was deposited, what still blocks a submission."""
+
+from collections import defaultdict
+
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+
+from assessments.models import Assessment
+from assessments.selectors import answer_values, applicable_items, assessment_structure
+from proofs.models import Proof, SwornDeclaration
+from questionnaires.levels import NA_LEVEL
+from questionnaires.models import ExpectedProof, QuestionnaireVersion
+
+MISSING_PROOF_REASON = "preuve manquante : {labels}"
+
+
+def expected_by_item(assessment: Assessment, item_ids=None) -> dict[int, list[ExpectedProof]]:
+    """The expected proofs of the assessment's questionnaire version by item id (one query)."""
+    expected = ExpectedProof.objects.filter(item__version_id=assessment.questionnaire_version_id)
+    if item_ids is not None:
+        expected = expected.filter(item_id__in=list(item_ids))
+    grouped = defaultdict(list)
+    for proof in expected.order_by("item_id", "order"):
+        grouped[proof.item_id].append(proof)
+    return grouped
+
+
+def current_proofs(assessment: Assessment, item_ids=None):
+    """The proofs in force (not replaced nor withdrawn), oldest first, with who deposited them."""
+    proofs = Proof.objects.filter(assessment=assessment, superseded_at__isnull=True).select_related(
+        "uploaded_by", "expected"
+    )
+    if item_ids is not None:
+        proofs = proofs.filter(item_id__in=list(item_ids))
+    return proofs.order_by("item_id", "expected__order", "created_at")
+
+
+def proofs_by_item(assessment: Assessment, item_ids=None) -> dict[int, list[Proof]]:
+    grouped = defaultdict(list)
+    for proof in current_proofs(assessment, item_ids):
+        grouped[proof.item_id].append(proof)
+    return grouped
+
+
+def proof_counts(assessment: Assessment) -> dict[int, int]:
+    """Current proofs by expected-proof id (one query)."""
+    counts: dict[int, int] = defaultdict(int)
+    for expected_id in Proof.objects.filter(assessment=assessment, superseded_at__isnull=True).values_list(
+        "expected_id", flat=True
+    ):
+        counts[expected_id] += 1
+    return counts
+
+
+def missing_proofs(assessment: Assessment, values=None) -> list[dict]:
+    """Applicable items, not declared N/A, whose required proofs are not all deposited yet:
+    {"code", "title", "section", "section_index", "reason"}, in questionnaire order (3 queries)."""
+    values = answer_values(assessment) if values is None else values
+    expected = expected_by_item(assessment)
+    counts = proof_counts(assessment)
+    struct = assessment_structure(assessment)
+    missing = []
+    for item in applicable_items(assessment):
+        if values.get(item["id"], ("", ""))[0] == NA_LEVEL:
+            continue  # an item that does not apply asks for no proof (a sworn declaration instead)
+        lacking = [e.label for e in expected.get(item["id"], []) if counts[e.pk] < e.min_count]
+        if lacking:
+            section = struct.section_of_item[item["code"]]
+            missing.append(
+                {
+                    "code": item["code"],
+                    "title": item["title"],
+                    "section": section["code"],
+                    "section_index": struct.sections.index(section),
+                    "reason": MISSING_PROOF_REASON.format(
+                        labels=", ".join(f"« {label} »" for label in lacking)
+                    ),
+                    "proofs": True,
+                }
+            )
+    return missing
+
+
+def missing_declarations(assessment: Assessment, *, item_codes, values=None) -> list[dict]:
+    """Items among ``item_codes`` answered N/A without a current sworn declaration (same shape)."""
+    values = answer_values(assessment) if values is None else values
+    struct = assessment_structure(assessment)
+    declared = set(
+        SwornDeclaration.objects.filter(assessment=assessment, superseded_at__isnull=True).values_list(
+            "item_id", flat=True
+        )
+    )
+    missing = []
+    for item in applicable_items(assessment):
+        is_na = values.get(item["id"], ("", ""))[0] == NA_LEVEL
+        if item["code"] in item_codes and is_na and item["id"] not in declared:
+            section = struct.section_of_item[item["code"]]
+            missing.append(
+                {
+                    "code": item["code"],
+                    "title": item["title"],
+                    "section": section["code"],
+                    "section_index": struct.sections.index(section),
+                    "reason": "déclaration sur l'honneur manquante",
+                    "proofs": True,
+                }
+            )
+    return missing
+
+
+def current_declarations(assessment: Assessment) -> dict[int, SwornDeclaration]:
+    """The declarations in force by item id (one query)."""
+    declarations = SwornDeclaration.objects.filter(assessment=assessment, superseded_at__isnull=True)
+    return {declaration.item_id: declaration for declaration in declarations}
+
+
+def proof_of_assessment(assessment: Assessment, public_id) -> Proof:
+    """A proof of this assessment (current or not: reviewers look back at replaced revisions), or 404."""
+    proof = (
+        Proof.objects.select_related("expected", "item")
+        .filter(assessment=assessment, public_id=public_id)
+        .first()
+    )
+    if proof is None:
+        raise Http404("Cette preuve n'existe pas.")
+    return proof
+
+
+def assessment_proof_sections(assessment: Assessment) -> list[dict]:
+    """For the reviewer's and the report's listing: the items with proofs or a declaration, in order,
+    each {"item", "expected": [...], "proofs": [...], "history": [...], "declaration"} (4 queries)."""
+    struct = assessment_structure(assessment)
+    expected = expected_by_item(assessment)
+    all_proofs = (
+        Proof.objects.filter(assessment=assessment)
+        .select_related("uploaded_by", "reviewed_by", "expected")
+        .order_by("item_id", "expected__order", "created_at")
+    )
+    current, history = defaultdict(list), defaultdict(list)
+    for proof in all_proofs:
+        (current if proof.is_current else history)[proof.item_id].append(proof)
+    declarations = current_declarations(assessment)
+    rows = []
+    for item in struct.items:
+        item_id = item["id"]
+        if item_id in current or item_id in history or item_id in declarations:
+            rows.append(
+                {
+                    "item": item,
+                    "expected": expected.get(item_id, []),
+                    "proofs": current.get(item_id, []),
+                    "history": history.get(item_id, []),
+                    "declaration": declarations.get(item_id),
+                }
+            )
+    return rows
+
+
+_expects_proofs: dict[int, bool] = {}
+
+
+def version_expects_proofs(version_id: int) -> bool:
+    """Whether a questionnaire version's items expect proofs: one query, then memoised per process for
+    a published version (its expected proofs, addendum included, are imported before it serves)."""
+    if (known := _expects_proofs.get(version_id)) is not None:
+        return known
+    status, expects = (
+        QuestionnaireVersion.objects.filter(pk=version_id)
+        .annotate(expects=Exists(ExpectedProof.objects.filter(item__version_id=OuterRef("pk"))))
+        .values_list("status", "expects")
+        .get()
+    )
+    if status != QuestionnaireVersion.Status.DRAFT:
+        _expects_proofs[version_id] = expects
+    return expects
+
+
+def report_entries(assessment: Assessment) -> dict:
+    """What the full report states about proofs and sworn declarations, as plain data (2 queries):
+    {"proofs": [{item, label, name, sha256, status, effective_date, revision}], "declarations": [...]}.
+    Once submitted, only what the submission froze (a draft replacement is not what was reviewed)."""
+    order = {item["id"]: index for index, item in enumerate(assessment_structure(assessment).items)}
+    codes = {item["id"]: item["code"] for item in assessment_structure(assessment).items}
+    proofs = Proof.objects.filter(assessment=assessment, superseded_at__isnull=True).select_related(
+        "expected"
+    )
+    declarations = SwornDeclaration.objects.filter(assessment=assessment, superseded_at__isnull=True)
+    if not assessment.is_editable:
+        proofs, declarations = (
+            proofs.filter(frozen_at__isnull=False),
+            declarations.filter(frozen_at__isnull=False),
+        )
+    proof_rows = sorted(
+        proofs, key=lambda proof: (order.get(proof.item_id, 0), proof.expected.order, proof.pk)
+    )
+    return {
+        "proofs": [
+            {
+                "item": codes.get(proof.item_id, ""),
+                "label": proof.expected.label,
+                "name": proof.display_name[:200],
+                "sha256": proof.sha256,
+                "status": proof.get_status_display(),
+                "comment": proof.review_comment[:500],
+                "effective_date": proof.effective_date.isoformat(),
+                "revision": proof.revision,
+            }
+            for proof in proof_rows
+        ],
+        "declarations": [
+            {
+                "item": codes.get(declaration.item_id, ""),
+                "declarant_name": declaration.declarant_name,
+                "declarant_role": declaration.declarant_role,
+                "declared_on": declaration.declared_on.isoformat(),
+                "text": declaration.text,
+                "revision": declaration.revision,
+            }
+            for declaration in sorted(declarations, key=lambda d: order.get(d.item_id, 0))
+        ],
+    }
