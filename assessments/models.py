@@ -104,6 +104,11 @@ class Answer(models.Model):
     level = models.CharField("niveau", max_length=20, blank=True)
     justification = models.TextField("justification de la non-applicabilité", blank=True)
     comment = models.TextField("commentaire", blank=True)
+    # A sworn declaration (items whose ``declaration_condition`` holds): the text is ``justification``.
+    declarant = models.CharField("nom du déclarant", max_length=200, blank=True)
+    declared_on = models.DateField("date de la déclaration", null=True, blank=True)
+    # Carried over from an item whose levels changed meaning: to confirm before submitting.
+    to_review = models.BooleanField("à revoir", default=False)
     revision = models.PositiveIntegerField("révision", default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -224,7 +229,18 @@ class ReviewComment(models.Model):
 track(
     Answer,
     name="AnswerEvent",
-    fields=["assessment", "item", "level", "justification", "comment", "revision", "updated_by"],
+    fields=[
+        "assessment",
+        "item",
+        "level",
+        "justification",
+        "comment",
+        "declarant",
+        "declared_on",
+        "to_review",
+        "revision",
+        "updated_by",
+    ],
 )
 track(
     Assessment,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -250,6 +250,17 @@ def answer_values(assessment: Assessment) -> dict[int, tuple[str, str]]:
         item_id: (level, justification)
         for item_id, level, justification in fetch(_ANSWER_VALUES, [assessment.pk])
     }
+
+
+def answer_declarations(assessment: Assessment, item_ids: list[int]) -> dict[int, tuple]:
+    """(declarant, declared_on, to_review) by item id, for the answers of ``item_ids`` that have any
+    of them (one query): the sworn declarations and the answers carried "à revoir"."""
+    rows = (
+        Answer.objects.filter(assessment=assessment, item_id__in=item_ids)
+        .filter(~Q(declarant="") | Q(declared_on__isnull=False) | Q(to_review=True))
+        .values_list("item_id", "declarant", "declared_on", "to_review")
+    )
+    return {item_id: rest for item_id, *rest in rows}
 
 
 def is_complete(level: str, justification: str) -> bool:

@@ -52,6 +52,17 @@ UNKNOWN_QUESTION = "Question de qualification « {code} » inconnue."
 QUESTION_UNANSWERED = "Répondez à la question « {text} »."
 BAD_CHOICE = "Réponse « {value} » invalide pour la question « {text} »."
 ASSESSMENT_INCOMPLETE = "Il reste {count} exigence(s) applicable(s) sans réponse complète."
+NA_CONDITION_UNMET = "« Non applicable » n'est possible pour l'exigence « {code} » que si : {condition}."
+DECLARATION_ONLY = (
+    "L'exigence « {code} » se remplit par une déclaration sur l'honneur d'après la qualification : "
+    "choisissez « non applicable » et complétez la déclaration."
+)
+DECLARANT_TOO_LONG = "Le nom du déclarant dépasse {max} caractères."
+DECLARATION_INCOMPLETE_REASON = "déclaration sur l'honneur incomplète (texte, nom et date)"
+DECLARATION_EXPECTED_REASON = "déclaration sur l'honneur attendue à la place d'un niveau"
+NA_NO_LONGER_ALLOWED_REASON = "« non applicable » n'est plus possible d'après la qualification"
+TO_REVIEW_REASON = "à revoir : les niveaux de cette exigence ont changé de sens"
+DECLARANT_MAX_LENGTH = 200
 
 LOCK_FIELDS = (
     "state",
@@ -63,6 +74,7 @@ LOCK_FIELDS = (
     "validated_at",
 )
 FIELD_LABELS = {"justification": "justification", "comment": "commentaire"}
+ANSWER_FIELDS = ["level", "justification", "comment", "declarant", "declared_on"]
 
 
 class AnswerConflict(Exception):
@@ -223,11 +235,14 @@ def answer_errors(
     justification: str,
     comment: str,
     qualification: dict | None = None,
+    declarant: str = "",
 ) -> list[str]:
     """French errors of one item's answer: the one set of rules of the item save and of the import.
 
     ``qualification`` decides applicability (the assessment's by default; an import brings its own).
-    Texts are checked as they will be stored (trimmed, justification only for N/A).
+    Texts are checked as they will be stored (trimmed, justification only for N/A). An item whose
+    declaration condition holds takes only N/A (with its sworn declaration); an item whose N/A has a
+    condition takes N/A only when it holds.
     """
     struct = assessment_structure(assessment)
     errors = []
@@ -235,16 +250,45 @@ def answer_errors(
         qualification = assessment.qualification
     if not profiles.applicable(item.get("applicability"), qualification):
         errors.append(ITEM_NOT_APPLICABLE.format(code=item["code"]))
-    if level == NA_LEVEL and not item["na_allowed"]:
+    declaration = declaration_expected(item, qualification)
+    if declaration and level not in ("", NA_LEVEL):
+        errors.append(DECLARATION_ONLY.format(code=item["code"]))
+    elif level == NA_LEVEL and not declaration and not item["na_allowed"]:
         errors.append(NA_FORBIDDEN.format(code=item["code"]))
+    elif level == NA_LEVEL and not declaration and not na_possible(item, qualification):
+        condition = _describe(struct, item["na_condition"])
+        errors.append(NA_CONDITION_UNMET.format(code=item["code"], condition=condition))
     elif level and level != NA_LEVEL and level not in struct.level_ranks:
         errors.append(UNKNOWN_LEVEL.format(level=level))
+    if len(declarant) > DECLARANT_MAX_LENGTH:
+        errors.append(DECLARANT_TOO_LONG.format(max=DECLARANT_MAX_LENGTH))
+    elif not storable_text(declarant):
+        errors.append(TEXT_FORBIDDEN_CHARACTER.format(field="nom du déclarant"))
     for name, text in (("justification", justification), ("comment", comment)):
         if len(text) > TEXT_MAX_LENGTH:
             errors.append(TEXT_TOO_LONG.format(field=FIELD_LABELS[name], max=TEXT_MAX_LENGTH))
         elif not storable_text(text):
             errors.append(TEXT_FORBIDDEN_CHARACTER.format(field=FIELD_LABELS[name]))
     return errors
+
+
+def declaration_expected(item: dict, qualification: dict) -> bool:
+    """Whether the item is answered by a sworn declaration under these qualification answers."""
+    condition = item.get("declaration_condition")
+    return condition is not None and profiles.applicable(condition, qualification)
+
+
+def na_possible(item: dict, qualification: dict) -> bool:
+    """Whether N/A is an allowed answer of the item under these qualification answers."""
+    if declaration_expected(item, qualification):
+        return True
+    condition = item.get("na_condition")
+    return item["na_allowed"] and (condition is None or profiles.applicable(condition, qualification))
+
+
+def _describe(struct, condition) -> str:
+    labels = {question["code"]: question["text"] for question in struct.questions}
+    return profiles.describe(condition, qualification_labels=labels)
 
 
 def storable_text(text: str) -> bool:
@@ -278,6 +322,8 @@ def answer_save(
     expected_revision: int,
     actor,
     locked: bool = False,
+    declarant: str = "",
+    declared_on=None,
 ) -> SavedAnswer:
     """Save one item's answer if nobody saved it since ``expected_revision``; recompute profiles.
 
@@ -290,40 +336,59 @@ def answer_save(
     an error ends it, as the caller's ``atomic`` block does). Otherwise the save is a transaction of
     its own. Queries: a constant handful whatever the number of items (lock, answer, update, every
     answer's level, the assessment when its profiles change).
+
+    ``declarant`` and ``declared_on`` (a date) complete a sworn declaration (kept for an N/A of an item
+    whose declaration condition holds, dropped otherwise). Saving an answer flagged "à revoir" (carried
+    from an item whose levels changed meaning) confirms it, even with the same values.
     """
+    declaration = (declarant, declared_on)
     if locked:
         if not transaction.get_connection().in_atomic_block:
             raise TransactionManagementError(LOCK_OUTSIDE_TRANSACTION)
-        return _answer_save(assessment, item_code, level, justification, comment, expected_revision, actor)
+        return _answer_save(
+            assessment, item_code, level, justification, comment, expected_revision, actor, declaration
+        )
     with transaction.atomic():
         return _answer_save(
-            _lock(assessment), item_code, level, justification, comment, expected_revision, actor
+            _lock(assessment), item_code, level, justification, comment, expected_revision, actor, declaration
         )
 
 
-def _answer_save(assessment, item_code, level, justification, comment, expected_revision, actor):
+def _answer_save(
+    assessment, item_code, level, justification, comment, expected_revision, actor, declaration=("", None)
+):
     ensure_editable(assessment)
     item = assessment_structure(assessment).items_by_code.get(item_code)
     if item is None:
         raise ValidationError(UNKNOWN_ITEM.format(code=item_code))
     justification = justification.strip() if level == NA_LEVEL else ""
     comment = comment.strip()
+    declarant, declared_on = declaration
+    if level != NA_LEVEL or not declaration_expected(item, assessment.qualification):
+        declarant, declared_on = "", None
+    declarant = declarant.strip()
     if errors := answer_errors(
-        assessment=assessment, item=item, level=level, justification=justification, comment=comment
+        assessment=assessment,
+        item=item,
+        level=level,
+        justification=justification,
+        comment=comment,
+        declarant=declarant,
     ):
         raise ValidationError(errors)
     # Who saved it (``updated_by``) is only read for a conflict: no join on the common path.
     answer = Answer.objects.get(assessment=assessment, item_id=item["id"])
-    unchanged = (answer.level, answer.justification, answer.comment) == (level, justification, comment)
+    given = (level, justification, comment, declarant, declared_on)
+    current = (answer.level, answer.justification, answer.comment, answer.declarant, answer.declared_on)
+    unchanged = current == given
     if answer.revision != expected_revision and not unchanged:
         raise AnswerConflict(answer)
-    if not unchanged:
-        answer.level, answer.justification, answer.comment = level, justification, comment
+    if not unchanged or answer.to_review:
+        answer.level, answer.justification, answer.comment, answer.declarant, answer.declared_on = given
+        answer.to_review = False
         answer.revision += 1
         answer.updated_by, answer.updated_at = actor, timezone.now()
-        answer.save(
-            update_fields=["level", "justification", "comment", "revision", "updated_by", "updated_at"]
-        )
+        answer.save(update_fields=[*ANSWER_FIELDS, "to_review", "revision", "updated_by", "updated_at"])
     values = answer_values(assessment)
     if not unchanged and (
         item["code"] in assessment_structure(assessment).rule_item_codes or not assessment.profiles
@@ -544,12 +609,61 @@ def assessment_submit(*, assessment: Assessment, actor) -> Assessment:
     assessment = _lock(assessment)
     workflow.check(assessment=assessment, to=State.SUBMITTED, actor=actor)
     values = answer_values(assessment)
-    if missing := missing_items(assessment, values):
-        raise AssessmentIncomplete(missing)
+    missing = missing_items(assessment, values)
+    blocked = {entry["code"] for entry in missing}
+    missing += [entry for entry in answer_gaps(assessment) if entry["code"] not in blocked]
+    if missing:
+        struct = assessment_structure(assessment)
+        order = {item["code"]: index for index, item in enumerate(struct.items)}
+        raise AssessmentIncomplete(sorted(missing, key=lambda entry: order[entry["code"]]))
     assessment_recompute_profiles(assessment=assessment)
     workflow.transition(assessment=assessment, to=State.SUBMITTED, actor=actor)
     _write_submission(assessment, actor=actor)
     return assessment
+
+
+def answer_gaps(assessment: Assessment) -> list[dict]:
+    """Applicable items whose answer, complete in itself, still blocks submission (one query): a sworn
+    declaration without its name or date, a level where the qualification now asks for a declaration,
+    an N/A the qualification no longer allows, an answer carried "à revoir". Same shape as
+    ``selectors.missing_items``."""
+    struct = assessment_structure(assessment)
+    qualification = assessment.qualification
+    rows = Answer.objects.filter(assessment=assessment).values_list(
+        "item_id", "level", "declarant", "declared_on", "to_review"
+    )
+    answers = {item_id: rest for item_id, *rest in rows}
+    gaps = []
+    for item in struct.items:
+        if not profiles.applicable(item.get("applicability"), qualification) or item["id"] not in answers:
+            continue
+        level, declarant, declared_on, to_review = answers[item["id"]]
+        reason = _gap(item, qualification, level, declarant, declared_on, to_review)
+        if reason:
+            section = struct.section_of_item[item["code"]]
+            gaps.append(
+                {
+                    "code": item["code"],
+                    "title": item["title"],
+                    "section": section["code"],
+                    "section_index": struct.sections.index(section),
+                    "reason": reason,
+                }
+            )
+    return gaps
+
+
+def _gap(item, qualification, level, declarant, declared_on, to_review) -> str:
+    declaration = declaration_expected(item, qualification)
+    if declaration and level not in ("", NA_LEVEL):
+        return DECLARATION_EXPECTED_REASON
+    if declaration and level == NA_LEVEL and not (declarant.strip() and declared_on):
+        return DECLARATION_INCOMPLETE_REASON
+    if level == NA_LEVEL and not na_possible(item, qualification):
+        return NA_NO_LONGER_ALLOWED_REASON
+    if to_review and level:
+        return TO_REVIEW_REASON
+    return ""
 
 
 def _write_submission(assessment: Assessment, *, actor) -> Submission:
@@ -560,11 +674,16 @@ def _write_submission(assessment: Assessment, *, actor) -> Submission:
         if profiles.applicable(item.get("applicability"), assessment.qualification)
     }
     rows = Answer.objects.filter(assessment=assessment, item_id__in=list(applicable)).values_list(
-        "item_id", "level", "justification", "comment"
+        "item_id", "level", "justification", "comment", "declarant", "declared_on"
     )
     frozen = {
-        applicable[item_id]: {"level": level, "justification": justification, "comment": comment}
-        for item_id, level, justification, comment in rows
+        applicable[item_id]: {
+            "level": level,
+            "justification": justification,
+            "comment": comment,
+            **({"declarant": declarant, "declared_on": declared_on.isoformat()} if declared_on else {}),
+        }
+        for item_id, level, justification, comment, declarant, declared_on in rows
     }
     ordered = {item["code"]: frozen[item["code"]] for item in struct.items if item["code"] in frozen}
     number = Submission.objects.filter(assessment=assessment).count() + 1

@@ -416,3 +416,33 @@ def _profiles_errors(profiles, *, item_codes: set, yes_no_codes: set, level_code
             allowed_keys=RULE_KEYS,
         )
     return errors
+
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def wave_words(wave: dict | None) -> str:
+    """An item's wave as vendors read it: « Vague 2, à partir du 1er janvier 2026 : note »."""
+    if not wave:
+        return ""
+    words = f"Vague {wave['number']}"
+    if effective := wave.get("effective"):
+        day = datetime.date.fromisoformat(str(effective))
+        number = "1er" if day.day == 1 else str(day.day)
+        words += f", à partir du {number}\u00a0{MONTHS[day.month - 1]} {day.year}"
+    if note := wave.get("note"):
+        words += f"\u00a0: {note}"
+    return words

@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from markupsafe import Markup
 
-from assessments.selectors import AnswerData, is_complete, structure
+from assessments.selectors import AnswerData, answer_declarations, is_complete, structure
+from assessments.services import declaration_expected
 from questionnaires import levels as vocabulary
+from questionnaires.definition import wave_words
 
 ITEMS_TEMPLATE = "questionnaire/items.html"
 MONTHS = [
@@ -109,6 +111,7 @@ def item_parts(version_id: int, code: str, editable: bool) -> dict:
         "title": item["title"],
         "help_text": item.get("help_text") or "",
         "reference": item.get("reference") or "",
+        "wave": wave_words(item.get("wave")),
     }
     heading = _widgets("heading").heading(shown, prefix, editable)
     if not editable:
@@ -149,9 +152,18 @@ def items_html(rows: list[dict], *, editable: bool) -> Markup:
 
 
 def item_rows(
-    *, assessment, struct, items, answers: dict[int, AnswerData], comments=None, viewer=None, editable=True
+    *,
+    assessment,
+    struct,
+    items,
+    answers: dict[int, AnswerData],
+    comments=None,
+    viewer=None,
+    editable=True,
+    extras=None,
 ) -> list[dict]:
-    """One dict per item with everything the item markup shows."""
+    """One dict per item with everything the item markup shows. ``extras``: ``declaration_extras``
+    of these items (read here when not given)."""
     labels = level_labels(struct)
     comments = comments or {}
     save_base = reverse("portal:assessments:answer_save", args=[assessment.public_id, "CODE"])[
@@ -160,6 +172,8 @@ def item_rows(
     badges = None if editable else level_badges(struct.version_id)
     label = justification_label(settings.NEEDS_EXPRESSION_URL) if editable else ""
     zone = timezone.get_current_timezone()
+    if extras is None:
+        extras = declaration_extras(assessment, items)
     rows = []
     for item in items:
         row = item_row(
@@ -178,8 +192,24 @@ def item_rows(
         else:
             row["badge"] = badges.get(row["level"], badges[vocabulary.UNANSWERED_LEVEL])
         row["justification_label"] = label
+        declarant, declared_on, to_review = extras.get(item["id"], ("", None, False))
+        row |= {
+            "declaration": declaration_expected(item, assessment.qualification),
+            "declarant": declarant,
+            "declared_on": declared_on.isoformat() if declared_on else "",
+            "declared_on_text": declared_on.strftime("%d/%m/%Y") if declared_on else "",
+            "to_review": to_review,
+        }
         rows.append(row)
     return rows
+
+
+def declaration_extras(assessment, items) -> dict[int, tuple]:
+    """Sworn declarations and "à revoir" flags of ``items`` (one query, none when no item can have
+    them: no declaration condition and an assessment that was not carried over)."""
+    if not assessment.carried_from_id and not any(item.get("declaration_condition") for item in items):
+        return {}
+    return answer_declarations(assessment, [item["id"] for item in items])
 
 
 def level_labels(struct) -> dict[str, str]:
@@ -208,4 +238,9 @@ def item_row(
         "complete": is_complete(level, justification),
         "save_url": f"{save_base}{item['code']}/",
         "review_comments": (comments or {}).get(item["id"], []),
+        "declaration": False,
+        "declarant": "",
+        "declared_on": "",
+        "declared_on_text": "",
+        "to_review": False,
     }
