@@ -95,6 +95,35 @@ class Assessment(PublicModel):
         return self.state in (State.DRAFT, State.CHANGES_REQUESTED)
 
 
+class Qualification(models.Model):
+    """The qualification answers of a product version, answered once and shared by its assessments.
+
+    ``answers``: {"<question code>": true | false | "<choice>"}; a question is the same in every
+    questionnaire that asks it (same code). Each open assessment keeps a copy of the answers to its own
+    questions (``Assessment.qualification``), written by the same service; a closed one keeps those it
+    was decided with.
+    """
+
+    product_version = models.OneToOneField(
+        "products.ProductVersion",
+        on_delete=models.CASCADE,
+        related_name="qualification",
+        verbose_name="version",
+    )
+    answers = models.JSONField("réponses", default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("modifiée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "qualification d'une version"
+        verbose_name_plural = "qualifications des versions"
+
+    def __str__(self) -> str:
+        return f"Qualification de {self.product_version_id}"
+
+
 class Answer(models.Model):
     """One item's answer. ``revision`` grows on every save: a save naming an older one is a conflict."""
 
@@ -247,6 +276,7 @@ track(
     name="AssessmentEvent",
     fields=["state", "reviewer", "submitted_at", "validated_at", "reached_profiles"],
 )
+track(Qualification, name="QualificationEvent", fields=["product_version", "answers", "updated_by"])
 track(Transition, name="TransitionEvent", fields=["assessment", "actor", "from_state", "to_state", "comment"])
 track(
     ReviewComment,

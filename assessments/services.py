@@ -18,7 +18,7 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from assessments import interchange, workflow
-from assessments.models import Answer, Assessment, State, Submission
+from assessments.models import CLOSED_STATES, Answer, Assessment, Qualification, State, Submission
 from assessments.selectors import (
     answer_values,
     assessment_identity,
@@ -29,7 +29,8 @@ from assessments.selectors import (
     structure,
 )
 from questionnaires import profiles
-from questionnaires.models import NA_LEVEL, QuestionnaireVersion
+from questionnaires.models import NA_LEVEL, Questionnaire, QuestionnaireVersion
+from questionnaires.selectors import published_version
 
 TEXT_MAX_LENGTH = 5000
 LOCK_OUTSIDE_TRANSACTION = "answer_save(locked=True) must run in the transaction that locked the assessment."
@@ -51,6 +52,10 @@ CARRY_OTHER_PRODUCT = "On ne peut reprendre que les réponses d'une évaluation 
 UNKNOWN_QUESTION = "Question de qualification « {code} » inconnue."
 QUESTION_UNANSWERED = "Répondez à la question « {text} »."
 BAD_CHOICE = "Réponse « {value} » invalide pour la question « {text} »."
+QUALIFICATION_UNDER_REVIEW = (
+    "Une évaluation de cette version du produit est à l'agence : la qualification, commune à toutes "
+    "ses évaluations, ne peut pas changer avant sa décision ou son renvoi pour compléments."
+)
 ASSESSMENT_INCOMPLETE = "Il reste {count} exigence(s) applicable(s) sans réponse complète."
 NA_CONDITION_UNMET = "« Non applicable » n'est possible pour l'exigence « {code} » que si : {condition}."
 DECLARATION_ONLY = (
@@ -120,7 +125,10 @@ def assessment_start(
         raise ValidationError(CARRY_OTHER_PRODUCT)
     struct = structure(questionnaire_version.pk)
     previous = _carried_answers(carry_from, struct)
+    shared = Qualification.objects.filter(product_version=product_version).first()
     qualification = _carried_qualification(carry_from, struct)
+    if shared is not None:
+        qualification = _own_answers(shared.answers, struct)
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(
@@ -168,8 +176,13 @@ def _carried_answers(source: Assessment | None, struct) -> dict[str, dict]:
 def _carried_qualification(source: Assessment | None, struct) -> dict:
     if source is None:
         return {}
+    return _own_answers(source.qualification, struct)
+
+
+def _own_answers(answers: dict, struct) -> dict:
+    """The answers to the questions of ``struct``'s questionnaire version, among ``answers``."""
     known = {question["code"] for question in struct.questions}
-    return {code: value for code, value in source.qualification.items() if code in known}
+    return {code: value for code, value in answers.items() if code in known}
 
 
 def carry_over_summary(*, assessment: Assessment) -> CarryOver:
@@ -195,7 +208,70 @@ def carry_over_summary(*, assessment: Assessment) -> CarryOver:
 def qualification_errors(*, assessment: Assessment, answers: dict) -> list[str]:
     """French errors for qualification answers ({code: True/False/choice}); every question required."""
     struct = assessment_structure(assessment)
-    questions = {question["code"]: question for question in struct.questions}
+    return _answers_errors({question["code"]: question for question in struct.questions}, answers)
+
+
+@transaction.atomic
+def qualification_save(*, assessment: Assessment, answers: dict, actor) -> Assessment:
+    """Store the qualification answers of the assessment's questionnaire (validated entirely) as the
+    product version's, shared by its open assessments (``version_qualification_save``).
+
+    Answers to items that stop applying are kept (they come back if the answer changes back) but no
+    longer count for progress, submission or profiles.
+    """
+    assessment = _lock(assessment)
+    ensure_editable(assessment)
+    if errors := qualification_errors(assessment=assessment, answers=answers):
+        raise ValidationError(errors)
+    _share_qualification(assessment.product_version_id, answers, actor=actor)
+    assessment.refresh_from_db(fields=["qualification", "profiles", "reached_profiles"])
+    return assessment
+
+
+def version_questions(*, product_version) -> list[dict]:
+    """The qualification questions of a product version: those of the questionnaire versions its open
+    assessments answer, then those of the latest published versions, each code once (first wins)."""
+    version_ids = list(
+        Assessment.objects.filter(product_version=product_version)
+        .exclude(state__in=CLOSED_STATES)
+        .order_by("questionnaire_version__questionnaire__title")
+        .values_list("questionnaire_version_id", flat=True)
+    )
+    for code in Questionnaire.objects.order_by("title").values_list("code", flat=True):
+        try:
+            version_ids.append(published_version(code).pk)
+        except QuestionnaireVersion.DoesNotExist:
+            continue
+    questions: dict[str, dict] = {}
+    for version_id in version_ids:
+        for question in structure(version_id).questions:
+            questions.setdefault(question["code"], question)
+    return list(questions.values())
+
+
+def version_qualification(*, product_version) -> dict:
+    """The product version's shared qualification answers ({} before the first answer)."""
+    shared = Qualification.objects.filter(product_version=product_version).first()
+    return shared.answers if shared is not None else {}
+
+
+@transaction.atomic
+def version_qualification_save(*, product_version, answers: dict, actor) -> Qualification:
+    """Answer the qualification of a product version once for all its questionnaires.
+
+    Every question of ``version_questions`` needs an answer (French errors otherwise). Refused while
+    one of its assessments is at the agency (submitted or in review). Each open assessment then holds
+    the answers to its own questions, its profiles recomputed; closed ones are left as decided.
+    """
+    questions = {
+        question["code"]: question for question in version_questions(product_version=product_version)
+    }
+    if errors := _answers_errors(questions, answers):
+        raise ValidationError(errors)
+    return _share_qualification(product_version.pk, answers, actor=actor)
+
+
+def _answers_errors(questions: dict[str, dict], answers: dict) -> list[str]:
     errors = [UNKNOWN_QUESTION.format(code=code) for code in answers if code not in questions]
     for code, question in questions.items():
         value = answers.get(code)
@@ -208,22 +284,26 @@ def qualification_errors(*, assessment: Assessment, answers: dict) -> list[str]:
     return errors
 
 
-@transaction.atomic
-def qualification_save(*, assessment: Assessment, answers: dict, actor) -> Assessment:
-    """Store the qualification answers (validated entirely) and recompute the profiles.
-
-    Answers to items that stop applying are kept (they come back if the answer changes back) but no
-    longer count for progress, submission or profiles.
-    """
-    assessment = _lock(assessment)
-    ensure_editable(assessment)
-    if errors := qualification_errors(assessment=assessment, answers=answers):
-        raise ValidationError(errors)
-    assessment.qualification = dict(answers)
-    assessment.updated_at = timezone.now()
-    assessment.save(update_fields=["qualification", "updated_at"])
-    assessment_recompute_profiles(assessment=assessment)
-    return assessment
+def _share_qualification(product_version_id: int, answers: dict, *, actor) -> Qualification:
+    assessments = list(
+        Assessment.objects.select_for_update()
+        .filter(product_version_id=product_version_id)
+        .exclude(state__in=CLOSED_STATES)
+        .order_by("pk")
+    )
+    if any(not assessment.is_editable for assessment in assessments):
+        raise ValidationError(QUALIFICATION_UNDER_REVIEW)
+    shared, _ = Qualification.objects.select_for_update().get_or_create(product_version_id=product_version_id)
+    shared.answers = {**shared.answers, **answers}
+    shared.updated_by, shared.updated_at = actor, timezone.now()
+    shared.save()
+    for assessment in assessments:
+        own = _own_answers(shared.answers, assessment_structure(assessment))
+        if own != assessment.qualification:
+            assessment.qualification = own
+            assessment.save(update_fields=["qualification", "updated_at"])
+            assessment_recompute_profiles(assessment=assessment)
+    return shared
 
 
 # --- Answers ----------------------------------------------------------------------------------------
@@ -411,8 +491,8 @@ def answers_import(
     ensure_editable(assessment)
     if errors := qualification_errors(assessment=assessment, answers=qualification):
         raise ValidationError(errors)
-    assessment.qualification = dict(qualification)
-    assessment.save(update_fields=["qualification", "updated_at"])
+    _share_qualification(assessment.product_version_id, qualification, actor=actor)
+    assessment.refresh_from_db(fields=["qualification", "profiles", "reached_profiles"])
     struct = assessment_structure(assessment)
     item_ids = [struct.items_by_code[code]["id"] for code in answers if code in struct.items_by_code]
     now, changed = timezone.now(), []
@@ -589,7 +669,8 @@ def assessment_recompute_profiles(
     qualification = {
         code: value for code, value in assessment.qualification.items() if isinstance(value, bool)
     }
-    results = profiles.evaluate(struct.profile_rules, qualification, levels, struct.level_ranks)
+    labels = {question["code"]: question["text"] for question in struct.questions}
+    results = profiles.evaluate(struct.profile_rules, qualification, levels, struct.level_ranks, labels)
     computed = {
         code: {"label": struct.profile_rules[code].get("label", code), **result.as_dict()}
         for code, result in results.items()
