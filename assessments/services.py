@@ -100,12 +100,32 @@ class AssessmentIncomplete(ValidationError):
 
 @dataclass
 class CarryOver:
-    """What starting from a previous assessment did: item codes carried over, and new ones."""
+    """What starting from a previous assessment did, by item code: answers carried over as they were,
+    carried but "à revoir" (their levels changed meaning), new or never answered items, and items of
+    the previous questionnaire that no longer exist (``dropped``)."""
 
     source: Assessment | None = None
     carried: list[str] = field(default_factory=list)
     new: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    to_review: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+    source_questionnaire: str = ""  # « <title>, version <n> » of the source's questionnaire
+
+    def named(self, codes: list[str]) -> list[dict]:
+        return [{"code": code, "title": self.titles.get(code, "")} for code in codes]
+
+    @property
+    def to_review_items(self) -> list[dict]:
+        return self.named(self.to_review)
+
+    @property
+    def new_items(self) -> list[dict]:
+        return self.named(self.new)
+
+    @property
+    def dropped_items(self) -> list[dict]:
+        return self.named(self.dropped)
 
 
 # --- Start --------------------------------------------------------------------------------------------
@@ -155,21 +175,54 @@ def assessment_start(
     return assessment
 
 
+def carry_mapping(source_struct, struct) -> dict[str, tuple[str, bool]]:
+    """{item code: (the source item code it continues, whether its levels changed meaning)}.
+
+    When the version declares a ``carry_over`` from the source's questionnaire version, it decides
+    (items marked new continue nothing); otherwise an item continues the source item of the same code.
+    """
+    declared = struct.definition.get("carry_over") or {}
+    same_questionnaire = (
+        source_struct.definition["questionnaire"]["code"] == struct.definition["questionnaire"]["code"]
+    )
+    if declared and same_questionnaire and declared.get("from") == source_struct.definition["number"]:
+        return {
+            code: (value["from"], value.get("meaning") == "changed")
+            for code, value in declared["items"].items()
+            if isinstance(value, dict)
+        }
+    return {code: (code, False) for code in struct.items_by_code if code in source_struct.items_by_code}
+
+
 def _carried_answers(source: Assessment | None, struct) -> dict[str, dict]:
     if source is None:
         return {}
+    mapping = carry_mapping(structure(source.questionnaire_version_id), struct)
     rows = (
         Answer.objects.filter(assessment=source)
         .exclude(level="")
-        .values_list("item__code", "level", "justification", "comment")
+        .values_list("item__code", "level", "justification", "comment", "declarant", "declared_on")
     )
+    before = {code: rest for code, *rest in rows}
     allowed = struct.level_codes | {NA_LEVEL}
     carried = {}
-    for code, level, justification, comment in rows:
-        item = struct.items_by_code.get(code)
-        if item is None or level not in allowed or (level == NA_LEVEL and not item["na_allowed"]):
+    for code, (source_code, changed) in mapping.items():
+        item = struct.items_by_code[code]
+        if source_code not in before:
             continue
-        carried[code] = {"level": level, "justification": justification, "comment": comment}
+        level, justification, comment, declarant, declared_on = before[source_code]
+        if level not in allowed or (
+            level == NA_LEVEL and not item["na_allowed"] and not item.get("declaration_condition")
+        ):
+            continue
+        carried[code] = {
+            "level": level,
+            "justification": justification,
+            "comment": comment,
+            "declarant": declarant,
+            "declared_on": declared_on,
+            "to_review": changed,
+        }
     return carried
 
 
@@ -186,22 +239,35 @@ def _own_answers(answers: dict, struct) -> dict:
 
 
 def carry_over_summary(*, assessment: Assessment) -> CarryOver:
-    """Which items were carried over from ``assessment.carried_from`` and which are new (2 queries)."""
+    """What was carried over from ``assessment.carried_from`` (2 queries): answers copied as they
+    were, copied "à revoir", new or never answered items, and the source's items that are gone."""
     source = assessment.carried_from
     if source is None:
         return CarryOver()
     struct = assessment_structure(assessment)
+    source_struct = structure(source.questionnaire_version_id)
+    mapping = carry_mapping(source_struct, struct)
     answered_before = set(
         Answer.objects.filter(assessment=source).exclude(level="").values_list("item__code", flat=True)
     )
-    codes = [item["code"] for item in struct.items]
-    current = set(codes)
-    return CarryOver(
-        source=source,
-        carried=[code for code in codes if code in answered_before],
-        new=[code for code in codes if code not in answered_before],
-        dropped=sorted(answered_before - current),
+    questionnaire = source_struct.definition["questionnaire"]["title"]
+    summary = CarryOver(
+        source=source, source_questionnaire=f"{questionnaire}, version {source_struct.definition['number']}"
     )
+    for item in struct.items:
+        code = item["code"]
+        source_code, changed = mapping.get(code, (None, False))
+        if source_code not in answered_before:
+            summary.new.append(code)
+        elif changed:
+            summary.to_review.append(code)
+        else:
+            summary.carried.append(code)
+        summary.titles[code] = item["title"]
+    continued = {source_code for source_code, _ in mapping.values()}
+    summary.dropped = [item["code"] for item in source_struct.items if item["code"] not in continued]
+    summary.titles |= {code: source_struct.items_by_code[code]["title"] for code in summary.dropped}
+    return summary
 
 
 # --- Qualification ----------------------------------------------------------------------------------
