@@ -109,6 +109,7 @@ ACCESS = {
     "review:account_requests:reject": REVIEWER,
     "review:referentials:list": REVIEWER,
     "review:referentials:version": REVIEWER,
+    "review:referentials:comparison": REVIEWER,
     "certificates:revoke": REVIEWER,
 }
 # Built with values that match nothing (a made-up token or code): their own page says so.

@@ -46,6 +46,7 @@ PARAMETERS = {
     "review:statistics:export": [],
     "review:referentials:list": [],
     "review:referentials:version": [],
+    "review:referentials:comparison": [],
 }
 ACTIONS = {"review:assessments:take", "review:assessments:decide", "review:account_requests:approve"}
 ACTIONS |= {"review:account_requests:reject", "review:assessments:reissue"}
