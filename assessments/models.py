@@ -95,6 +95,35 @@ class Assessment(PublicModel):
         return self.state in (State.DRAFT, State.CHANGES_REQUESTED)
 
 
+class Qualification(models.Model):
+    """The qualification answers of a product version, answered once and shared by its assessments.
+
+    ``answers``: {"<question code>": true | false | "<choice>"}; a question is the same in every
+    questionnaire that asks it (same code). Each open assessment keeps a copy of the answers to its own
+    questions (``Assessment.qualification``), written by the same service; a closed one keeps those it
+    was decided with.
+    """
+
+    product_version = models.OneToOneField(
+        "products.ProductVersion",
+        on_delete=models.CASCADE,
+        related_name="qualification",
+        verbose_name="version",
+    )
+    answers = models.JSONField("réponses", default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("modifiée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "qualification d'une version"
+        verbose_name_plural = "qualifications des versions"
+
+    def __str__(self) -> str:
+        return f"Qualification de {self.product_version_id}"
+
+
 class Answer(models.Model):
     """One item's answer. ``revision`` grows on every save: a save naming an older one is a conflict."""
 
@@ -104,6 +133,11 @@ class Answer(models.Model):
     level = models.CharField("niveau", max_length=20, blank=True)
     justification = models.TextField("justification de la non-applicabilité", blank=True)
     comment = models.TextField("commentaire", blank=True)
+    # A sworn declaration (items whose ``declaration_condition`` holds): the text is ``justification``.
+    declarant = models.CharField("nom du déclarant", max_length=200, blank=True)
+    declared_on = models.DateField("date de la déclaration", null=True, blank=True)
+    # Carried over from an item whose levels changed meaning: to confirm before submitting.
+    to_review = models.BooleanField("à revoir", default=False)
     revision = models.PositiveIntegerField("révision", default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -191,11 +225,23 @@ class Submission(models.Model):
 track(
     Answer,
     name="AnswerEvent",
-    fields=["assessment", "item", "level", "justification", "comment", "revision", "updated_by"],
+    fields=[
+        "assessment",
+        "item",
+        "level",
+        "justification",
+        "comment",
+        "declarant",
+        "declared_on",
+        "to_review",
+        "revision",
+        "updated_by",
+    ],
 )
 track(
     Assessment,
     name="AssessmentEvent",
     fields=["state", "reviewer", "submitted_at", "validated_at", "reached_profiles"],
 )
+track(Qualification, name="QualificationEvent", fields=["product_version", "answers", "updated_by"])
 track(Transition, name="TransitionEvent", fields=["assessment", "actor", "from_state", "to_state", "comment"])

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -210,6 +210,17 @@ def answer_values(assessment: Assessment) -> dict[int, tuple[str, str]]:
     """(level, justification) by item id: what progress and completeness need (one light query)."""
     rows = Answer.objects.filter(assessment=assessment).values_list("item_id", "level", "justification")
     return {item_id: (level, justification) for item_id, level, justification in rows}
+
+
+def answer_declarations(assessment: Assessment, item_ids: list[int]) -> dict[int, tuple]:
+    """(declarant, declared_on, to_review) by item id, for the answers of ``item_ids`` that have any
+    of them (one query): the sworn declarations and the answers carried "à revoir"."""
+    rows = (
+        Answer.objects.filter(assessment=assessment, item_id__in=item_ids)
+        .filter(~Q(declarant="") | Q(declared_on__isnull=False) | Q(to_review=True))
+        .values_list("item_id", "declarant", "declared_on", "to_review")
+    )
+    return {item_id: rest for item_id, *rest in rows}
 
 
 def is_complete(level: str, justification: str) -> bool:

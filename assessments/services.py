@@ -18,7 +18,7 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from assessments import interchange, workflow
-from assessments.models import Answer, Assessment, State, Submission
+from assessments.models import CLOSED_STATES, Answer, Assessment, Qualification, State, Submission
 from assessments.selectors import (
     answer_values,
     assessment_identity,
@@ -29,7 +29,8 @@ from assessments.selectors import (
     structure,
 )
 from questionnaires import profiles
-from questionnaires.models import NA_LEVEL, QuestionnaireVersion
+from questionnaires.models import NA_LEVEL, Questionnaire, QuestionnaireVersion
+from questionnaires.selectors import published_version
 
 TEXT_MAX_LENGTH = 5000
 LOCK_OUTSIDE_TRANSACTION = "answer_save(locked=True) must run in the transaction that locked the assessment."
@@ -51,7 +52,22 @@ CARRY_OTHER_PRODUCT = "On ne peut reprendre que les réponses d'une évaluation 
 UNKNOWN_QUESTION = "Question de qualification « {code} » inconnue."
 QUESTION_UNANSWERED = "Répondez à la question « {text} »."
 BAD_CHOICE = "Réponse « {value} » invalide pour la question « {text} »."
+QUALIFICATION_UNDER_REVIEW = (
+    "Une évaluation de cette version du produit est à l'agence : la qualification, commune à toutes "
+    "ses évaluations, ne peut pas changer avant sa décision ou son renvoi pour compléments."
+)
 ASSESSMENT_INCOMPLETE = "Il reste {count} exigence(s) applicable(s) sans réponse complète."
+NA_CONDITION_UNMET = "« Non applicable » n'est possible pour l'exigence « {code} » que si : {condition}."
+DECLARATION_ONLY = (
+    "L'exigence « {code} » se remplit par une déclaration sur l'honneur d'après la qualification : "
+    "choisissez « non applicable » et complétez la déclaration."
+)
+DECLARANT_TOO_LONG = "Le nom du déclarant dépasse {max} caractères."
+DECLARATION_INCOMPLETE_REASON = "déclaration sur l'honneur incomplète (texte, nom et date)"
+DECLARATION_EXPECTED_REASON = "déclaration sur l'honneur attendue à la place d'un niveau"
+NA_NO_LONGER_ALLOWED_REASON = "« non applicable » n'est plus possible d'après la qualification"
+TO_REVIEW_REASON = "à revoir : les niveaux de cette exigence ont changé de sens"
+DECLARANT_MAX_LENGTH = 200
 
 LOCK_FIELDS = (
     "state",
@@ -63,6 +79,7 @@ LOCK_FIELDS = (
     "validated_at",
 )
 FIELD_LABELS = {"justification": "justification", "comment": "commentaire"}
+ANSWER_FIELDS = ["level", "justification", "comment", "declarant", "declared_on"]
 
 
 class AnswerConflict(Exception):
@@ -83,12 +100,32 @@ class AssessmentIncomplete(ValidationError):
 
 @dataclass
 class CarryOver:
-    """What starting from a previous assessment did: item codes carried over, and new ones."""
+    """What starting from a previous assessment did, by item code: answers carried over as they were,
+    carried but "à revoir" (their levels changed meaning), new or never answered items, and items of
+    the previous questionnaire that no longer exist (``dropped``)."""
 
     source: Assessment | None = None
     carried: list[str] = field(default_factory=list)
     new: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    to_review: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+    source_questionnaire: str = ""  # « <title>, version <n> » of the source's questionnaire
+
+    def named(self, codes: list[str]) -> list[dict]:
+        return [{"code": code, "title": self.titles.get(code, "")} for code in codes]
+
+    @property
+    def to_review_items(self) -> list[dict]:
+        return self.named(self.to_review)
+
+    @property
+    def new_items(self) -> list[dict]:
+        return self.named(self.new)
+
+    @property
+    def dropped_items(self) -> list[dict]:
+        return self.named(self.dropped)
 
 
 # --- Start --------------------------------------------------------------------------------------------
@@ -108,7 +145,10 @@ def assessment_start(
         raise ValidationError(CARRY_OTHER_PRODUCT)
     struct = structure(questionnaire_version.pk)
     previous = _carried_answers(carry_from, struct)
+    shared = Qualification.objects.filter(product_version=product_version).first()
     qualification = _carried_qualification(carry_from, struct)
+    if shared is not None:
+        qualification = _own_answers(shared.answers, struct)
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(
@@ -135,55 +175,169 @@ def assessment_start(
     return assessment
 
 
+def carry_mapping(source_struct, struct) -> dict[str, tuple[str, bool]]:
+    """{item code: (the source item code it continues, whether its levels changed meaning)}.
+
+    When the version declares a ``carry_over`` from the source's questionnaire version, it decides
+    (items marked new continue nothing); otherwise an item continues the source item of the same code.
+    """
+    declared = struct.definition.get("carry_over") or {}
+    same_questionnaire = (
+        source_struct.definition["questionnaire"]["code"] == struct.definition["questionnaire"]["code"]
+    )
+    if declared and same_questionnaire and declared.get("from") == source_struct.definition["number"]:
+        return {
+            code: (value["from"], value.get("meaning") == "changed")
+            for code, value in declared["items"].items()
+            if isinstance(value, dict)
+        }
+    return {code: (code, False) for code in struct.items_by_code if code in source_struct.items_by_code}
+
+
 def _carried_answers(source: Assessment | None, struct) -> dict[str, dict]:
     if source is None:
         return {}
+    mapping = carry_mapping(structure(source.questionnaire_version_id), struct)
     rows = (
         Answer.objects.filter(assessment=source)
         .exclude(level="")
-        .values_list("item__code", "level", "justification", "comment")
+        .values_list("item__code", "level", "justification", "comment", "declarant", "declared_on")
     )
+    before = {code: rest for code, *rest in rows}
     allowed = struct.level_codes | {NA_LEVEL}
     carried = {}
-    for code, level, justification, comment in rows:
-        item = struct.items_by_code.get(code)
-        if item is None or level not in allowed or (level == NA_LEVEL and not item["na_allowed"]):
+    for code, (source_code, changed) in mapping.items():
+        item = struct.items_by_code[code]
+        if source_code not in before:
             continue
-        carried[code] = {"level": level, "justification": justification, "comment": comment}
+        level, justification, comment, declarant, declared_on = before[source_code]
+        if level not in allowed or (
+            level == NA_LEVEL and not item["na_allowed"] and not item.get("declaration_condition")
+        ):
+            continue
+        carried[code] = {
+            "level": level,
+            "justification": justification,
+            "comment": comment,
+            "declarant": declarant,
+            "declared_on": declared_on,
+            "to_review": changed,
+        }
     return carried
 
 
 def _carried_qualification(source: Assessment | None, struct) -> dict:
     if source is None:
         return {}
+    return _own_answers(source.qualification, struct)
+
+
+def _own_answers(answers: dict, struct) -> dict:
+    """The answers to the questions of ``struct``'s questionnaire version, among ``answers``."""
     known = {question["code"] for question in struct.questions}
-    return {code: value for code, value in source.qualification.items() if code in known}
+    return {code: value for code, value in answers.items() if code in known}
 
 
 def carry_over_summary(*, assessment: Assessment) -> CarryOver:
-    """Which items were carried over from ``assessment.carried_from`` and which are new (2 queries)."""
+    """What was carried over from ``assessment.carried_from`` (2 queries): answers copied as they
+    were, copied "à revoir", new or never answered items, and the source's items that are gone."""
     source = assessment.carried_from
     if source is None:
         return CarryOver()
     struct = assessment_structure(assessment)
+    source_struct = structure(source.questionnaire_version_id)
+    mapping = carry_mapping(source_struct, struct)
     answered_before = set(
         Answer.objects.filter(assessment=source).exclude(level="").values_list("item__code", flat=True)
     )
-    codes = [item["code"] for item in struct.items]
-    current = set(codes)
-    return CarryOver(
-        source=source,
-        carried=[code for code in codes if code in answered_before],
-        new=[code for code in codes if code not in answered_before],
-        dropped=sorted(answered_before - current),
+    questionnaire = source_struct.definition["questionnaire"]["title"]
+    summary = CarryOver(
+        source=source, source_questionnaire=f"{questionnaire}, version {source_struct.definition['number']}"
     )
+    for item in struct.items:
+        code = item["code"]
+        source_code, changed = mapping.get(code, (None, False))
+        if source_code not in answered_before:
+            summary.new.append(code)
+        elif changed:
+            summary.to_review.append(code)
+        else:
+            summary.carried.append(code)
+        summary.titles[code] = item["title"]
+    continued = {source_code for source_code, _ in mapping.values()}
+    summary.dropped = [item["code"] for item in source_struct.items if item["code"] not in continued]
+    summary.titles |= {code: source_struct.items_by_code[code]["title"] for code in summary.dropped}
+    return summary
 
 
 # --- Qualification ----------------------------------------------------------------------------------
 def qualification_errors(*, assessment: Assessment, answers: dict) -> list[str]:
     """French errors for qualification answers ({code: True/False/choice}); every question required."""
     struct = assessment_structure(assessment)
-    questions = {question["code"]: question for question in struct.questions}
+    return _answers_errors({question["code"]: question for question in struct.questions}, answers)
+
+
+@transaction.atomic
+def qualification_save(*, assessment: Assessment, answers: dict, actor) -> Assessment:
+    """Store the qualification answers of the assessment's questionnaire (validated entirely) as the
+    product version's, shared by its open assessments (``version_qualification_save``).
+
+    Answers to items that stop applying are kept (they come back if the answer changes back) but no
+    longer count for progress, submission or profiles.
+    """
+    assessment = _lock(assessment)
+    ensure_editable(assessment)
+    if errors := qualification_errors(assessment=assessment, answers=answers):
+        raise ValidationError(errors)
+    _share_qualification(assessment.product_version_id, answers, actor=actor)
+    assessment.refresh_from_db(fields=["qualification", "profiles", "reached_profiles"])
+    return assessment
+
+
+def version_questions(*, product_version) -> list[dict]:
+    """The qualification questions of a product version: those of the questionnaire versions its open
+    assessments answer, then those of the latest published versions, each code once (first wins)."""
+    version_ids = list(
+        Assessment.objects.filter(product_version=product_version)
+        .exclude(state__in=CLOSED_STATES)
+        .order_by("questionnaire_version__questionnaire__title")
+        .values_list("questionnaire_version_id", flat=True)
+    )
+    for code in Questionnaire.objects.order_by("title").values_list("code", flat=True):
+        try:
+            version_ids.append(published_version(code).pk)
+        except QuestionnaireVersion.DoesNotExist:
+            continue
+    questions: dict[str, dict] = {}
+    for version_id in version_ids:
+        for question in structure(version_id).questions:
+            questions.setdefault(question["code"], question)
+    return list(questions.values())
+
+
+def version_qualification(*, product_version) -> dict:
+    """The product version's shared qualification answers ({} before the first answer)."""
+    shared = Qualification.objects.filter(product_version=product_version).first()
+    return shared.answers if shared is not None else {}
+
+
+@transaction.atomic
+def version_qualification_save(*, product_version, answers: dict, actor) -> Qualification:
+    """Answer the qualification of a product version once for all its questionnaires.
+
+    Every question of ``version_questions`` needs an answer (French errors otherwise). Refused while
+    one of its assessments is at the agency (submitted or in review). Each open assessment then holds
+    the answers to its own questions, its profiles recomputed; closed ones are left as decided.
+    """
+    questions = {
+        question["code"]: question for question in version_questions(product_version=product_version)
+    }
+    if errors := _answers_errors(questions, answers):
+        raise ValidationError(errors)
+    return _share_qualification(product_version.pk, answers, actor=actor)
+
+
+def _answers_errors(questions: dict[str, dict], answers: dict) -> list[str]:
     errors = [UNKNOWN_QUESTION.format(code=code) for code in answers if code not in questions]
     for code, question in questions.items():
         value = answers.get(code)
@@ -196,22 +350,26 @@ def qualification_errors(*, assessment: Assessment, answers: dict) -> list[str]:
     return errors
 
 
-@transaction.atomic
-def qualification_save(*, assessment: Assessment, answers: dict, actor) -> Assessment:
-    """Store the qualification answers (validated entirely) and recompute the profiles.
-
-    Answers to items that stop applying are kept (they come back if the answer changes back) but no
-    longer count for progress, submission or profiles.
-    """
-    assessment = _lock(assessment)
-    ensure_editable(assessment)
-    if errors := qualification_errors(assessment=assessment, answers=answers):
-        raise ValidationError(errors)
-    assessment.qualification = dict(answers)
-    assessment.updated_at = timezone.now()
-    assessment.save(update_fields=["qualification", "updated_at"])
-    assessment_recompute_profiles(assessment=assessment)
-    return assessment
+def _share_qualification(product_version_id: int, answers: dict, *, actor) -> Qualification:
+    assessments = list(
+        Assessment.objects.select_for_update()
+        .filter(product_version_id=product_version_id)
+        .exclude(state__in=CLOSED_STATES)
+        .order_by("pk")
+    )
+    if any(not assessment.is_editable for assessment in assessments):
+        raise ValidationError(QUALIFICATION_UNDER_REVIEW)
+    shared, _ = Qualification.objects.select_for_update().get_or_create(product_version_id=product_version_id)
+    shared.answers = {**shared.answers, **answers}
+    shared.updated_by, shared.updated_at = actor, timezone.now()
+    shared.save()
+    for assessment in assessments:
+        own = _own_answers(shared.answers, assessment_structure(assessment))
+        if own != assessment.qualification:
+            assessment.qualification = own
+            assessment.save(update_fields=["qualification", "updated_at"])
+            assessment_recompute_profiles(assessment=assessment)
+    return shared
 
 
 # --- Answers ----------------------------------------------------------------------------------------
@@ -223,11 +381,14 @@ def answer_errors(
     justification: str,
     comment: str,
     qualification: dict | None = None,
+    declarant: str = "",
 ) -> list[str]:
     """French errors of one item's answer: the one set of rules of the item save and of the import.
 
     ``qualification`` decides applicability (the assessment's by default; an import brings its own).
-    Texts are checked as they will be stored (trimmed, justification only for N/A).
+    Texts are checked as they will be stored (trimmed, justification only for N/A). An item whose
+    declaration condition holds takes only N/A (with its sworn declaration); an item whose N/A has a
+    condition takes N/A only when it holds.
     """
     struct = assessment_structure(assessment)
     errors = []
@@ -235,16 +396,45 @@ def answer_errors(
         qualification = assessment.qualification
     if not profiles.applicable(item.get("applicability"), qualification):
         errors.append(ITEM_NOT_APPLICABLE.format(code=item["code"]))
-    if level == NA_LEVEL and not item["na_allowed"]:
+    declaration = declaration_expected(item, qualification)
+    if declaration and level not in ("", NA_LEVEL):
+        errors.append(DECLARATION_ONLY.format(code=item["code"]))
+    elif level == NA_LEVEL and not declaration and not item["na_allowed"]:
         errors.append(NA_FORBIDDEN.format(code=item["code"]))
+    elif level == NA_LEVEL and not declaration and not na_possible(item, qualification):
+        condition = _describe(struct, item["na_condition"])
+        errors.append(NA_CONDITION_UNMET.format(code=item["code"], condition=condition))
     elif level and level != NA_LEVEL and level not in struct.level_ranks:
         errors.append(UNKNOWN_LEVEL.format(level=level))
+    if len(declarant) > DECLARANT_MAX_LENGTH:
+        errors.append(DECLARANT_TOO_LONG.format(max=DECLARANT_MAX_LENGTH))
+    elif not storable_text(declarant):
+        errors.append(TEXT_FORBIDDEN_CHARACTER.format(field="nom du déclarant"))
     for name, text in (("justification", justification), ("comment", comment)):
         if len(text) > TEXT_MAX_LENGTH:
             errors.append(TEXT_TOO_LONG.format(field=FIELD_LABELS[name], max=TEXT_MAX_LENGTH))
         elif not storable_text(text):
             errors.append(TEXT_FORBIDDEN_CHARACTER.format(field=FIELD_LABELS[name]))
     return errors
+
+
+def declaration_expected(item: dict, qualification: dict) -> bool:
+    """Whether the item is answered by a sworn declaration under these qualification answers."""
+    condition = item.get("declaration_condition")
+    return condition is not None and profiles.applicable(condition, qualification)
+
+
+def na_possible(item: dict, qualification: dict) -> bool:
+    """Whether N/A is an allowed answer of the item under these qualification answers."""
+    if declaration_expected(item, qualification):
+        return True
+    condition = item.get("na_condition")
+    return item["na_allowed"] and (condition is None or profiles.applicable(condition, qualification))
+
+
+def _describe(struct, condition) -> str:
+    labels = {question["code"]: question["text"] for question in struct.questions}
+    return profiles.describe(condition, qualification_labels=labels)
 
 
 def storable_text(text: str) -> bool:
@@ -278,6 +468,8 @@ def answer_save(
     expected_revision: int,
     actor,
     locked: bool = False,
+    declarant: str = "",
+    declared_on=None,
 ) -> SavedAnswer:
     """Save one item's answer if nobody saved it since ``expected_revision``; recompute profiles.
 
@@ -290,40 +482,59 @@ def answer_save(
     an error ends it, as the caller's ``atomic`` block does). Otherwise the save is a transaction of
     its own. Queries: a constant handful whatever the number of items (lock, answer, update, every
     answer's level, the assessment when its profiles change).
+
+    ``declarant`` and ``declared_on`` (a date) complete a sworn declaration (kept for an N/A of an item
+    whose declaration condition holds, dropped otherwise). Saving an answer flagged "à revoir" (carried
+    from an item whose levels changed meaning) confirms it, even with the same values.
     """
+    declaration = (declarant, declared_on)
     if locked:
         if not transaction.get_connection().in_atomic_block:
             raise TransactionManagementError(LOCK_OUTSIDE_TRANSACTION)
-        return _answer_save(assessment, item_code, level, justification, comment, expected_revision, actor)
+        return _answer_save(
+            assessment, item_code, level, justification, comment, expected_revision, actor, declaration
+        )
     with transaction.atomic():
         return _answer_save(
-            _lock(assessment), item_code, level, justification, comment, expected_revision, actor
+            _lock(assessment), item_code, level, justification, comment, expected_revision, actor, declaration
         )
 
 
-def _answer_save(assessment, item_code, level, justification, comment, expected_revision, actor):
+def _answer_save(
+    assessment, item_code, level, justification, comment, expected_revision, actor, declaration=("", None)
+):
     ensure_editable(assessment)
     item = assessment_structure(assessment).items_by_code.get(item_code)
     if item is None:
         raise ValidationError(UNKNOWN_ITEM.format(code=item_code))
     justification = justification.strip() if level == NA_LEVEL else ""
     comment = comment.strip()
+    declarant, declared_on = declaration
+    if level != NA_LEVEL or not declaration_expected(item, assessment.qualification):
+        declarant, declared_on = "", None
+    declarant = declarant.strip()
     if errors := answer_errors(
-        assessment=assessment, item=item, level=level, justification=justification, comment=comment
+        assessment=assessment,
+        item=item,
+        level=level,
+        justification=justification,
+        comment=comment,
+        declarant=declarant,
     ):
         raise ValidationError(errors)
     # Who saved it (``updated_by``) is only read for a conflict: no join on the common path.
     answer = Answer.objects.get(assessment=assessment, item_id=item["id"])
-    unchanged = (answer.level, answer.justification, answer.comment) == (level, justification, comment)
+    given = (level, justification, comment, declarant, declared_on)
+    current = (answer.level, answer.justification, answer.comment, answer.declarant, answer.declared_on)
+    unchanged = current == given
     if answer.revision != expected_revision and not unchanged:
         raise AnswerConflict(answer)
-    if not unchanged:
-        answer.level, answer.justification, answer.comment = level, justification, comment
+    if not unchanged or answer.to_review:
+        answer.level, answer.justification, answer.comment, answer.declarant, answer.declared_on = given
+        answer.to_review = False
         answer.revision += 1
         answer.updated_by, answer.updated_at = actor, timezone.now()
-        answer.save(
-            update_fields=["level", "justification", "comment", "revision", "updated_by", "updated_at"]
-        )
+        answer.save(update_fields=[*ANSWER_FIELDS, "to_review", "revision", "updated_by", "updated_at"])
     values = answer_values(assessment)
     if not unchanged and (
         item["code"] in assessment_structure(assessment).rule_item_codes or not assessment.profiles
@@ -346,8 +557,8 @@ def answers_import(
     ensure_editable(assessment)
     if errors := qualification_errors(assessment=assessment, answers=qualification):
         raise ValidationError(errors)
-    assessment.qualification = dict(qualification)
-    assessment.save(update_fields=["qualification", "updated_at"])
+    _share_qualification(assessment.product_version_id, qualification, actor=actor)
+    assessment.refresh_from_db(fields=["qualification", "profiles", "reached_profiles"])
     struct = assessment_structure(assessment)
     item_ids = [struct.items_by_code[code]["id"] for code in answers if code in struct.items_by_code]
     now, changed = timezone.now(), []
@@ -524,7 +735,8 @@ def assessment_recompute_profiles(
     qualification = {
         code: value for code, value in assessment.qualification.items() if isinstance(value, bool)
     }
-    results = profiles.evaluate(struct.profile_rules, qualification, levels, struct.level_ranks)
+    labels = {question["code"]: question["text"] for question in struct.questions}
+    results = profiles.evaluate(struct.profile_rules, qualification, levels, struct.level_ranks, labels)
     computed = {
         code: {"label": struct.profile_rules[code].get("label", code), **result.as_dict()}
         for code, result in results.items()
@@ -544,12 +756,61 @@ def assessment_submit(*, assessment: Assessment, actor) -> Assessment:
     assessment = _lock(assessment)
     workflow.check(assessment=assessment, to=State.SUBMITTED, actor=actor)
     values = answer_values(assessment)
-    if missing := missing_items(assessment, values):
-        raise AssessmentIncomplete(missing)
+    missing = missing_items(assessment, values)
+    blocked = {entry["code"] for entry in missing}
+    missing += [entry for entry in answer_gaps(assessment) if entry["code"] not in blocked]
+    if missing:
+        struct = assessment_structure(assessment)
+        order = {item["code"]: index for index, item in enumerate(struct.items)}
+        raise AssessmentIncomplete(sorted(missing, key=lambda entry: order[entry["code"]]))
     assessment_recompute_profiles(assessment=assessment)
     workflow.transition(assessment=assessment, to=State.SUBMITTED, actor=actor)
     _write_submission(assessment, actor=actor)
     return assessment
+
+
+def answer_gaps(assessment: Assessment) -> list[dict]:
+    """Applicable items whose answer, complete in itself, still blocks submission (one query): a sworn
+    declaration without its name or date, a level where the qualification now asks for a declaration,
+    an N/A the qualification no longer allows, an answer carried "à revoir". Same shape as
+    ``selectors.missing_items``."""
+    struct = assessment_structure(assessment)
+    qualification = assessment.qualification
+    rows = Answer.objects.filter(assessment=assessment).values_list(
+        "item_id", "level", "declarant", "declared_on", "to_review"
+    )
+    answers = {item_id: rest for item_id, *rest in rows}
+    gaps = []
+    for item in struct.items:
+        if not profiles.applicable(item.get("applicability"), qualification) or item["id"] not in answers:
+            continue
+        level, declarant, declared_on, to_review = answers[item["id"]]
+        reason = _gap(item, qualification, level, declarant, declared_on, to_review)
+        if reason:
+            section = struct.section_of_item[item["code"]]
+            gaps.append(
+                {
+                    "code": item["code"],
+                    "title": item["title"],
+                    "section": section["code"],
+                    "section_index": struct.sections.index(section),
+                    "reason": reason,
+                }
+            )
+    return gaps
+
+
+def _gap(item, qualification, level, declarant, declared_on, to_review) -> str:
+    declaration = declaration_expected(item, qualification)
+    if declaration and level not in ("", NA_LEVEL):
+        return DECLARATION_EXPECTED_REASON
+    if declaration and level == NA_LEVEL and not (declarant.strip() and declared_on):
+        return DECLARATION_INCOMPLETE_REASON
+    if level == NA_LEVEL and not na_possible(item, qualification):
+        return NA_NO_LONGER_ALLOWED_REASON
+    if to_review and level:
+        return TO_REVIEW_REASON
+    return ""
 
 
 def _write_submission(assessment: Assessment, *, actor) -> Submission:
@@ -560,11 +821,16 @@ def _write_submission(assessment: Assessment, *, actor) -> Submission:
         if profiles.applicable(item.get("applicability"), assessment.qualification)
     }
     rows = Answer.objects.filter(assessment=assessment, item_id__in=list(applicable)).values_list(
-        "item_id", "level", "justification", "comment"
+        "item_id", "level", "justification", "comment", "declarant", "declared_on"
     )
     frozen = {
-        applicable[item_id]: {"level": level, "justification": justification, "comment": comment}
-        for item_id, level, justification, comment in rows
+        applicable[item_id]: {
+            "level": level,
+            "justification": justification,
+            "comment": comment,
+            **({"declarant": declarant, "declared_on": declared_on.isoformat()} if declared_on else {}),
+        }
+        for item_id, level, justification, comment, declarant, declared_on in rows
     }
     ordered = {item["code"]: frozen[item["code"]] for item in struct.items if item["code"] in frozen}
     number = Submission.objects.filter(assessment=assessment).count() + 1

@@ -4,6 +4,7 @@ Pure: no database access. ``parse_definition`` returns the data and the complete
 each in French with its location in the file, so an author fixes everything in one pass.
 """
 
+import datetime
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -21,14 +22,22 @@ COLOUR_PATTERN = re.compile(r"^#[0-9A-Fa-f]{6}$")
 FILE_NAME_PATTERN = re.compile(r"^v(\d+)\.ya?ml$")
 
 TOP_KEYS = {"questionnaire": True, "version": True, "levels": True, "qualification": False}
-TOP_KEYS |= {"sections": True, "profiles": False}
+TOP_KEYS |= {"sections": True, "profiles": False, "carry_over": False}
 QUESTIONNAIRE_KEYS = {"code": True, "title": True, "theme": True}
 LEVEL_KEYS = {"code": True, "label": True, "colour": True}
 QUESTION_KEYS = {"code": True, "text": True, "kind": False, "choices": False, "help": False}
 SECTION_KEYS = {"code": True, "title": True, "items": True}
 ITEM_KEYS = {"code": True, "title": True, "help": False, "reference": False, "na_allowed": False}
-ITEM_KEYS |= {"levels": False, "applies_if": False, "proofs": False}
+ITEM_KEYS |= {"levels": False, "applies_if": False, "proofs": False, "wave": False, "declaration_if": False}
 PROFILE_KEYS = {"label": True, "rule": True}
+WAVE_KEYS = {"number": True, "effective": False, "note": False}
+CARRY_OVER_KEYS = {"from": True, "items": True}
+CARRY_ITEM_KEYS = {"from": True, "meaning": False}
+# How a v(N) item relates to the item of the previous version it continues (``carry_over``).
+MEANING_SAME = "same"  # the answer is copied
+MEANING_CHANGED = "changed"  # the levels say something else now: copied, flagged "à revoir"
+MEANINGS = (MEANING_SAME, MEANING_CHANGED)
+CARRY_NEW = "new"  # nothing to carry
 
 YAML_INVALID = "Fichier YAML illisible : {error}"
 DUPLICATE_KEY = "ligne {line} : la clé « {key} » est répétée."
@@ -73,6 +82,22 @@ PROOFS_TWICE = (
 )
 ADDENDUM_MISMATCH = "{where} : le fichier est rangé sous « {expected} » mais déclare « {found} »."
 FILE_VERSION_MISMATCH = "version : le fichier {name} doit contenir la version {expected}, pas {found}."
+BAD_WAVE_NUMBER = "{where} : un numéro de vague entier supérieur ou égal à 1 est attendu."
+BAD_DATE = "{where} : une date AAAA-MM-JJ est attendue."
+NA_CONDITION = "{where} : true, false ou une condition sur la qualification est attendu."
+BAD_CARRY_FROM = "{where} : le numéro d'une version antérieure (de 1 à {last}) est attendu."
+CARRY_MISSING = (
+    "carry_over.items : l'exigence « {code} » n'est pas décrite (reprise d'une exigence, ou « new »)."
+)
+CARRY_UNKNOWN = "carry_over.items.{code} : cette exigence n'existe pas dans ce fichier."
+CARRY_BAD_VALUE = (
+    "carry_over.items.{code} : « new » ou {{from: <code>, meaning: same | changed}} est attendu."
+)
+CARRY_BAD_MEANING = "carry_over.items.{code}.meaning : « {value} » inconnu ; attendu same ou changed."
+CARRY_PREVIOUS_UNKNOWN = (
+    "carry_over.items.{code}.from : l'exigence « {source} » n'existe pas dans la version {number}."
+)
+CARRY_PREVIOUS_MISSING = "carry_over.from : le fichier {name} de la version {number} est introuvable."
 FILE_CODE_MISMATCH = "questionnaire.code : le fichier est rangé sous « {folder} » mais déclare « {code} »."
 
 
@@ -127,11 +152,52 @@ def definition_errors(data) -> list[str]:
     errors += _profiles_errors(
         data.get("profiles", {}), item_codes=item_codes, yes_no_codes=yes_no_codes, level_codes=level_codes
     )
+    if "carry_over" in data:
+        errors += _carry_over_errors(data["carry_over"], item_codes=item_codes, version=data["version"])
+    return errors
+
+
+def item_codes_of(data: dict) -> list[str]:
+    """The item codes of a valid definition, in the file's order."""
+    return [item["code"] for section in data["sections"] for item in section["items"]]
+
+
+def carried_sources(data: dict) -> dict[str, dict]:
+    """{item code: {"from": previous code, "meaning": same | changed}} of the items that continue one."""
+    return {
+        code: {"from": value["from"], "meaning": value.get("meaning", MEANING_SAME)}
+        for code, value in data.get("carry_over", {}).get("items", {}).items()
+        if isinstance(value, dict)
+    }
+
+
+def _carry_over_errors(carry_over, *, item_codes: set, version) -> list[str]:
+    if errors := _keys_errors(carry_over, CARRY_OVER_KEYS, "carry_over"):
+        return errors
+    source = carry_over["from"]
+    last = version - 1 if isinstance(version, int) else 0
+    if not isinstance(source, int) or isinstance(source, bool) or not 1 <= source <= last:
+        errors.append(BAD_CARRY_FROM.format(where="carry_over.from", last=max(last, 1)))
+    items = carry_over["items"]
+    if not isinstance(items, dict):
+        return [*errors, NOT_A_MAPPING.format(where="carry_over.items")]
+    for code, value in items.items():
+        if code not in item_codes:
+            errors.append(CARRY_UNKNOWN.format(code=code))
+        if value == CARRY_NEW:
+            continue
+        if not isinstance(value, dict) or set(value) - set(CARRY_ITEM_KEYS) or "from" not in value:
+            errors.append(CARRY_BAD_VALUE.format(code=code))
+        elif not isinstance(value["from"], str) or not value["from"].strip():
+            errors.append(NOT_TEXT.format(where=f"carry_over.items.{code}.from"))
+        elif value.get("meaning", MEANING_SAME) not in MEANINGS:
+            errors.append(CARRY_BAD_MEANING.format(code=code, value=value["meaning"]))
+    errors += [CARRY_MISSING.format(code=code) for code in sorted(item_codes) if code not in items]
     return errors
 
 
 def _location_errors(data, path: Path) -> list[str]:
-    errors = []
+    errors = _previous_version_errors(data, path) if "carry_over" in data else []
     if match := FILE_NAME_PATTERN.match(path.name):
         expected = int(match.group(1))
         if expected != data["version"]:
@@ -143,6 +209,24 @@ def _location_errors(data, path: Path) -> list[str]:
                 FILE_CODE_MISMATCH.format(folder=path.parent.name, code=data["questionnaire"]["code"])
             )
     return errors
+
+
+def _previous_version_errors(data, path: Path) -> list[str]:
+    """The items a ``carry_over`` continues must exist in the previous version's file, beside this one."""
+    number = data["carry_over"]["from"]
+    previous = path.with_name(f"v{number}.yaml")
+    try:
+        parsed = parse_definition(previous.read_bytes())
+    except OSError:
+        return [CARRY_PREVIOUS_MISSING.format(name=previous.name, number=number)]
+    if parsed.errors:
+        return [f"{previous.name} : {error}" for error in parsed.errors]
+    known = set(item_codes_of(parsed.data))
+    return [
+        CARRY_PREVIOUS_UNKNOWN.format(code=code, source=value["from"], number=number)
+        for code, value in carried_sources(data).items()
+        if value["from"] not in known
+    ]
 
 
 def _keys_errors(value, keys: dict[str, bool], where: str) -> list[str]:
@@ -278,19 +362,46 @@ def _item_errors(item, where: str, item_codes: set, *, level_codes: set, yes_no_
     where = f"{where} ({item['code']})"
     errors += _text_errors(item, ["title", "help", "reference"], where)
     na_allowed = item.get("na_allowed", True)
-    if not isinstance(na_allowed, bool):
-        errors.append(NOT_A_BOOLEAN.format(where=f"{where}.na_allowed"))
+    if isinstance(na_allowed, dict):
+        errors += _condition_errors(na_allowed, f"{where}.na_allowed", yes_no_codes)
+    elif not isinstance(na_allowed, bool):
+        errors.append(NA_CONDITION.format(where=f"{where}.na_allowed"))
     errors += _level_description_errors(item.get("levels", {}), f"{where}.levels", level_codes, na_allowed)
     if "proofs" in item:
         errors += proofs_errors(item["proofs"], f"{where}.proofs")
-    if (applies_if := item.get("applies_if")) is not None:
-        errors += rule_errors(
-            applies_if,
-            where=f"{where}.applies_if",
-            qualification_codes=yes_no_codes,
-            allowed_keys=APPLICABILITY_KEYS,
-        )
+    for key in ("applies_if", "declaration_if"):
+        if (condition := item.get(key)) is not None:
+            errors += _condition_errors(condition, f"{where}.{key}", yes_no_codes)
+    if "wave" in item:
+        errors += _wave_errors(item["wave"], f"{where}.wave")
     return errors
+
+
+def _condition_errors(condition, where: str, yes_no_codes: set) -> list[str]:
+    return rule_errors(
+        condition, where=where, qualification_codes=yes_no_codes, allowed_keys=APPLICABILITY_KEYS
+    )
+
+
+def _wave_errors(wave, where: str) -> list[str]:
+    if errors := _keys_errors(wave, WAVE_KEYS, where):
+        return errors
+    number = wave["number"]
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        errors.append(BAD_WAVE_NUMBER.format(where=f"{where}.number"))
+    if "effective" in wave and not _is_date(wave["effective"]):
+        errors.append(BAD_DATE.format(where=f"{where}.effective"))
+    return errors + _text_errors(wave, ["note"], where)
+
+
+def _is_date(value) -> bool:
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return True
+    try:
+        datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(value, str) and len(value) == 10
 
 
 def _level_description_errors(descriptions, where: str, level_codes: set, na_allowed) -> list[str]:
@@ -430,3 +541,33 @@ def parse_proofs_addendum(
             errors.append(PROOFS_TWICE.format(where=where, code=item_code))
         errors += proofs_errors(proofs, where)
     return ParsedDefinition(data if not errors else None, checksum, errors)
+
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def wave_words(wave: dict | None) -> str:
+    """An item's wave as vendors read it: « Vague 2, à partir du 1er janvier 2026 : note »."""
+    if not wave:
+        return ""
+    words = f"Vague {wave['number']}"
+    if effective := wave.get("effective"):
+        day = datetime.date.fromisoformat(str(effective))
+        number = "1er" if day.day == 1 else str(day.day)
+        words += f", à partir du {number}\u00a0{MONTHS[day.month - 1]} {day.year}"
+    if note := wave.get("note"):
+        words += f"\u00a0: {note}"
+    return words

@@ -47,6 +47,9 @@ class QuestionnaireVersion(PublicModel):
     source_path = models.CharField("fichier source", max_length=255, blank=True)
     # {"<profile code>": {"label": "...", "rule": <tree>}}; see questionnaires/profiles.py for the tree.
     profile_rules = models.JSONField("règles des profils", default=dict, blank=True)
+    # {"from": <previous version number>, "items": {"<item code>": "new" | {"from": "<code>",
+    # "meaning": "same" | "changed"}}}: how answers of the previous version carry over (empty: by code).
+    carry_over = models.JSONField("reprise de la version précédente", default=dict, blank=True)
 
     class Meta:
         verbose_name = "version de questionnaire"
@@ -196,6 +199,15 @@ class Item(models.Model):
     level_descriptions = models.JSONField("description par niveau", default=dict, blank=True)
     # None: always applicable; else a tree of all/any/qualification nodes on the qualification answers.
     applicability = models.JSONField("condition d'applicabilité", null=True, blank=True)
+    # With ``na_allowed``: None, N/A always allowed; else N/A allowed only when this condition holds.
+    na_condition = models.JSONField("condition de la non-applicabilité", null=True, blank=True)
+    # When this condition holds the item is answered by a justified sworn declaration (text, name, date)
+    # instead of a level: it stays visible (e.g. INS items when the INS does not apply).
+    declaration_condition = models.JSONField(
+        "condition de la déclaration sur l'honneur", null=True, blank=True
+    )
+    # {"number": 2, "effective": "2026-01-01", "note": "…"}: the wave from which the item is required.
+    wave = models.JSONField("vague", default=dict, blank=True)
 
     class Meta:
         verbose_name = "exigence"

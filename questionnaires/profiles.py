@@ -8,6 +8,7 @@ A rule tree node is one of::
     {"all": [node, ...]}                      every child holds
     {"any": [node, ...]}                      at least one child holds
     {"qualification": "code"}                 the qualification question was answered yes
+    {"not": node}                             the child does not hold (applicability conditions only)
     {"item": "A08.4.1", "at_least": "vert"}   the item's level ranks at least that high
 
 Progress counts conditions: a leaf is one condition, an ``all`` adds up its children, an ``any`` is one
@@ -21,13 +22,15 @@ from questionnaires.levels import NA_LABEL, NA_LEVEL, UNANSWERED_LABEL
 
 NA = NA_LEVEL
 RULE_KEYS = frozenset({"all", "any", "qualification", "item"})
-APPLICABILITY_KEYS = frozenset({"all", "any", "qualification"})
+APPLICABILITY_KEYS = frozenset({"all", "any", "not", "qualification"})
 
 # Inside an explanation ("A08.5.23 : non applicable, jaune requis").
 UNANSWERED = UNANSWERED_LABEL.lower()
 NOT_APPLICABLE = NA_LABEL.lower()
 ITEM_MISSING = "{item} : {state}, {needed} requis"
 QUALIFICATION_MISSING = "Qualification « {code} » : {state}, « oui » requis"
+# With the question's text (what vendors and reviewers read; the code is internal).
+QUESTION_MISSING = "Question « {text} » : {state}, « oui » requis"
 ANY_MISSING = "Au moins une des conditions suivantes : {alternatives}"
 ANY_SEPARATOR = " ; ou "
 
@@ -48,13 +51,15 @@ def evaluate(
     qualification: Mapping[str, bool | None],
     levels: Mapping[str, str],
     level_ranks: Mapping[str, int],
+    qualification_labels: Mapping[str, str] | None = None,
 ) -> dict[str, ProfileResult]:
     """Evaluate every profile of ``rules`` ({code: {"label", "rule"}}) against the answers.
 
     ``levels`` maps item codes to a level code or ``"na"``; an absent item is unanswered. Neither an
     unanswered item nor ``na`` satisfies an ``at_least`` condition; a qualification holds only when True.
+    ``qualification_labels`` ({code: question text}) names the questions in the unmet conditions.
     """
-    context = _Context(qualification, levels, level_ranks)
+    context = _Context(qualification, levels, level_ranks, qualification_labels or {})
     results = {}
     for code, profile in rules.items():
         met, total, missing = context.node(profile["rule"])
@@ -70,13 +75,16 @@ def applicable(applicability: Mapping | None, qualification: Mapping[str, bool |
         return all(applicable(child, qualification) for child in applicability["all"])
     if "any" in applicability:
         return any(applicable(child, qualification) for child in applicability["any"])
+    if "not" in applicability:
+        return not applicable(applicability["not"], qualification)
     return qualification.get(applicability["qualification"]) is True
 
 
 class _Context:
-    __slots__ = ("levels", "qualification", "ranks", "top")
+    __slots__ = ("labels", "levels", "qualification", "ranks", "top")
 
-    def __init__(self, qualification, levels, level_ranks):
+    def __init__(self, qualification, levels, level_ranks, labels):
+        self.labels = labels
         self.qualification = qualification
         self.levels = levels
         self.ranks = level_ranks
@@ -124,9 +132,10 @@ class _Context:
         answer = self.qualification.get(code)
         if answer is True:
             return None
-        return QUALIFICATION_MISSING.format(
-            code=code, state=UNANSWERED if answer is None else "réponse « non »"
-        )
+        state = UNANSWERED if answer is None else "réponse « non »"
+        if text := self.labels.get(code):
+            return QUESTION_MISSING.format(text=text, state=state)
+        return QUALIFICATION_MISSING.format(code=code, state=state)
 
 
 # --- Structure: validation and description, used by the importer and the referential pages ---------
@@ -149,6 +158,15 @@ def rule_errors(
     expected = {kind, "at_least"} if kind == "item" else {kind}
     if extra := set(node) - expected:
         return [f"{where} : clé(s) inattendue(s) {sorted(extra)!r}."]
+    if kind == "not":
+        return rule_errors(
+            node["not"],
+            where=f"{where}.not",
+            item_codes=item_codes,
+            qualification_codes=qualification_codes,
+            level_codes=level_codes,
+            allowed_keys=allowed_keys,
+        )
     if kind in ("all", "any"):
         children = node[kind]
         if not isinstance(children, list) or not children:
@@ -191,6 +209,11 @@ def describe(
     if "any" in node:
         parts = [describe(child, qualification_labels=labels, top=top) for child in node["any"]]
         return parts[0] if len(parts) == 1 else "(" + " OU ".join(parts) + ")"
+    if "not" in node:
+        child = node["not"]
+        if "qualification" in child:
+            return f"réponse « non » à « {labels.get(child['qualification'], child['qualification'])} »"
+        return f"NON {describe(child, qualification_labels=labels, top=top)}"
     if "item" in node:
         level = node["at_least"]
         return (
@@ -209,4 +232,7 @@ def conditions(node: Mapping) -> Iterator[Mapping]:
             for child in node[kind]:
                 yield from conditions(child)
             return
+    if "not" in node:
+        yield from conditions(node["not"])
+        return
     yield node

@@ -21,7 +21,8 @@ def version_definition(version_id: int) -> dict:
     ``qualification_questions`` ([{code, text, kind, choices, help_text}]), ``sections``
     ([{code, title, items: [item]}]), ``items`` ({code: item}, in order), ``profile_rules``.
     An item is {id, code, title, help_text, reference, section (its code), na_allowed,
-    level_descriptions, applicability}. The result is shared between callers: treat it as read-only.
+    level_descriptions, applicability, na_condition, declaration_condition, wave}; ``carry_over`` is
+    the version's mapping from the previous one (see the model). The result is shared between callers: treat it as read-only.
     ``status`` is as first read: a version retired since may still say "published" (never "draft").
     """
     if (cached := _definitions.get(version_id)) is not None:
@@ -69,7 +70,18 @@ def _items_prefetch() -> Prefetch:
     return Prefetch("items", queryset=Item.objects.only(*ITEM_FIELDS, "version_id", "section_id", "order"))
 
 
-ITEM_FIELDS = ("code", "title", "help_text", "reference", "na_allowed", "level_descriptions", "applicability")
+ITEM_FIELDS = (
+    "code",
+    "title",
+    "help_text",
+    "reference",
+    "na_allowed",
+    "level_descriptions",
+    "applicability",
+    "na_condition",
+    "declaration_condition",
+    "wave",
+)
 
 
 def _as_data(version: QuestionnaireVersion) -> dict:
@@ -118,4 +130,5 @@ def _as_data(version: QuestionnaireVersion) -> dict:
         "profile_rules": dict(
             sorted(version.profile_rules.items(), key=lambda entry: entry[1].get("order", 0))
         ),
+        "carry_over": version.carry_over,
     }

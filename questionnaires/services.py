@@ -175,6 +175,7 @@ def _create_version(data: dict, *, questionnaire, checksum: str, source_path: st
             code: {**profile, "order": order}
             for order, (code, profile) in enumerate(data.get("profiles", {}).items())
         },
+        carry_over=data.get("carry_over", {}),
     )
     Level.objects.bulk_create(
         Level(version=version, code=level["code"], label=level["label"], colour=level["colour"], rank=rank)
@@ -255,8 +256,18 @@ def _items(sections_data: list[dict], sections: list[Section], version: Question
                 help_text=item.get("help", ""),
                 reference=item.get("reference", ""),
                 order=order,
-                na_allowed=item.get("na_allowed", True),
+                na_allowed=bool(item.get("na_allowed", True)),
+                na_condition=na_allowed if isinstance(na_allowed := item.get("na_allowed"), dict) else None,
+                declaration_condition=item.get("declaration_if"),
+                wave=_wave(item.get("wave")),
                 level_descriptions=item.get("levels", {}),
                 applicability=item.get("applies_if"),
             )
             order += 1
+
+
+def _wave(wave: dict | None) -> dict:
+    """The item's wave as stored (a YAML date becomes its ISO text)."""
+    if not wave:
+        return {}
+    return {**wave, **({"effective": str(wave["effective"])} if "effective" in wave else {})}

@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from markupsafe import Markup
 
-from assessments.selectors import AnswerData, is_complete, structure
+from assessments.selectors import AnswerData, answer_declarations, is_complete, structure
+from assessments.services import declaration_expected
 from questionnaires import levels as vocabulary
+from questionnaires.definition import wave_words
 
 ITEMS_TEMPLATE = "questionnaire/items.html"
 THREAD_TEMPLATE = "questionnaire/thread.html"
@@ -110,6 +112,7 @@ def item_parts(version_id: int, code: str, editable: bool) -> dict:
         "title": item["title"],
         "help_text": item.get("help_text") or "",
         "reference": item.get("reference") or "",
+        "wave": wave_words(item.get("wave")),
     }
     heading = _widgets("heading").heading(shown, prefix, editable)
     if not editable:
@@ -160,11 +163,13 @@ def item_rows(
     editable=True,
     reply_to: dict | None = None,
     help_links: dict[str, list[dict]] | None = None,
+    extras=None,
 ) -> list[dict]:
     """One dict per item with everything the item markup shows. ``comments``: the threads the vendor
     may read (``instruction.selectors.comment_threads(..., published_only=True)``), by item id;
     ``reply_to``: {"url", "csrf_token"} when the person may answer them; ``help_links``: the help
-    centre's answers explaining each item ({code: [{"title", "url"}]}, helpcentre.selectors)."""
+    centre's answers explaining each item ({code: [{"title", "url"}]}, helpcentre.selectors);
+    ``extras``: ``declaration_extras`` of these items (read here when not given)."""
     labels = level_labels(struct)
     comments = comments or {}
     save_base = reverse("portal:assessments:answer_save", args=[assessment.public_id, "CODE"])[
@@ -173,6 +178,8 @@ def item_rows(
     badges = None if editable else level_badges(struct.version_id)
     label = justification_label(settings.NEEDS_EXPRESSION_URL) if editable else ""
     zone = timezone.get_current_timezone()
+    if extras is None:
+        extras = declaration_extras(assessment, items)
     rows = []
     for item in items:
         row = item_row(
@@ -193,6 +200,14 @@ def item_rows(
         row["help_links"] = (help_links or {}).get(item["code"], [])
         if roots := comments.get(item["id"]):
             row["thread"] = item_thread(item["code"], roots, viewer=viewer, zone=zone, reply_to=reply_to)
+        declarant, declared_on, to_review = extras.get(item["id"], ("", None, False))
+        row |= {
+            "declaration": declaration_expected(item, assessment.qualification),
+            "declarant": declarant,
+            "declared_on": declared_on.isoformat() if declared_on else "",
+            "declared_on_text": declared_on.strftime("%d/%m/%Y") if declared_on else "",
+            "to_review": to_review,
+        }
         rows.append(row)
     return rows
 
@@ -232,6 +247,14 @@ def _message(comment, viewer, zone) -> dict:
     return {"who": who, "when": when(comment.created_at, zone), "body": comment.body}
 
 
+def declaration_extras(assessment, items) -> dict[int, tuple]:
+    """Sworn declarations and "à revoir" flags of ``items`` (one query, none when no item can have
+    them: no declaration condition and an assessment that was not carried over)."""
+    if not assessment.carried_from_id and not any(item.get("declaration_condition") for item in items):
+        return {}
+    return answer_declarations(assessment, [item["id"] for item in items])
+
+
 def level_labels(struct) -> dict[str, str]:
     return {level["code"]: level["label"] for level in struct.levels}
 
@@ -256,4 +279,9 @@ def item_row(item, answer: AnswerData | None, *, labels, save_base="", viewer=No
         "complete": is_complete(level, justification),
         "save_url": f"{save_base}{item['code']}/",
         "thread": None,
+        "declaration": False,
+        "declarant": "",
+        "declared_on": "",
+        "declared_on_text": "",
+        "to_review": False,
     }

@@ -5,6 +5,8 @@ lost work). The response updates only the item's status line and hidden revision
 the profile panel and the progress figures, so what the person is typing is never replaced.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +30,7 @@ from questionnaires.levels import NA_LEVEL
 
 SAVED = "Enregistré"
 BAD_REVISION = "La page est incomplète : rechargez-la avant de répondre."
+BAD_DATE = "La date de la déclaration n'est pas une date valide (jour, mois, année)."
 CONFLICT = "{who} a enregistré une autre réponse le {when}."
 LEVEL_VALUES = 20
 # ?filtre=commentes: only the items the reviewer remarked on.
@@ -120,8 +123,10 @@ def assessment_full(request, public_id):
     answers = selectors.answer_data(assessment)
     values = {item_id: (answer.level, answer.justification) for item_id, answer in answers.items()}
     progress = selectors.assessment_progress(assessment, values)
-    applicable = {item["code"] for item in selectors.applicable_items(assessment)}
+    applicable_items = selectors.applicable_items(assessment)
+    applicable = {item["code"] for item in applicable_items}
     help_links = entry_links_for_items(applicable)  # one query for the whole page
+    extras = presenters.declaration_extras(assessment, applicable_items)
     groups = []
     for section, figures in zip(struct.sections, progress["sections"], strict=True):
         items = [item for item in section["items"] if item["code"] in applicable]
@@ -134,6 +139,7 @@ def assessment_full(request, public_id):
                 viewer=request.user,
                 editable=False,
                 help_links=help_links,
+                extras=extras,
             )
             groups.append({"section": figures, "items": presenters.items_html(rows, editable=False)})
     context = _page_context(request, assessment, progress) | {"groups": groups, "editable": False}
@@ -178,6 +184,9 @@ def answer_save(request, public_id, code):
         revision = int(data.get("revision", ""))
     except ValueError:
         revision = None
+    declared_on = _date(data.get("declared_on", ""))
+    if declared_on is False:
+        return _respond(request, context | {"status": "error", "errors": [BAD_DATE]})
     try:
         # The access check is the row lock of the save: one query for both.
         with transaction.atomic():
@@ -195,6 +204,8 @@ def answer_save(request, public_id, code):
                 expected_revision=revision,
                 actor=request.user,
                 locked=True,
+                declarant=data.get("declarant", ""),
+                declared_on=declared_on,
             )
     except services.AnswerConflict as conflict:
         struct = assessment_structure(assessment)
@@ -223,6 +234,17 @@ def answer_save(request, public_id, code):
         "oob": True,
     }
     return _respond(request, context)
+
+
+def _date(value: str):
+    """The posted date (AAAA-MM-JJ, as a date field sends it), None when empty, False when invalid."""
+    if not value:
+        return None
+    try:
+        day = datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return False
+    return day if len(value) == 10 and 2000 <= day.year <= 2100 else False
 
 
 def _respond(request, context):

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import selectors, services, workflow
 from assessments.models import Assessment, State
-from assessments.selectors import assessment_structure
 from certificates.selectors import revoked_attestation
 from certificates.services import ATTESTATION_REVOKED
 from companies.current import member_required
@@ -31,7 +30,10 @@ from questionnaires.selectors import published_version
 
 STARTED = "L'évaluation est commencée : répondez d'abord aux questions de qualification."
 NO_QUESTIONNAIRE = "Aucun questionnaire n'est publié pour le moment."
-QUALIFICATION_SAVED = "Qualification enregistrée : les exigences qui ne s'appliquent pas sont masquées."
+QUALIFICATION_SAVED = (
+    "Qualification enregistrée pour toutes les évaluations de cette version : les exigences qui ne "
+    "s'appliquent pas sont masquées."
+)
 SUBMITTED = "L'évaluation est soumise à l'agence. Elle n'est plus modifiable pendant l'instruction."
 IMPORTED = "Le fichier est importé : {count} réponse(s) reprise(s)."
 IMPORT_REFUSED = "Le fichier n'est pas importé : corrigez les erreurs ci-dessous (rien n'a été modifié)."
@@ -150,21 +152,31 @@ def assessment_qualification(request, public_id):
     assessment = member_assessment(request, public_id)
     if not assessment.is_editable:
         return redirect("portal:assessments:detail", public_id=assessment.public_id)
-    questions = assessment_structure(assessment).questions
+    # One qualification per product version: the questions of all its questionnaires, answered once.
+    product_version = assessment.product_version
     form = QualificationForm(
         request.POST or None,
-        questions=questions,
-        initial=QualificationForm.initial_from(assessment.qualification),
+        questions=services.version_questions(product_version=product_version),
+        initial=QualificationForm.initial_from(
+            services.version_qualification(product_version=product_version)
+        ),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.qualification_save(assessment=assessment, answers=form.answers(), actor=request.user)
+            services.version_qualification_save(
+                product_version=product_version, answers=form.answers(), actor=request.user
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, QUALIFICATION_SAVED)
             return redirect("portal:assessments:detail", public_id=assessment.public_id)
-    context = {"form": form, "assessment": assessment, "product": assessment.product_version.product}
+    context = {
+        "form": form,
+        "assessment": assessment,
+        "product": product_version.product,
+        "product_version": product_version,
+    }
     return render(request, "portal/assessments/assessment_qualification.html", context)
 
 

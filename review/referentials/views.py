@@ -3,9 +3,16 @@
 from django.shortcuts import render
 
 from accounts.access import reviewer_required
+from questionnaires.comparison import compare
 from questionnaires.levels import NA_LABEL, NA_LEVEL
+from questionnaires.models import QuestionnaireVersion
 from questionnaires.profiles import describe
-from questionnaires.selectors import questionnaires_with_versions, version_definition, version_for_reviewer
+from questionnaires.selectors import (
+    published_version,
+    questionnaires_with_versions,
+    version_definition,
+    version_for_reviewer,
+)
 
 
 @reviewer_required
@@ -25,8 +32,26 @@ def version_detail(request, public_id):
         "sections": [words.section(section) for section in definition["sections"]],
         "profiles": [words.profile(code, profile) for code, profile in definition["profile_rules"].items()],
         "item_count": len(definition["items"]),
+        "has_previous": version.number > 1,
     }
     return render(request, "review/referentials/version_detail.html", context)
+
+
+@reviewer_required
+def version_comparison(request, public_id):
+    """What changed from the version this one continues (its ``carry_over.from``, else the previous)."""
+    version = version_for_reviewer(public_id=public_id)
+    definition = version_definition(version.pk)
+    number = (definition.get("carry_over") or {}).get("from", version.number - 1)
+    context = {"version": version, "definition": definition, "previous": None}
+    try:
+        previous = published_version(version.questionnaire.code, number) if number >= 1 else None
+    except QuestionnaireVersion.DoesNotExist:
+        previous = None
+    if previous is not None:
+        old = version_definition(previous.pk)
+        context |= {"previous": old, "comparison": compare(old, definition)}
+    return render(request, "review/referentials/version_comparison.html", context)
 
 
 class _Words:

@@ -187,3 +187,12 @@ def test_qr_code_path_draws_exactly_the_qr_matrix():
         for column in range(int(x), int(x) + int(length)):
             drawn[int(y)][column] = True
     assert drawn == expected
+
+
+def test_documents_name_the_questionnaire_by_title_and_version_not_its_code(
+    attestation_pdf, draft_report_pdf
+):
+    for pdf in (attestation_pdf, draft_report_pdf):
+        text = flat(" ".join(pdf_text(pdf)))
+        assert "Interopérabilité — version 1" in text
+        assert "référentiel A08" not in text

@@ -50,6 +50,9 @@ def test_verification_shows_the_key_facts_of_a_valid_document(
     assert "732829320" in content
     assert "Alimentation" in content  # the profile reached
     assert "Administration" not in content
+    questionnaire = ready_certificate.snapshot["questionnaire"]
+    assert f"{questionnaire['title']}, version {questionnaire['version']}" in content
+    assert f"({questionnaire['code']}," not in content  # internal codes stay internal
 
 
 @pytest.mark.parametrize("typed", ["{lower}", "{spaced}", "{raw}", " {dashed} "])

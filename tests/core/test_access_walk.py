@@ -134,6 +134,7 @@ ACCESS = {
     "review:helpcentre:create": REVIEWER,
     "review:helpcentre:edit": REVIEWER,
     "review:helpcentre:history": REVIEWER,
+    "review:referentials:comparison": REVIEWER,
     "certificates:revoke": REVIEWER,
 }
 # Built with values that match nothing (a made-up token or code): their own page says so.

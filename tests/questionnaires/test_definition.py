@@ -152,7 +152,7 @@ def test_item_condition_in_applicability_is_reported():
     )
     assert errors == [
         "sections[0].items[1] (S1.2).applies_if : condition inconnue ['at_least', 'item'] ; attendu l'une des "
-        "clés all, any, qualification."
+        "clés all, any, not, qualification."
     ]
 
 
@@ -188,7 +188,9 @@ def test_choice_question_needs_choices():
 
 def test_na_allowed_must_be_a_boolean():
     errors = errors_after(lambda data: data["sections"][0]["items"][0].update(na_allowed="non"))
-    assert errors == ["sections[0].items[0] (S1.1).na_allowed : true ou false est attendu."]
+    assert errors == [
+        "sections[0].items[0] (S1.1).na_allowed : true, false ou une condition sur la qualification est attendu."
+    ]
 
 
 def test_every_error_is_reported_at_once():

@@ -177,7 +177,7 @@ def test_command_imports_a_directory_and_reports_each_file():
     assert "interoperabilite v1 créée et publiée" in out.getvalue()
     out = StringIO()
     call_command("import_questionnaire", str(DEFINITIONS_DIR), "--publish", stdout=out)
-    assert out.getvalue().count("inchangée") == 3
+    assert out.getvalue().count("inchangée") == 6  # v1 and v2 of the three questionnaires
 
 
 def test_command_lists_every_error_and_fails(tmp_path):
@@ -206,7 +206,8 @@ def test_demo_loader_is_idempotent():
     counts = row_counts()
     demo.load(StringIO())
     assert row_counts() == counts
-    assert QuestionnaireVersion.objects.filter(status=QuestionnaireVersion.Status.PUBLISHED).count() == 3
+    # v1 and v2 of the three questionnaires.
+    assert QuestionnaireVersion.objects.filter(status=QuestionnaireVersion.Status.PUBLISHED).count() == 6
 
 
 # --- Property: malformed documents are rejected and nothing is written --------------------------------

@@ -55,6 +55,7 @@ PARAMETERS = {
     "review:proofs:list": [],
     "review:proofs:download": [],
     "review:proofs:inline": [],
+    "review:referentials:comparison": [],
 }
 ACTIONS = {"review:assessments:take", "review:assessments:decide", "review:account_requests:approve"}
 ACTIONS |= {"review:account_requests:reject", "review:assessments:reissue", "review:proofs:verdict"}

@@ -1,0 +1,70 @@
+"""The questionnaire page of a v2 referential: waves shown on items, sworn declarations answered with
+their text, name and date (issue 14)."""
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Answer
+from companies.models import Role
+from tests.products.factories import ProductFactory, ProductVersionFactory
+from tests.questionnaires.factories import import_real_definitions
+
+pytestmark = pytest.mark.django_db
+SEC = {
+    "acces_patient": False,
+    "telesurveillance": False,
+    "identite_externe": False,
+    "ins_applicable": False,
+    "heberge_tiers": False,
+    "etablissement_auto_hebergement": False,
+}
+
+
+@pytest.fixture
+def setup(vendor_client_factory):
+    client = vendor_client_factory(role=Role.MANDATAIRE)
+    versions = import_real_definitions(2)
+    product_version = ProductVersionFactory(product=ProductFactory(company=client.company))
+    assessment = services.assessment_start(
+        product_version=product_version, questionnaire_version=versions["securite"], actor=None
+    )
+    services.qualification_save(assessment=assessment, answers=SEC, actor=None)
+    return client, assessment
+
+
+def test_section_shows_the_declaration_fields_instead_of_levels(setup):
+    client, assessment = setup
+    content = client.get(
+        reverse("portal:assessments:section", args=[assessment.public_id, 0])
+    ).content.decode()
+    assert 'id="item-SEC-1-5-declarant"' in content and 'id="item-SEC-1-5-declared-on"' in content
+    assert 'id="item-SEC-1-5-vert"' not in content
+    assert 'id="item-SEC-1-1-vert"' in content  # an ordinary item keeps its levels
+
+
+def test_wave_is_shown_on_the_item(setup):
+    client, assessment = setup
+    content = client.get(
+        reverse("portal:assessments:section", args=[assessment.public_id, 1])
+    ).content.decode()
+    assert "Vague 2\u00a0: Recommandée en vague 1, exigée à partir de la vague 2." in content
+
+
+def test_posting_a_declaration_stores_name_and_date(setup):
+    client, assessment = setup
+    url = reverse("portal:assessments:answer_save", args=[assessment.public_id, "SEC.1.5"])
+    data = {
+        "revision": "0",
+        "level": "na",
+        "justification": "Aucune identité traitée.",
+        "declarant": "Claire Durand",
+    }
+    response = client.post(url, data | {"declared_on": "2026-02-30"})
+    assert "La date de la déclaration n&#x27;est pas une date valide" in response.content.decode()
+    response = client.post(url, data | {"declared_on": "2026-03-02"})
+    assert "Enregistré" in response.content.decode()
+    answer = Answer.objects.get(assessment=assessment, item__code="SEC.1.5")
+    assert (answer.level, answer.declarant, str(answer.declared_on)) == ("na", "Claire Durand", "2026-03-02")
+    content = client.get(reverse("portal:assessments:full", args=[assessment.public_id])).content.decode()
+    assert "Déclaration sur l'honneur</strong> de Claire Durand, le 02/03/2026" in content
