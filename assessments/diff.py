@@ -4,6 +4,7 @@ differ, old → new. Items are matched by code, so two questionnaire versions ca
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from assessments.models import Submission
 from assessments.selectors import structure
@@ -48,7 +49,7 @@ def submission_key(submission: Submission) -> str:
 
 def submission_label(submission: Submission) -> str:
     version = submission.assessment.product_version.label
-    date = submission.submitted_at.strftime("%d/%m/%Y %H:%M")
+    date = timezone.localtime(submission.submitted_at).strftime("%d/%m/%Y %H:%M")
     return f"Version {version} — soumission n° {submission.number} du {date}"
 
 
