@@ -218,6 +218,18 @@ def test_conflict_shows_their_value_and_who_saved_it(salarie, mandataire, compan
     assert 'value="rouge" checked' in item
 
 
+def test_conflict_with_ones_own_save_in_another_tab_says_so(salarie, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    save(salarie, assessment, "A08.5.23", "jaune", comment="Saisi dans l'autre onglet.")
+    page = html(save(salarie, assessment, "A08.5.23", "rouge", revision=0))
+    assert "Votre réponse n'est pas enregistrée." in page
+    assert "Vous avez enregistré une autre réponse le " in page
+    assert "depuis un autre onglet ou une autre fenêtre." in page
+    assert "Votre autre réponse : <strong>Partiellement conforme</strong>" in page
+    assert "Reprendre cette réponse" in page
+    assert "Vous a enregistré" not in page and "Sa réponse" not in page
+
+
 @pytest.mark.parametrize(
     ("code", "level", "revision", "message"),
     [
