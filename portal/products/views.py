@@ -94,12 +94,8 @@ def product_detail(request, public_id):
     context = {
         "product": product,
         "versions": product.versions.all(),
-        "submission_choices": [
-            {"key": diff.submission_key(s), "label": diff.submission_label(s)} for s in submissions
-        ],
+        "comparisons": diff.comparisons(submissions, request.GET),
         "diff": result,
-        "diff_before": requested[0] or "",
-        "diff_after": requested[1] or "",
         "diff_error": DIFF_IMPOSSIBLE if all(requested) and result is None else "",
         "can_edit": role_can(role, EDIT_PRODUCTS),
         "can_answer": role_can(role, ANSWER),

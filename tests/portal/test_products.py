@@ -1,5 +1,7 @@
 """/espace/produits/: list, create/edit with the uniqueness message, product page, versions, diff."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -232,6 +234,43 @@ def test_product_page_shows_the_diff_between_two_submissions(mandataire, company
     assert "A08.5.23" in page and "vert" in page and "orange" in page
     assert "Détail ajouté." in page
     assert first.answers["A08.3.1"] == second.answers["A08.3.1"]
+
+
+def _selects(page: str) -> dict[str, list[tuple[str, bool]]]:
+    """Each compare select's options: {select id: [(value, selected)]}."""
+    selects = re.findall(
+        r'<select class="fr-select" id="([^"]+)" name="(?:avant|apres)">(.*?)</select>', page
+    )
+    return {
+        select_id: [
+            (value, bool(selected)) for value, selected in re.findall(r'value="([^"]+)"( selected)?', body)
+        ]
+        for select_id, body in selects
+    }
+
+
+def test_compare_offers_only_pairs_of_one_version_defaulting_to_the_last_two(mandataire, company):
+    assessment = resubmitted(company)
+    product = assessment.product_version.product
+    # Another version of the product, submitted once: nothing to compare it with.
+    other = AssessmentFactory(submitted=True, product_version=ProductVersionFactory(product=product))
+    page = html(mandataire.get(reverse("portal:products:detail", args=[product.public_id])))
+    selects = _selects(page)
+    key = assessment.product_version.public_id
+    assert set(selects) == {f"avant-{key}", f"apres-{key}"}
+    first, second = f"{assessment.public_id}.1", f"{assessment.public_id}.2"
+    assert selects[f"avant-{key}"] == [(second, False), (first, True)]
+    assert selects[f"apres-{key}"] == [(second, True), (first, False)]
+    assert str(other.public_id) not in page.split('id="comparer"')[1]
+
+
+def test_compare_keeps_the_pair_asked_for(mandataire, company):
+    assessment = resubmitted(company)
+    url = reverse("portal:products:detail", args=[assessment.product_version.product.public_id])
+    first, second = f"{assessment.public_id}.1", f"{assessment.public_id}.2"
+    selects = _selects(html(mandataire.get(url, {"avant": second, "apres": first})))
+    key = assessment.product_version.public_id
+    assert (second, True) in selects[f"avant-{key}"] and (first, True) in selects[f"apres-{key}"]
 
 
 def test_unknown_diff_keys_give_a_message_not_a_crash(mandataire, company):
