@@ -34,11 +34,7 @@ class _Parser(HTMLParser):
 
 def icon_only_buttons(page: str) -> list[str]:
     """The class lists of the icon buttons whose label the page hides (the header's tools excepted)."""
-    body = (
-        page.split('class="fr-header__tools-links"')[-1].split("</header>", 1)[-1]
-        if "</header>" in page
-        else page
-    )
+    body = page.split("</header>", 1)[-1]
     parser = _Parser()
     parser.feed(body)
     return parser.hidden
