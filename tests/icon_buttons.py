@@ -17,9 +17,9 @@ class _Parser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         classes = (dict(attrs).get("class") or "").split()
-        if "fr-btn" in classes and any(c.startswith("fr-icon-") for c in classes):
-            if any(shrinks for _, shrinks in self.stack):
-                self.hidden.append(" ".join(classes))
+        icon_button = "fr-btn" in classes and any(c.startswith("fr-icon-") for c in classes)
+        if icon_button and any(shrinks for _, shrinks in self.stack):
+            self.hidden.append(" ".join(classes))
         if tag not in VOID:
             shrinks = "fr-btns-group" in classes and not any(
                 c in classes for c in ("fr-btns-group--icon-left", "fr-btns-group--icon-right")
