@@ -1,12 +1,16 @@
 """French élision of "de" before a vowel or a mute h, and where the pages use it."""
 
+from datetime import timedelta
+
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import timezone
 
 from companies.models import Role
 from core.french import de
 from tests.products.factories import ProductFactory
+from tests.review.factories import AssessmentFactory
 
 
 @pytest.mark.parametrize(
@@ -41,3 +45,18 @@ def test_new_version_page_title_elides(vendor_client_factory):
     page = client.get(reverse("portal:products:version_create", args=[product.public_id])).content.decode()
     assert "<title>Nouvelle version d'Agenda Santé Linux Site Web" in page
     assert "version de Agenda" not in page
+
+
+def test_ago_says_less_than_a_minute_rather_than_zero_minute():
+    template = Template("{% load french %}{{ moment|ago }}")
+    assert template.render(Context({"moment": timezone.now()})) == "il y a moins d&#x27;une minute"
+    hours_ago = timezone.now() - timedelta(hours=3, seconds=5)
+    assert template.render(Context({"moment": hours_ago})) == "il y a 3\xa0heures"
+
+
+@pytest.mark.django_db
+def test_the_review_queue_never_says_zero_minute(reviewer_client):
+    AssessmentFactory(submitted=True, submitted_at=timezone.now())
+    page = reviewer_client.get(reverse("review:dashboard:index")).content.decode()
+    assert "il y a moins d&#x27;une minute" in page
+    assert "0\xa0minute" not in page and "0 minute" not in page
