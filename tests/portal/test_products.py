@@ -189,6 +189,16 @@ def test_reviewer_without_company_gets_404(reviewer_client):
     assert reviewer_client.get(LIST).status_code == 404
 
 
+def test_create_form_explains_why_os_and_device_words_are_refused(mandataire, company):
+    data = PRODUCT_DATA | {"name": "Agenda Santé Android Mobile"}
+    response = mandataire.post(CREATE, data)
+    assert response.status_code == 200
+    page = html(response)
+    assert "Le nom du produit ne doit pas contenir « Android » et « Mobile »" in page
+    assert "Saisissez le nom seul, « Agenda Santé »" in page
+    assert not Product.objects.filter(company=company).exists()
+
+
 # --- Product page and diff ------------------------------------------------------------------------
 def resubmitted(company):
     """An assessment submitted, sent back by a reviewer, changed on two items and resubmitted."""
