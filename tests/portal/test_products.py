@@ -86,6 +86,21 @@ def test_list_shows_only_the_current_company_and_the_profiles_reached(mandataire
     assert "Alimentation" in page and "Consultation" in page
 
 
+def test_a_drafts_profiles_are_aimed_at_not_reached(mandataire, company):
+    product = ProductFactory(company=company, name="Dossier")
+    assessment = AssessmentFactory(answered=True, product_version=ProductVersionFactory(product=product))
+    assert assessment.reached_profiles  # computed from the draft's answers
+    for url in (LIST, reverse("portal:products:detail", args=[product.public_id])):
+        page = html(mandataire.get(url))
+        assert "atteint" not in page
+        assert "Visés, non validés" in page and "Alimentation" in page
+
+
+def test_a_validated_assessments_profiles_are_reached(mandataire, validated_version):
+    page = html(mandataire.get(LIST))
+    assert "Visés" not in page and "Aucun profil visé" not in page
+
+
 def test_search_ignores_case_and_accents(mandataire, company):
     ProductFactory(company=company, name="Téléexpertise Pro")
     ProductFactory(company=company, name="Agenda")
