@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessments import selectors, services, workflow
 from assessments.models import CLOSED_STATES, Assessment, State
 from assessments.selectors import assessment_structure
-from certificates.selectors import revoked_attestation
+from certificates.selectors import assessment_certificates, revoked_attestation
 from certificates.services import ATTESTATION_REVOKED
 from companies.current import member_required
 from companies.roles import ANSWER, SUBMIT_ASSESSMENT, role_can
@@ -115,6 +115,7 @@ def _overview_context(request, assessment, **extra) -> dict:
         # After a revocation only the agency issues the attestation again: no button, the reason why.
         "attestation_revoked": validated and revoked_attestation(assessment=assessment) is not None,
         "attestation_revoked_message": ATTESTATION_REVOKED,
+        "certificates": assessment_certificates(assessment=assessment),
         **extra,
     }
 
