@@ -143,7 +143,7 @@ class KnownLoginAddress(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} — adresse connue depuis le {self.last_seen_at:%d/%m/%Y}"
+        return f"{self.user} — adresse connue depuis le {timezone.localtime(self.last_seen_at):%d/%m/%Y}"
 
 
 # Who may sign in and with which privileges, whoever changes it (the admin site above all); never

@@ -4,6 +4,7 @@ differ, old → new. Items are matched by code, so two questionnaire versions ca
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from assessments.models import Submission
 from assessments.selectors import structure
@@ -48,8 +49,49 @@ def submission_key(submission: Submission) -> str:
 
 def submission_label(submission: Submission) -> str:
     version = submission.assessment.product_version.label
-    date = submission.submitted_at.strftime("%d/%m/%Y %H:%M")
+    date = timezone.localtime(submission.submitted_at).strftime("%d/%m/%Y %H:%M")
     return f"Version {version} — soumission n° {submission.number} du {date}"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The submissions of one product version that can be compared with each other (newest first),
+    with the pair to select: the one asked for when it is in this version, else the last two."""
+
+    version: str
+    key: str  # the product version's public id, for unique field ids
+    choices: tuple[dict, ...]  # {"key", "label"}
+    before: str
+    after: str
+
+
+def comparisons(submissions: list[Submission], params) -> list[Comparison]:
+    """One ``Comparison`` per product version with at least two submissions: only pairs the diff
+    accepts are offered. ``submissions`` newest first, as ``submissions_of_product`` gives them."""
+    by_version: dict[int, list[Submission]] = {}
+    for submission in submissions:
+        by_version.setdefault(submission.assessment.product_version_id, []).append(submission)
+    asked = params.get(BEFORE_PARAM, ""), params.get(AFTER_PARAM, "")
+    result = []
+    for group in by_version.values():
+        if len(group) < 2:
+            continue
+        keys = [submission_key(submission) for submission in group]
+        before, after = asked if all(key in keys for key in asked) else (keys[1], keys[0])
+        version = group[0].assessment.product_version
+        result.append(
+            Comparison(
+                version=version.label,
+                key=str(version.public_id),
+                choices=tuple(
+                    {"key": key, "label": submission_label(submission)}
+                    for key, submission in zip(keys, group, strict=True)
+                ),
+                before=before,
+                after=after,
+            )
+        )
+    return result
 
 
 def submission_diff(before: Submission, after: Submission) -> SubmissionDiff:

@@ -129,7 +129,7 @@ class CertificateEvent(models.Model):
         indexes = [models.Index(fields=["certificate", "at"], name="certificates_event_at")]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} le {self.at:%d/%m/%Y %H:%M}"
+        return f"{self.get_action_display()} le {timezone.localtime(self.at):%d/%m/%Y %H:%M}"
 
 
 # Every issue, render, failure and revocation (see audit/models.py).

@@ -71,3 +71,13 @@ def revoked_among(certificates: Iterable[Certificate], *, assessment_id: int) ->
     ]
     latest = max(attestations, key=lambda certificate: (certificate.created_at, certificate.pk), default=None)
     return latest if latest is not None and latest.is_revoked else None
+
+
+def assessment_certificates(*, assessment: Assessment) -> list[Certificate]:
+    """The documents issued for the assessment (attestations and reports), newest first; failed
+    renders left out (one query)."""
+    return list(
+        Certificate.objects.filter(assessment=assessment)
+        .exclude(status=Certificate.Status.FAILED)
+        .order_by("-created_at", "-pk")
+    )

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from assessments.models import Assessment
-from certificates import rendering, selectors
+from certificates import notifications, rendering, selectors
 from certificates.models import Certificate, CertificateEvent
 from certificates.snapshot import assessment_snapshot, snapshot_sha256
 
@@ -209,7 +209,8 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
     """Revoke a document (logged, never deleted); the public page then shows the date and reason.
 
     Revoking an attestation also revokes the live reports of its assessment that state the
-    validation (not the working drafts): otherwise one of them would still verify as valid.
+    validation (not the working drafts): otherwise one of them would still verify as valid; and it
+    e-mails the company's mandataires and représentants once committed.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -224,6 +225,7 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
     _log(certificate, Action.REVOKED, actor=actor, detail=reason)
     if certificate.kind == Certificate.Kind.ATTESTATION:
         _revoke_validated_reports(attestation=certificate, actor=actor)
+        notifications.revocation_notify(certificate=certificate)
     return certificate
 
 

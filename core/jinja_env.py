@@ -7,6 +7,7 @@ Django templates in the tests) instead of rendering as nothing.
 """
 
 import jinja2
+from django.utils import timezone
 from django.utils.html import normalize_newlines
 from django.utils.text import capfirst
 from markupsafe import Markup, escape
@@ -17,8 +18,13 @@ def linebreaksbr(value) -> Markup:
     return Markup(escape(normalize_newlines(str(value))).replace("\n", Markup("<br>")))
 
 
+def localtime(value):
+    """Django templates show an aware datetime in the current time zone; Jinja2 does not: this does."""
+    return timezone.localtime(value)
+
+
 def environment(**options) -> jinja2.Environment:
     options.update(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env = jinja2.Environment(**options)
-    env.filters.update(linebreaksbr=linebreaksbr, capfirst=capfirst)
+    env.filters.update(linebreaksbr=linebreaksbr, capfirst=capfirst, localtime=localtime)
     return env

@@ -4,6 +4,8 @@ reviewer's published comments and the documents issued, newest first, in four qu
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils import timezone
+
 from assessments.models import State, Submission, Transition
 from certificates.models import Certificate
 from instruction.models import ReviewComment
@@ -83,7 +85,7 @@ def _certificates(product):
     )
     for certificate in rows:
         state = (
-            f"révoqué le {certificate.revoked_at:%d/%m/%Y}"
+            f"révoqué le {timezone.localtime(certificate.revoked_at):%d/%m/%Y}"
             if certificate.is_revoked
             else certificate.get_status_display().lower()
         )

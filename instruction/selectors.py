@@ -50,6 +50,18 @@ class QueueFilters:
     search: str = ""  # company name, SIREN or product name
 
 
+def _to_take() -> Q:
+    """Submitted and nobody's: a resubmission (after a request for changes) goes back to the reviewer
+    who instructed it, unless that person no longer reviews."""
+    active_reviewer = Q(reviewer__is_active=True, reviewer__is_reviewer=True)
+    return Q(state=State.SUBMITTED) & ~active_reviewer
+
+
+def _mine(reviewer) -> Q:
+    """In review by ``reviewer``, or resubmitted to them (to take again)."""
+    return Q(state__in=[State.IN_REVIEW, State.SUBMITTED], reviewer=reviewer)
+
+
 def review_queue(*, filters: QueueFilters, reviewer) -> QuerySet[Assessment]:
     """The assessments of one queue with the filters applied, oldest submission first."""
     assessments = (
@@ -60,9 +72,9 @@ def review_queue(*, filters: QueueFilters, reviewer) -> QuerySet[Assessment]:
         .order_by("submitted_at", "pk")
     )
     if filters.queue == QUEUE_TO_TAKE:
-        assessments = assessments.filter(state=State.SUBMITTED)
+        assessments = assessments.filter(_to_take())
     elif filters.queue == QUEUE_MINE:
-        assessments = assessments.filter(state=State.IN_REVIEW, reviewer=reviewer)
+        assessments = assessments.filter(_mine(reviewer))
     elif filters.queue == QUEUE_IN_REVIEW:
         assessments = assessments.filter(state=State.IN_REVIEW)
     return _filtered(assessments, filters)
@@ -91,8 +103,8 @@ def queue_counts(*, reviewer) -> dict[str, int]:
     """How many assessments each queue holds (one query)."""
     return Assessment.objects.filter(state__in=REVIEWABLE_STATES).aggregate(
         **{
-            QUEUE_TO_TAKE: Count("pk", filter=Q(state=State.SUBMITTED)),
-            QUEUE_MINE: Count("pk", filter=Q(state=State.IN_REVIEW, reviewer=reviewer)),
+            QUEUE_TO_TAKE: Count("pk", filter=_to_take()),
+            QUEUE_MINE: Count("pk", filter=_mine(reviewer)),
             QUEUE_IN_REVIEW: Count("pk", filter=Q(state=State.IN_REVIEW)),
             QUEUE_ALL: Count("pk"),
         }

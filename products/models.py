@@ -8,11 +8,47 @@ from django.db.models.functions import Lower
 from core.models import PublicModel
 
 
-def identity_key(*, name: str, os: str, os_other: str, device: str) -> str:
-    """What makes two products of a company the same: name, OS and device, ignoring case and accents."""
-    text = f"{name.strip()}|{os}|{os_other.strip()}|{device}"
+def _fold(text: str) -> str:
+    """``text`` without case, accents nor repeated spaces, for comparisons."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def variant_labels(*, os: str, os_other: str, device: str) -> tuple[str, str]:
+    """The OS and device as the full name ``[Name] [OS] [Device]`` shows them ("" when not set)."""
+    os_label = os_other.strip() if os == Product.OS.OTHER else dict(Product.OS.choices).get(os, "")
+    return os_label, dict(Product.Device.choices).get(device, "")
+
+
+def without_variant_words(name: str, labels) -> tuple[str, list[str]]:
+    """``name`` without the whole words of ``labels`` (each one or more words, compared without case
+    nor accents), and the labels found in it: ("Agenda Santé", ["Android", "Mobile"])."""
+    words = name.split()
+    found = []
+    for label in labels:
+        target = _fold(label).split()
+        if not target:
+            continue
+        size, kept, index = len(target), [], 0
+        while index < len(words):
+            if [_fold(word) for word in words[index : index + size]] == target:
+                index += size
+                if label not in found:
+                    found.append(label)
+            else:
+                kept.append(words[index])
+                index += 1
+        words = kept
+    return " ".join(words), found
+
+
+def identity_key(*, name: str, os: str, os_other: str, device: str) -> str:
+    """What makes two products of a company the same: the full name ``[Name] [OS] [Device]``, ignoring
+    case and accents, and the OS or device words typed in the name ("Agenda Android Mobile" with
+    Android and Mobile is "Agenda" Android Mobile)."""
+    labels = variant_labels(os=os, os_other=os_other, device=device)
+    bare, _ = without_variant_words(name, labels)
+    return _fold(" ".join((bare, *labels)))
 
 
 class Product(PublicModel):

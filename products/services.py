@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from products import selectors
-from products.models import Product, ProductVersion, identity_key
+from products.models import Product, ProductVersion, identity_key, variant_labels, without_variant_words
 
 PRODUCT_DUPLICATE = (
     "L'entreprise a déjà un produit « {name} » (même nom, système et support, sans tenir compte des "
@@ -24,6 +24,15 @@ VERSION_LABEL_LOCKED = (
     "Le statut reste modifiable."
 )
 OS_OTHER_REQUIRED = "Précisez le système d'exploitation."
+NAME_HAS_VARIANT = (
+    "Le nom du produit ne doit pas contenir {words} : le système et le support s'ajoutent d'eux-mêmes "
+    "au nom affiché « [Produit] [Système] [Support] ». Saisissez le nom seul, « {name} », qui "
+    "s'affichera « {display} »."
+)
+NAME_ONLY_VARIANT = (
+    "Le nom du produit ne peut pas se réduire à {words} : le système et le support s'ajoutent "
+    "d'eux-mêmes au nom affiché. Saisissez le nom du produit."
+)
 
 PRODUCT_FIELDS = (
     "name",
@@ -46,7 +55,21 @@ def _normalise(fields: dict) -> dict:
         data["os_other"] = ""
     elif not data["os_other"]:
         raise ValidationError({"os_other": OS_OTHER_REQUIRED})
+    _check_name(data)
     return data
+
+
+def _check_name(data: dict) -> None:
+    """The name holds the name only: the OS or device chosen, typed in it too, is refused."""
+    labels = variant_labels(os=data["os"], os_other=data["os_other"], device=data["device"])
+    bare, found = without_variant_words(data["name"], labels)
+    if not found:
+        return
+    words = " et ".join(f"« {label} »" for label in found)
+    if not bare:
+        raise ValidationError({"name": NAME_ONLY_VARIANT.format(words=words)})
+    display = " ".join((bare, *(label for label in labels if label)))
+    raise ValidationError({"name": NAME_HAS_VARIANT.format(words=words, name=bare, display=display)})
 
 
 def _identity(data: dict) -> str:

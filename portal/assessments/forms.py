@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from assessments.models import Assessment
 from assessments.services import IMPORT_MAX_BYTES, IMPORT_TOO_LARGE
@@ -38,7 +39,7 @@ class AssessmentStartForm(forms.Form):
 
 def _previous_label(assessment: Assessment) -> str:
     questionnaire = assessment.questionnaire_version.questionnaire.title
-    date = assessment.created_at.strftime("%d/%m/%Y")
+    date = timezone.localtime(assessment.created_at).strftime("%d/%m/%Y")
     return (
         f"{questionnaire} v{assessment.questionnaire_version.number} — version {assessment.product_version.label} "
         f"du produit, {assessment.get_state_display().lower()}, commencée le {date}"

@@ -32,6 +32,10 @@ SAVED = "Enregistré"
 BAD_REVISION = "La page est incomplète : rechargez-la avant de répondre."
 BAD_DATE = "La date de la déclaration n'est pas une date valide (jour, mois, année)."
 CONFLICT = "{who} a enregistré une autre réponse le {when}."
+# The same person saved the item meanwhile from another tab or window (or another device).
+CONFLICT_OWN = (
+    "Vous avez enregistré une autre réponse le {when}, depuis un autre onglet ou une autre fenêtre."
+)
 LEVEL_VALUES = 20
 # ?filtre=commentes: only the items the reviewer remarked on.
 COMMENTED_FILTER = "commentes"
@@ -215,9 +219,15 @@ def answer_save(request, public_id, code):
             labels=presenters.level_labels(struct),
             viewer=request.user,
         )
+        own = conflict.answer.updated_by_id == request.user.pk
         who = row["saved_by"]
-        message = CONFLICT.format(who=who[:1].upper() + who[1:], when=row["saved_at"])
-        return _respond(request, context | {"status": "conflict", "theirs": row, "message": message})
+        message = (
+            CONFLICT_OWN.format(when=row["saved_at"])
+            if own
+            else CONFLICT.format(who=who[:1].upper() + who[1:], when=row["saved_at"])
+        )
+        context |= {"status": "conflict", "theirs": row, "message": message, "own": own}
+        return _respond(request, context)
     except ValidationError as error:
         return _respond(request, context | {"status": "error", "errors": error.messages})
     answer = saved.answer

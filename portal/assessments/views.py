@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import selectors, services, workflow
-from assessments.models import Assessment, State
-from certificates.selectors import revoked_attestation
+from assessments.models import CLOSED_STATES, Assessment, State
+from assessments.selectors import assessment_structure
+from certificates.selectors import assessment_certificates, revoked_attestation
 from certificates.services import ATTESTATION_REVOKED
 from companies.current import member_required
 from companies.roles import ANSWER, SUBMIT_ASSESSMENT, role_can
@@ -30,6 +31,9 @@ from questionnaires.selectors import published_version
 
 STARTED = "L'évaluation est commencée : répondez d'abord aux questions de qualification."
 NO_QUESTIONNAIRE = "Aucun questionnaire n'est publié pour le moment."
+ALL_IN_PROGRESS = (
+    "Chaque questionnaire publié a déjà une évaluation en cours pour cette version : reprenez-la."
+)
 QUALIFICATION_SAVED = (
     "Qualification enregistrée pour toutes les évaluations de cette version : les exigences qui ne "
     "s'appliquent pas sont masquées."
@@ -58,9 +62,15 @@ def assessment_start(request, public_id):
         .select_related("questionnaire_version__questionnaire", "product_version")
         .order_by("-created_at")
     )
-    form = AssessmentStartForm(
-        request.POST or None, questionnaire_versions=_latest_versions(), previous=previous
-    )
+    # A questionnaire already being answered for this version is linked, not offered again.
+    in_progress = [
+        assessment
+        for assessment in previous
+        if assessment.product_version_id == product_version.pk and assessment.state not in CLOSED_STATES
+    ]
+    busy = {assessment.questionnaire_version_id for assessment in in_progress}
+    versions = [version for version in _latest_versions() if version.pk not in busy]
+    form = AssessmentStartForm(request.POST or None, questionnaire_versions=versions, previous=previous)
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.assessment_start(
@@ -74,9 +84,14 @@ def assessment_start(request, public_id):
         else:
             messages.success(request, STARTED)
             return redirect("portal:assessments:qualification", public_id=assessment.public_id)
-    context = {"form": form, "product_version": product_version, "product": product_version.product}
+    context = {
+        "form": form,
+        "product_version": product_version,
+        "product": product_version.product,
+        "in_progress": in_progress,
+    }
     if not form.fields["questionnaire_version"].choices:
-        context["empty"] = NO_QUESTIONNAIRE
+        context["empty"] = ALL_IN_PROGRESS if in_progress else NO_QUESTIONNAIRE
     return render(request, "portal/assessments/assessment_start.html", context)
 
 
@@ -108,6 +123,7 @@ def _overview_context(request, assessment, **extra) -> dict:
         # After a revocation only the agency issues the attestation again: no button, the reason why.
         "attestation_revoked": validated and revoked_attestation(assessment=assessment) is not None,
         "attestation_revoked_message": ATTESTATION_REVOKED,
+        "certificates": assessment_certificates(assessment=assessment),
         **extra,
     }
 

@@ -13,13 +13,14 @@ from companies.models import Invitation
 from companies.roles import MANAGE_MEMBERS, assignable_roles, role_can
 from companies.selectors import company_members, invitation_for_token, member_of_company, pending_invitations
 from core.access import public
+from core.french import de
 from portal.members.forms import InvitationAcceptForm, InvitationForm, RoleForm
 
 INVITATION_SENT = "L'invitation est envoyée à {email} ; le lien est valable 7 jours."
-INVITATION_REVOKED = "L'invitation de {email} est annulée."
+INVITATION_REVOKED = "L'invitation {of_email} est annulée."
 ROLE_CHANGED = "{name} est désormais {role}."
 MEMBER_DEACTIVATED = "{name} n'a plus accès à l'espace de l'entreprise."
-WELCOME = "Bienvenue dans l'espace de {company}."
+WELCOME = "Bienvenue dans l'espace {of_company}."
 
 
 @member_required
@@ -100,7 +101,7 @@ def invitation_revoke(request, public_id):
     invitation = pending_invitations(company=request.membership.company).filter(public_id=public_id).first()
     if invitation is not None:
         services.invitation_revoke(invitation=invitation, actor=request.membership)
-        messages.success(request, INVITATION_REVOKED.format(email=invitation.email))
+        messages.success(request, INVITATION_REVOKED.format(of_email=de(invitation.email)))
     return redirect("portal:members:list")
 
 
@@ -176,5 +177,5 @@ def _unusable(request, invitation):
 def _welcome(request, membership):
     request.session.pop(INVITATION_SESSION_KEY, None)
     set_current_company(request, membership)
-    messages.success(request, WELCOME.format(company=membership.company.name))
+    messages.success(request, WELCOME.format(of_company=de(membership.company.name)))
     return redirect("portal:home")

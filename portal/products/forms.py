@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from products import services
 from products.models import Product, ProductVersion
@@ -59,9 +60,14 @@ class ProductForm(forms.ModelForm):
             self.add_error("os_other", services.OS_OTHER_REQUIRED)
         elif self.errors:
             return data
-        elif duplicate := services.product_duplicate(
-            company=self.company, fields=data, exclude_pk=self.instance.pk
-        ):
+        try:
+            duplicate = services.product_duplicate(
+                company=self.company, fields=data, exclude_pk=self.instance.pk
+            )
+        except ValidationError as error:  # the name holds the OS or device words
+            self.add_error(None, error)
+            return data
+        if duplicate:
             self.add_error("name", services.PRODUCT_DUPLICATE.format(name=duplicate.display_name))
         return data
 

@@ -30,6 +30,8 @@ def product_list(request):
     page = Paginator(products, PER_PAGE).get_page(request.GET.get("page"))
     for product in page:
         product.latest_state_label = State(product.latest_state).label if product.latest_state else ""
+        # Only the agency's validation makes the profiles reached; before, they are aimed at.
+        product.latest_provisional = product.latest_state != State.VALIDATED
     context = {
         "form": form,
         "search": search,
@@ -91,15 +93,15 @@ def product_detail(request, public_id):
     role = request.membership.role
     requested = request.GET.get(diff.BEFORE_PARAM), request.GET.get(diff.AFTER_PARAM)
     result = diff.requested_diff(submissions, request.GET)
+    versions = product.versions.all()
+    for version in versions:
+        for assessment in version.assessments.all():
+            assessment.profiles_provisional = assessment.state != State.VALIDATED
     context = {
         "product": product,
-        "versions": product.versions.all(),
-        "submission_choices": [
-            {"key": diff.submission_key(s), "label": diff.submission_label(s)} for s in submissions
-        ],
+        "versions": versions,
+        "comparisons": diff.comparisons(submissions, request.GET),
         "diff": result,
-        "diff_before": requested[0] or "",
-        "diff_after": requested[1] or "",
         "diff_error": DIFF_IMPOSSIBLE if all(requested) and result is None else "",
         "can_edit": role_can(role, EDIT_PRODUCTS),
         "can_answer": role_can(role, ANSWER),

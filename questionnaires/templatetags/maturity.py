@@ -46,7 +46,12 @@ def progress_bar(done: int, total: int, label: str = "Progression") -> dict:
 
 
 @register.inclusion_tag("core/includes/profile_badges.html")
-def profile_badges(reached, labels=None) -> dict:
-    """Badges of the profiles reached (codes), labelled with ``labels`` ({code: label}) when given."""
+def profile_badges(reached, labels=None, provisional=False) -> dict:
+    """Badges of the profiles reached (codes), labelled with ``labels`` ({code: label}) when given.
+    ``provisional``: the answers are not validated by the agency (a draft, a submission under review),
+    so the profiles are only aimed at ("visés"), not reached."""
     labels = labels or {}
-    return {"profiles": [labels.get(code, code.capitalize()) for code in reached or ()]}
+    return {
+        "profiles": [labels.get(code, code.capitalize()) for code in reached or ()],
+        "provisional": provisional,
+    }

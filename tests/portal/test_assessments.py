@@ -9,6 +9,7 @@ from assessments import services
 from assessments.models import Answer, Assessment, State
 from assessments.selectors import assessment_progress
 from companies.models import Role
+from portal.assessments import views
 from tests.assessments.factories import QUALIFIED, AssessmentFactory, fill, questionnaire_version
 from tests.companies.factories import CompanyFactory, UserFactory
 from tests.products.factories import ProductFactory, ProductVersionFactory
@@ -76,6 +77,20 @@ def test_start_then_qualification_then_questionnaire(salarie, company):
     assessment.refresh_from_db()
     assert assessment.qualification == QUALIFIED
     assert salarie.get(url("section", assessment, 0)).status_code == 200
+
+
+def test_start_links_the_assessment_in_progress_instead_of_offering_it_again(salarie, company):
+    draft = assessment_of(company)
+    start = reverse("portal:assessments:start", args=[draft.product_version.public_id])
+    page = html(salarie.get(start))
+    assert url("detail", draft) in page
+    assert f"Reprendre « {draft.questionnaire_version.questionnaire.title} »" in page
+    assert f'value="{draft.questionnaire_version.public_id}"' not in page
+    assert views.ALL_IN_PROGRESS in page
+    # Posting it anyway is refused by the form, not by a failure.
+    response = salarie.post(start, {"questionnaire_version": str(draft.questionnaire_version.public_id)})
+    assert response.status_code == 200
+    assert Assessment.objects.filter(product_version=draft.product_version).count() == 1
 
 
 def test_start_with_carry_over_shows_the_summary(mandataire, company):
@@ -219,6 +234,18 @@ def test_conflict_shows_their_value_and_who_saved_it(salarie, mandataire, compan
     assert "Enregistré" in html(save(salarie, assessment, "A08.5.23", "rouge", revision=1))
     item = html(salarie.get(url("item", assessment, "A08.5.23")))
     assert 'value="rouge" checked' in item
+
+
+def test_conflict_with_ones_own_save_in_another_tab_says_so(salarie, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    save(salarie, assessment, "A08.5.23", "jaune", comment="Saisi dans l'autre onglet.")
+    page = html(save(salarie, assessment, "A08.5.23", "rouge", revision=0))
+    assert "Votre réponse n'est pas enregistrée." in page
+    assert "Vous avez enregistré une autre réponse le " in page
+    assert "depuis un autre onglet ou une autre fenêtre." in page
+    assert "Votre autre réponse : <strong>Partiellement conforme</strong>" in page
+    assert "Reprendre cette réponse" in page
+    assert "Vous a enregistré" not in page and "Sa réponse" not in page
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,7 @@
 """/espace/produits/: list, create/edit with the uniqueness message, product page, versions, diff."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -82,6 +84,21 @@ def test_list_shows_only_the_current_company_and_the_profiles_reached(mandataire
     assert "Produit d'un autre éditeur" not in page
     assert assessment.reached_profiles == ["alimentation", "consultation"]
     assert "Alimentation" in page and "Consultation" in page
+
+
+def test_a_drafts_profiles_are_aimed_at_not_reached(mandataire, company):
+    product = ProductFactory(company=company, name="Dossier")
+    assessment = AssessmentFactory(answered=True, product_version=ProductVersionFactory(product=product))
+    assert assessment.reached_profiles  # computed from the draft's answers
+    for url in (LIST, reverse("portal:products:detail", args=[product.public_id])):
+        page = html(mandataire.get(url))
+        assert "atteint" not in page
+        assert "Visés, non validés" in page and "Alimentation" in page
+
+
+def test_a_validated_assessments_profiles_are_reached(mandataire, validated_version):
+    page = html(mandataire.get(LIST))
+    assert "Visés" not in page and "Aucun profil visé" not in page
 
 
 def test_search_ignores_case_and_accents(mandataire, company):
@@ -187,6 +204,16 @@ def test_reviewer_without_company_gets_404(reviewer_client):
     assert reviewer_client.get(LIST).status_code == 404
 
 
+def test_create_form_explains_why_os_and_device_words_are_refused(mandataire, company):
+    data = PRODUCT_DATA | {"name": "Agenda Santé Android Mobile"}
+    response = mandataire.post(CREATE, data)
+    assert response.status_code == 200
+    page = html(response)
+    assert "Le nom du produit ne doit pas contenir « Android » et « Mobile »" in page
+    assert "Saisissez le nom seul, « Agenda Santé »" in page
+    assert not Product.objects.filter(company=company).exists()
+
+
 # --- Product page and diff ------------------------------------------------------------------------
 def resubmitted(company):
     """An assessment submitted, sent back by a reviewer, changed on two items and resubmitted."""
@@ -232,6 +259,43 @@ def test_product_page_shows_the_diff_between_two_submissions(mandataire, company
     assert "A08.5.23" in page and "vert" in page and "orange" in page
     assert "Détail ajouté." in page
     assert first.answers["A08.3.1"] == second.answers["A08.3.1"]
+
+
+def _selects(page: str) -> dict[str, list[tuple[str, bool]]]:
+    """Each compare select's options: {select id: [(value, selected)]}."""
+    selects = re.findall(
+        r'<select class="fr-select" id="([^"]+)" name="(?:avant|apres)">(.*?)</select>', page
+    )
+    return {
+        select_id: [
+            (value, bool(selected)) for value, selected in re.findall(r'value="([^"]+)"( selected)?', body)
+        ]
+        for select_id, body in selects
+    }
+
+
+def test_compare_offers_only_pairs_of_one_version_defaulting_to_the_last_two(mandataire, company):
+    assessment = resubmitted(company)
+    product = assessment.product_version.product
+    # Another version of the product, submitted once: nothing to compare it with.
+    other = AssessmentFactory(submitted=True, product_version=ProductVersionFactory(product=product))
+    page = html(mandataire.get(reverse("portal:products:detail", args=[product.public_id])))
+    selects = _selects(page)
+    key = assessment.product_version.public_id
+    assert set(selects) == {f"avant-{key}", f"apres-{key}"}
+    first, second = f"{assessment.public_id}.1", f"{assessment.public_id}.2"
+    assert selects[f"avant-{key}"] == [(second, False), (first, True)]
+    assert selects[f"apres-{key}"] == [(second, True), (first, False)]
+    assert str(other.public_id) not in page.split('id="comparer"')[1]
+
+
+def test_compare_keeps_the_pair_asked_for(mandataire, company):
+    assessment = resubmitted(company)
+    url = reverse("portal:products:detail", args=[assessment.product_version.product.public_id])
+    first, second = f"{assessment.public_id}.1", f"{assessment.public_id}.2"
+    selects = _selects(html(mandataire.get(url, {"avant": second, "apres": first})))
+    key = assessment.product_version.public_id
+    assert (second, True) in selects[f"avant-{key}"] and (first, True) in selects[f"apres-{key}"]
 
 
 def test_unknown_diff_keys_give_a_message_not_a_crash(mandataire, company):

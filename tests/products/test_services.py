@@ -16,7 +16,7 @@ FIELDS = {"name": " Agenda Santé ", "os": "android", "device": "mobile"}
 def test_create_normalises_and_sets_the_identity():
     product = services.product_create(company=CompanyFactory(), actor=None, **FIELDS)
     assert product.name == "Agenda Santé"
-    assert product.identity == "agenda sante|android||mobile"
+    assert product.identity == "agenda sante android mobile"  # the full name, folded
     assert product.display_name == "Agenda Santé Android Mobile"
 
 
@@ -29,6 +29,60 @@ def test_duplicate_is_refused_whatever_the_case_and_accents():
         services.PRODUCT_DUPLICATE.format(name="AGENDA SANTE Android Mobile")
     ]
     assert Product.objects.filter(company=company).count() == 1
+
+
+def test_os_and_device_words_in_the_name_are_refused_with_the_name_to_type():
+    company = CompanyFactory()
+    with pytest.raises(ValidationError) as error:
+        services.product_create(
+            company=company, actor=None, **FIELDS | {"name": "Agenda Santé Android Mobile"}
+        )
+    assert error.value.message_dict["name"] == [
+        services.NAME_HAS_VARIANT.format(
+            words="« Android » et « Mobile »", name="Agenda Santé", display="Agenda Santé Android Mobile"
+        )
+    ]
+    assert not Product.objects.exists()
+
+
+def test_a_multi_word_device_in_the_name_is_found_whatever_the_case():
+    with pytest.raises(ValidationError) as error:
+        services.product_create(
+            company=CompanyFactory(), actor=None, name="Agenda site web", os="linux", device="site_web"
+        )
+    assert "« Site Web »" in error.value.message_dict["name"][0]
+
+
+def test_a_name_made_only_of_the_variant_is_refused():
+    with pytest.raises(ValidationError) as error:
+        services.product_create(company=CompanyFactory(), actor=None, **FIELDS | {"name": "android"})
+    assert error.value.message_dict["name"] == [services.NAME_ONLY_VARIANT.format(words="« Android »")]
+
+
+def test_words_of_another_os_are_kept():
+    product = services.product_create(
+        company=CompanyFactory(), actor=None, **FIELDS | {"name": "Agenda Windows"}
+    )
+    assert product.display_name == "Agenda Windows Android Mobile"
+
+
+def test_duplicate_check_compares_the_full_name():
+    company = CompanyFactory()
+    # Saved before names were checked: its full name reads "Agenda Santé Android Mobile Android Mobile".
+    ProductFactory(company=company, name="Agenda Santé Android Mobile", os="android", device="mobile")
+    with pytest.raises(ValidationError) as error:
+        services.product_create(company=company, actor=None, **FIELDS)
+    assert "L'entreprise a déjà un produit" in error.value.message_dict["name"][0]
+
+
+def test_another_os_typed_as_autre_is_the_same_product():
+    company = CompanyFactory()
+    services.product_create(company=company, actor=None, **FIELDS)
+    with pytest.raises(ValidationError) as error:
+        services.product_create(
+            company=company, actor=None, **FIELDS | {"os": "autre", "os_other": "android"}
+        )
+    assert "L'entreprise a déjà un produit" in error.value.message_dict["name"][0]
 
 
 def test_another_company_may_use_the_same_name():
@@ -49,7 +103,7 @@ def test_update_recomputes_the_identity():
     product = ProductFactory(name="Agenda")
     services.product_update(product=product, actor=None, name="Agenda Pro")
     product.refresh_from_db()
-    assert product.identity.startswith("agenda pro|")
+    assert product.identity == "agenda pro linux site web"
 
 
 def test_version_labels_are_unique_per_product_ignoring_case():

@@ -4,8 +4,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
+from assessments import services as assessment_services
 from assessments.models import Assessment, State
-from tests.companies.factories import CompanyFactory
+from tests.accounts.helpers import reviewer_client as reviewer_client_for
+from tests.assessments.factories import AssessmentFactory as ServiceAssessmentFactory
+from tests.companies.factories import CompanyFactory, UserFactory
 from tests.review.factories import AssessmentFactory, ProductVersionFactory, questionnaire_version
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +46,8 @@ def test_queue_pages_use_the_same_queries_for_3_and_300_rows(reviewer_client, ur
         "questionnaire_version": questionnaire_version(),
         "state": state,
         "submitted_at": timezone.now(),
-        "reviewer": reviewer_client.user,
+        # A first submission has nobody assigned yet; other states have the reviewer.
+        "reviewer": None if state == State.SUBMITTED else reviewer_client.user,
         "reached_profiles": ["alimentation"],
     }
     many_assessments(3, **rows)
@@ -71,6 +76,35 @@ def test_dashboard_shows_the_queues_with_their_counts_and_age(reviewer_client):
     page = reviewer_client.get(DASHBOARD + "?file=mes_instructions").content.decode()
     assert mine.product_version.product.display_name in page
     assert submitted.product_version.product.display_name not in page
+
+
+def resubmitted_to(reviewer) -> Assessment:
+    """Submitted, taken by ``reviewer``, sent back for changes, then submitted again by the vendor."""
+    assessment = ServiceAssessmentFactory(submitted=True)
+    submitter = assessment.submissions.get().submitted_by
+    assessment_services.assessment_take(assessment=assessment, actor=reviewer)
+    assessment_services.assessment_request_changes(assessment=assessment, actor=reviewer, comment="Précisez.")
+    assessment_services.assessment_submit(assessment=assessment, actor=submitter)
+    return assessment
+
+
+def test_a_resubmission_returns_to_the_reviewer_who_instructed_it(reviewer_client):
+    assessment = resubmitted_to(reviewer_client.user)
+    name = assessment.product_version.product.display_name
+
+    assert name not in reviewer_client.get(DASHBOARD).content.decode()  # not "à prendre"
+    page = reviewer_client.get(DASHBOARD + "?file=mes_instructions").content.decode()
+    assert name in page and "Soumise" in page
+    colleague = reviewer_client_for()
+    assert name not in colleague.get(DASHBOARD + "?file=mes_instructions").content.decode()
+
+
+def test_a_resubmission_to_a_reviewer_who_left_goes_to_the_general_queue(reviewer_client):
+    former = UserFactory(reviewer=True)
+    assessment = resubmitted_to(former)
+    User.objects.filter(pk=former.pk).update(is_reviewer=False)
+    page = reviewer_client.get(DASHBOARD).content.decode()
+    assert assessment.product_version.product.display_name in page
 
 
 def test_filters_and_search(reviewer_client):

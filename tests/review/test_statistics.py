@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assessments.figures import MIN_PEER_COMPANIES, section_comparison, version_figures
 from assessments.models import Assessment
+from tests.icon_buttons import icon_only_buttons
 from tests.products.factories import ProductFactory, ProductVersionFactory
 from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version
 
@@ -82,6 +83,14 @@ def test_statistics_page_draws_svg_charts(reviewer_client):
     assert 'role="img"' in page
     assert "Nombre de produits ayant atteint chaque profil" in page
     assert "Non implémenté : 1" in page  # the A08.3.1 bar's red segment
+
+
+def test_csv_export_buttons_show_their_labels(reviewer_client):
+    version = questionnaire_version()
+    validated(version)
+    page = reviewer_client.get(STATISTICS + f"?version={version.public_id}").content.decode()
+    assert "Niveaux par section (CSV)" in page
+    assert icon_only_buttons(page) == []
 
 
 def test_statistics_without_validated_assessments(reviewer_client):
