@@ -19,12 +19,17 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 
 venv: $(VENV)/.dev
 
+# The W3C Nu Html Checker the browser tests run over every page they visit (package.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 ## Start the application with demo data on http://127.0.0.1:8000/ (Ctrl-C stops everything).
 run: $(VENV)/.runtime
 	$(PY) scripts/devstack.py run
 
 ## Lint, check migrations and run the whole test suite against PostgreSQL and Redis.
-test: $(VENV)/.dev
+test: $(VENV)/.dev node_modules/.installed
 	$(PY) scripts/devstack.py test $(ARGS)
 
 format: $(VENV)/.dev

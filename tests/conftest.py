@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.html_checker import nu_errors, require_checker
 from tests.system import require_debian_tool
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the same
@@ -178,11 +179,33 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server):
+    """A new browser page on the live server. Every HTML document the server sends it is checked by
+    the W3C Nu Html Checker once the test is over: the test fails on any error (tests/html_checker.py)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    require_checker()
     context = chromium.new_context(base_url=live_server.url, locale="fr-FR")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    responses = []
+    page.on("response", lambda response: _keep_document(response, responses))
     yield page
+    documents = []
+    for response in responses:
+        try:
+            documents.append((response.url, response.text()))
+        except PlaywrightError:  # no body (a redirect), or already dropped by the browser
+            continue
     context.close()
+    if errors := nu_errors(documents):
+        pytest.fail("Nu Html Checker :\n" + "\n".join(errors), pytrace=False)
+
+
+def _keep_document(response, responses: list) -> None:
+    if response.request.resource_type == "document" and "text/html" in response.headers.get(
+        "content-type", ""
+    ):
+        responses.append(response)
 
 
 @pytest.fixture
