@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import selectors, services, workflow
 from assessments.models import CLOSED_STATES, Assessment, State
-from assessments.selectors import assessment_structure
 from certificates.selectors import assessment_certificates, revoked_attestation
 from certificates.services import ATTESTATION_REVOKED
 from companies.current import member_required

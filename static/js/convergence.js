@@ -1,5 +1,5 @@
 // Behaviours declared by data attributes, loaded on every page. The Content-Security-Policy
-// forbids inline scripts and event handlers (onclick=, hx-on…): page behaviours live here.
+// forbids inline scripts and event handlers (onclick=, data-hx-on…): page behaviours live here.
 (function () {
   "use strict";
 
@@ -10,7 +10,7 @@
     }
   });
 
-  // Typing in a textarea raises "cv-typed" on its form: hx-trigger="cv-typed delay:1200ms" saves
+  // Typing in a textarea raises "cv-typed" on its form: data-hx-trigger="cv-typed delay:1200ms" saves
   // after a pause (a trigger filter would be code for htmx to evaluate, which the policy forbids).
   document.addEventListener("input", function (event) {
     var field = event.target;
@@ -27,7 +27,7 @@
     if (match) event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]);
   });
 
-  // <form data-cv-reset-on-success hx-post=…>: emptied once htmx has saved it.
+  // <form data-cv-reset-on-success data-hx-post=…>: emptied once htmx has saved it.
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.target.closest && event.target.closest("form[data-cv-reset-on-success]");
     if (form && event.detail.successful) {

@@ -132,7 +132,7 @@ def test_member_sees_the_status_page_of_a_pending_document_polling(
         response = member.get(status_url(certificate), **HTMX)
     content = response.content.decode()
     assert response.status_code == 200
-    assert 'hx-trigger="every 2s"' in content and "<progress" in content
+    assert 'data-hx-trigger="every 2s"' in content and "<progress" in content
     assert "<html" not in content
 
 
@@ -213,7 +213,7 @@ def test_htmx_request_returns_the_status_fragment(vendor_client_factory, django_
     member = vendor_client_factory(company=assessment.product_version.product.company)
     with django_capture_on_commit_callbacks():
         response = member.post(request_url(assessment, "rapport"), **HTMX)
-    assert 'hx-trigger="every 2s"' in response.content.decode()
+    assert 'data-hx-trigger="every 2s"' in response.content.decode()
 
 
 def test_attestation_of_a_draft_is_refused_with_a_message(vendor_client_factory):
@@ -308,7 +308,7 @@ def test_request_button_posts_to_the_request_view():
         },
     )
     url = reverse("certificates:request", args=[assessment.public_id, "rapport"])
-    assert f'action="{url}"' in html and f'hx-post="{url}"' in html
+    assert f'action="{url}"' in html and f'data-hx-post="{url}"' in html
     assert 'value="jeton"' in html and "Télécharger le rapport" in html
 
 

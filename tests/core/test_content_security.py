@@ -37,7 +37,7 @@ class InlineCode(HTMLParser):
             if self._in_inline_script:
                 self.found.append(f"<script> sans src : {attrs}")
         for name, value in attrs:
-            if name.startswith(("on", "hx-on")):
+            if name.startswith(("on", "hx-on", "data-hx-on")):
                 self.found.append(f"<{tag} {name}={value!r}>")
             if (value or "").strip().lower().startswith("javascript:"):
                 self.found.append(f"<{tag} {name}={value!r}>")
@@ -72,7 +72,12 @@ def test_no_template_holds_inline_script_or_handler():
         if relative.startswith(("emails/", "certificates/pdf/")):
             continue
         source = path.read_text()
-        for pattern in (r"<script(?![^>]*\bsrc=)[^>]*>", r"\son[a-z]+\s*=", r"\shx-on", r"javascript:"):
+        for pattern in (
+            r"<script(?![^>]*\bsrc=)[^>]*>",
+            r"\son[a-z]+\s*=",
+            r"\s(?:data-)?hx-on",
+            r"javascript:",
+        ):
             offenders += [f"{relative}: {match}" for match in re.findall(pattern, source)]
     assert offenders == []
 

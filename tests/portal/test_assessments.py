@@ -198,8 +198,8 @@ def test_save_says_enregistre_and_updates_profiles_out_of_band(salarie, company)
         response = save(salarie, assessment, code, "vert")
     page = html(response)
     assert "Enregistré" in page
-    assert 'id="item-A08-5-01-revision" hx-swap-oob="true"' in page.replace('value="1" ', "")
-    assert 'id="profile-panel" hx-swap-oob="true"' in page
+    assert 'id="item-A08-5-01-revision" data-hx-swap-oob="true"' in page.replace('value="1" ', "")
+    assert 'id="profile-panel" data-hx-swap-oob="true"' in page
     assert "Atteint" in page
     assert Answer.objects.get(assessment=assessment, item__code="A08.5.01").updated_by == salarie.user
 

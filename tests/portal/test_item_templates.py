@@ -72,7 +72,7 @@ def test_hostile_texts_are_escaped_in_the_answerable_item(vendor_client_factory,
     struct = assessment_structure(hostile_assessment)
     index = next(i for i, s in enumerate(struct.sections) if any(it["code"] == SCRIPT for it in s["items"]))
     html = page(client, "section", hostile_assessment, index)
-    assert 'hx-trigger="change, cv-typed delay:1200ms, retry"' in html
+    assert 'data-hx-trigger="change, cv-typed delay:1200ms, retry"' in html
     assert_escaped(html)
 
 

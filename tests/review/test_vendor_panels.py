@@ -168,7 +168,7 @@ def test_product_page_places_both_panels_without_querying_for_them(vendor_client
 
     for name in ("history", "comparison"):
         url = reverse(f"portal:product_panels:{name}", kwargs={"public_id": product.public_id})
-        assert f'hx-get="{url}" hx-trigger="load"' in page
+        assert f'data-hx-get="{url}" data-hx-trigger="load"' in page
         assert f'<a class="fr-link" href="{url}">' in page
 
 
