@@ -81,6 +81,7 @@ LOCAL_APPS = [
     "assessments",
     "certificates",
     "instruction",
+    "catalogue",
     "portal",
     "review",
     "audit",

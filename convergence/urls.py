@@ -12,6 +12,7 @@ urlpatterns = [
     path("espace/", include("portal.urls")),
     path("instruction/", include("review.urls")),
     path("verifier/", include("certificates.urls")),
+    path("catalogue/", include("catalogue.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -54,6 +54,9 @@ ACCESS = {
     "portal:members:invitation_accept": PUBLIC,
     "certificates:verify_form": PUBLIC,
     "certificates:verify": PUBLIC,
+    "catalogue:list": PUBLIC,
+    "catalogue:export": PUBLIC,
+    "catalogue:product": PUBLIC,
     "accounts:start": LANDING,
     "accounts:second_factor": SECOND_FACTOR,
     "accounts:second_factor_setup": SECOND_FACTOR,
@@ -245,6 +248,7 @@ def world():
         "review:statistics": questionnaire_version.public_id,
         "certificates": certificate.public_id,
         "certificates:request": assessment.public_id,
+        "catalogue:product": product_version.product.public_id,
     }
     return {"vendor": vendor, "identifiers": identifiers, "item_code": item.code, "table": next(iter(TABLES))}
 
