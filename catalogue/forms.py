@@ -1,7 +1,6 @@
 from django import forms
 
 from catalogue.selectors import SORT_RECENT, SORTS, CatalogueFilters
-from core.widgets import LongSelect
 
 
 class CatalogueFilterForm(forms.Form):
@@ -16,18 +15,15 @@ class CatalogueFilterForm(forms.Form):
     )
     profil = forms.ChoiceField(label="Profil DMP atteint", required=False)
     questionnaire = forms.ChoiceField(label="Référentiel", required=False)
-    entreprise = forms.ChoiceField(label="Entreprise", required=False, widget=LongSelect)
+    # Set by the company links of the list (thousands of companies make no usable select).
+    entreprise = forms.UUIDField(required=False, widget=forms.HiddenInput)
     tri = forms.ChoiceField(
         label="Trier par", required=False, choices=[(code, label) for code, (label, _) in SORTS.items()]
     )
 
     def __init__(self, data=None, *, choices: dict):
         super().__init__(data)
-        for name, key in (
-            ("profil", "profile"),
-            ("questionnaire", "questionnaire"),
-            ("entreprise", "company"),
-        ):
+        for name, key in (("profil", "profile"), ("questionnaire", "questionnaire")):
             self.fields[name].choices = [("", "Tous")] + list(choices[key])
 
     def filters(self) -> CatalogueFilters:
@@ -40,6 +36,6 @@ class CatalogueFilterForm(forms.Form):
             search=data.get("recherche", ""),
             profile=data.get("profil", ""),
             questionnaire=data.get("questionnaire", ""),
-            company=data.get("entreprise", ""),
+            company=str(data.get("entreprise") or ""),
             sort=data.get("tri") or SORT_RECENT,
         )

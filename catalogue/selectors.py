@@ -17,10 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.postgres.lookups import Unaccent
-from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat, Lower
 from django.http import Http404
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from certificates.codes import format_code
 from certificates.models import Certificate
@@ -32,7 +33,7 @@ SORT_RECENT = "recent"
 SORT_COMPANY = "entreprise"
 SORT_PRODUCT = "produit"
 SORTS = {
-    SORT_RECENT: ("Les plus récents", ("-issued_at", "company_name", "product_name", "verification_code")),
+    SORT_RECENT: ("Les plus récents", ("-issued_at", "verification_code")),
     SORT_COMPANY: (
         "Entreprise (A → Z)",
         ("company_name", "product_name", "version_label", "verification_code"),
@@ -65,6 +66,8 @@ class CatalogueFilters:
     questionnaire: str = ""  # a referential (questionnaire) code
     company: str = ""  # Company.public_id
     sort: str = SORT_RECENT
+    # Keyset pagination (the API's cursor), newest first: rows after (issued_at, verification_code).
+    after: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,10 @@ class CatalogueEntry:
     @property
     def verify_path(self) -> str:
         return reverse("certificates:verify", kwargs={"code": self.display_code})
+
+    @property
+    def company_query(self) -> str:
+        return urlencode({"entreprise": self.company_public_id})
 
     @property
     def product_path(self) -> str:
@@ -145,6 +152,9 @@ def _attestation_rows(filters: CatalogueFilters) -> QuerySet:
         rows = rows.filter(stated_referential_code=filters.questionnaire)
     if filters.company:
         rows = rows.filter(company__public_id=filters.company)
+    if filters.after:
+        issued_at, code = filters.after
+        rows = rows.filter(Q(issued_at__lt=issued_at) | Q(issued_at=issued_at, verification_code__gt=code))
     if words := search_words(filters.search):
         stated = ("company_name", "company_siren", "product_name", "commercial_name", "version_label")
         haystack = Concat(
@@ -189,15 +199,12 @@ def entries(rows) -> list[CatalogueEntry]:
 
 
 def catalogue_filter_choices() -> dict[str, list[tuple[str, str]]]:
-    """The options of the catalogue's filters, from the listed documents only (three queries)."""
-    everything = CatalogueFilters()
-    companies: dict[str, str] = {}
+    """The options of the catalogue's filters: referentials of the listed documents, profiles of the
+    published rules (two queries). Companies are chosen from the list's links, not from options."""
     questionnaires: dict[str, str] = {}
     for source in SOURCES:
-        rows = source(everything)
-        for public_id, name in rows.order_by().values_list("company_public_id", "company_name").distinct():
-            companies.setdefault(str(public_id), name)
-        for code, title in rows.order_by().values_list("referential_code", "referential_title").distinct():
+        rows = source(CatalogueFilters()).order_by()
+        for code, title in rows.values_list("referential_code", "referential_title").distinct():
             questionnaires.setdefault(code, title)
     profiles: dict[str, str] = {}
     for rules in QuestionnaireVersion.objects.exclude(profile_rules={}).values_list(
@@ -206,7 +213,6 @@ def catalogue_filter_choices() -> dict[str, list[tuple[str, str]]]:
         for code, rule in rules.items():
             profiles.setdefault(code, rule.get("label", code))
     return {
-        "company": sorted(companies.items(), key=lambda pair: (pair[1].casefold(), pair[0])),
         "questionnaire": sorted(questionnaires.items(), key=lambda pair: pair[1].casefold()),
         "profile": sorted(profiles.items(), key=lambda pair: pair[1].casefold()),
     }

@@ -48,6 +48,7 @@ def catalogue_list(request):
         "page": page,
         "entries": selectors.entries(page.object_list),
         "query": query.urlencode(),
+        "company_filtered": bool(filters.company),
     }
     return render(request, "catalogue/catalogue_list.html", context)
 

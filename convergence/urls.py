@@ -13,6 +13,7 @@ urlpatterns = [
     path("instruction/", include("review.urls")),
     path("verifier/", include("certificates.urls")),
     path("catalogue/", include("catalogue.urls")),
+    path("api/", include("api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
