@@ -106,7 +106,15 @@ class Certificate(PublicModel):
                 violation_error_message="Le code de vérification doit comporter 16 caractères (A à Z, 2 à 7).",
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"], name="certificates_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="certificates_status_created"),
+            # The public catalogue's default order (newest first): a page reads the first rows only.
+            models.Index(
+                fields=["-rendered_at", "code"],
+                name="certificates_listed_recent",
+                condition=Q(kind="attestation", status="ready", revoked_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.display_code}"
