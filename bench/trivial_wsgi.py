@@ -2,6 +2,7 @@
 
 ``/bench/trivial/`` returns a constant response through the same middleware stack as every page, so
 page timings can be expressed as multiples of "a Django request that does nothing".
+``/bench/trivial/public/`` is the same for anonymous clients (a public page's access level).
 """
 
 from django.core.wsgi import get_wsgi_application
@@ -11,6 +12,7 @@ from django.urls import path
 application = get_wsgi_application()
 
 from convergence import urls  # noqa: E402
+from core.access import public  # noqa: E402
 
 
 def trivial(request):
@@ -18,3 +20,4 @@ def trivial(request):
 
 
 urls.urlpatterns.append(path("bench/trivial/", trivial))
+urls.urlpatterns.append(path("bench/trivial/public/", public(lambda request: trivial(request))))

@@ -7,6 +7,7 @@ A certificate is never deleted: revocation is a logged transition that the publi
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KT, KeyTransform
 from django.utils import timezone
 
 from audit.models import track
@@ -23,6 +24,12 @@ class Status(models.TextChoices):
     PENDING = "pending", "En cours de génération"
     READY = "ready", "Disponible"
     FAILED = "failed", "Échec de la génération"
+
+
+def _stated(path: str) -> models.GeneratedField:
+    return models.GeneratedField(
+        expression=KT(f"snapshot__{path}"), output_field=models.TextField(), db_persist=True
+    )
 
 
 class Certificate(PublicModel):
@@ -57,6 +64,20 @@ class Certificate(PublicModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revocation_reason = models.TextField("motif de la révocation", blank=True)
+    # What the public catalogue lists, sorts and searches, copied from the frozen snapshot by
+    # PostgreSQL on insert (a snapshot never changes): a list of thousands of documents then reads
+    # plain columns instead of decompressing every snapshot several times.
+    stated_company_name = _stated("company__name")
+    stated_company_siren = _stated("company__siren")
+    stated_product_name = _stated("product__display_name")
+    stated_commercial_name = _stated("product__commercial_name")
+    stated_version_label = _stated("version__label")
+    stated_referential_code = _stated("questionnaire__code")
+    stated_referential_title = _stated("questionnaire__title")
+    stated_referential_version = _stated("questionnaire__version")
+    stated_profiles = models.GeneratedField(
+        expression=KeyTransform("profiles", "snapshot"), output_field=models.JSONField(), db_persist=True
+    )
 
     class Meta:
         verbose_name = "attestation"
@@ -85,7 +106,15 @@ class Certificate(PublicModel):
                 violation_error_message="Le code de vérification doit comporter 16 caractères (A à Z, 2 à 7).",
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"], name="certificates_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="certificates_status_created"),
+            # The public catalogue's default order (newest first): a page reads the first rows only.
+            models.Index(
+                fields=["-rendered_at", "code"],
+                name="certificates_listed_recent",
+                condition=Q(kind="attestation", status="ready", revoked_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.display_code}"

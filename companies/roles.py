@@ -6,9 +6,10 @@ MANAGE_MEMBERS = "manage_members"
 SUBMIT_ASSESSMENT = "submit_assessment"
 EDIT_PRODUCTS = "edit_products"
 ANSWER = "answer"
+MANAGE_API_KEYS = "manage_api_keys"
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.MANDATAIRE: frozenset({MANAGE_MEMBERS, SUBMIT_ASSESSMENT, EDIT_PRODUCTS, ANSWER}),
+    Role.MANDATAIRE: frozenset({MANAGE_MEMBERS, SUBMIT_ASSESSMENT, EDIT_PRODUCTS, ANSWER, MANAGE_API_KEYS}),
     Role.REPRESENTANT: frozenset({MANAGE_MEMBERS, SUBMIT_ASSESSMENT, EDIT_PRODUCTS, ANSWER}),
     Role.SALARIE: frozenset({EDIT_PRODUCTS, ANSWER}),
 }

@@ -73,6 +73,7 @@ THIRD_PARTY_APPS = [
     "pgtrigger",
     "pghistory",
     "csp",
+    "ninja",
 ]
 LOCAL_APPS = [
     "core",
@@ -85,6 +86,9 @@ LOCAL_APPS = [
     "certificates",
     "instruction",
     "helpcentre",
+    "catalogue",
+    "apikeys",
+    "api",
     "portal",
     "review",
     "audit",
@@ -205,6 +209,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
     },
 }
+
+# --- API (api/) ----------------------------------------------------------------------------------
+# Requests per window: per client address (every operation) and per key (vendor operations).
+API_ADDRESS_LIMIT = env.int("API_ADDRESS_LIMIT", default=300)
+API_KEY_LIMIT = env.int("API_KEY_LIMIT", default=120)
+API_RATE_WINDOW_SECONDS = 60
 
 # --- Authentication ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -12,6 +12,8 @@ urlpatterns = [
     path("espace/", include("portal.urls")),
     path("instruction/", include("review.urls")),
     path("verifier/", include("certificates.urls")),
+    path("catalogue/", include("catalogue.urls")),
+    path("api/", include("api.urls")),
     path("aide/", include("helpcentre.urls")),
     path("", include("core.pages")),
     path(settings.ADMIN_URL, admin.site.urls),

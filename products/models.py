@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from audit.models import track
 from core.models import PublicModel
 
 
@@ -146,3 +147,7 @@ class ProductVersion(PublicModel):
 
     def __str__(self) -> str:
         return self.label
+
+
+# Versions created from the portal or the API (audit/models.py): the key's name comes with the API's.
+track(ProductVersion, name="ProductVersionEvent", fields=["product", "label", "status"])

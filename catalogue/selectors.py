@@ -1,0 +1,293 @@
+"""Reads of the public catalogue: the products holding a valid document, and each product's history.
+
+The catalogue states what the documents state: every column comes from a document's frozen snapshot
+(company, product, version, referential, profiles), never from rows a vendor can still edit, and
+never anything of the answers (levels, comments, justifications, proofs).
+
+A listed entry is one valid document: ready, not revoked, the latest of its assessment. Each kind of
+document is a *source* (``SOURCES``): a function giving, for the filters, a queryset of the same
+``COLUMNS``; the catalogue is their union. Attestations are the only source today; the DMN
+certificates (with their certified lines) will be a second source giving the same columns, the
+lines joining as one more column of every source.
+
+Every function runs a constant number of queries, whatever the number of rows.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.postgres.lookups import Unaccent
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat, Lower
+from django.http import Http404
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from certificates.codes import format_code
+from certificates.models import Certificate
+from products.models import Product
+from questionnaires.models import QuestionnaireVersion
+
+ATTESTATION = Certificate.Kind.ATTESTATION
+SORT_RECENT = "recent"
+SORT_COMPANY = "entreprise"
+SORT_PRODUCT = "produit"
+SORTS = {
+    SORT_RECENT: ("Les plus récents", ("-issued_at", "verification_code")),
+    SORT_COMPANY: (
+        "Entreprise (A → Z)",
+        ("company_name", "product_name", "version_label", "verification_code"),
+    ),
+    SORT_PRODUCT: ("Produit (A → Z)", ("product_name", "company_name", "version_label", "verification_code")),
+}
+# What every source gives, in this order (a union matches columns by position).
+COLUMNS = (
+    "document_kind",
+    "verification_code",
+    "product_public_id",
+    "company_public_id",
+    "company_name",
+    "company_siren",
+    "product_name",
+    "version_label",
+    "referential_code",
+    "referential_title",
+    "referential_version",
+    "profiles",
+    "issued_at",
+)
+SEARCH_WORDS = 8
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    search: str = ""  # words found, accents and case aside, in the company, product, version or referential
+    profile: str = ""  # a DMP profile code reached
+    questionnaire: str = ""  # a referential (questionnaire) code
+    company: str = ""  # Company.public_id
+    sort: str = SORT_RECENT
+    # Keyset pagination (the API's cursor), newest first: rows after (issued_at, verification_code).
+    after: tuple | None = None
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """One listed document, as the page, the CSV export and the API show it."""
+
+    document_kind: str
+    verification_code: str
+    product_public_id: str
+    company_public_id: str
+    company_name: str
+    company_siren: str
+    product_name: str
+    version_label: str
+    referential_code: str
+    referential_title: str
+    referential_version: str
+    profiles: dict
+    issued_at: object
+
+    @property
+    def display_code(self) -> str:
+        return format_code(self.verification_code)
+
+    @property
+    def verify_path(self) -> str:
+        return reverse("certificates:verify", kwargs={"code": self.display_code})
+
+    @property
+    def company_query(self) -> str:
+        return urlencode({"entreprise": self.company_public_id})
+
+    @property
+    def product_path(self) -> str:
+        return reverse("catalogue:product", kwargs={"public_id": self.product_public_id})
+
+    @property
+    def profiles_reached(self) -> list[str]:
+        return profiles_reached(self.profiles)
+
+    @property
+    def document_label(self) -> str:
+        return Certificate.Kind(self.document_kind).label
+
+
+def profiles_reached(profiles: dict) -> list[str]:
+    """The labels of the profiles a snapshot says are reached, sorted."""
+    return sorted(
+        profile.get("label", code) for code, profile in (profiles or {}).items() if profile.get("reached")
+    )
+
+
+def valid_attestations() -> QuerySet[Certificate]:
+    """Attestations that state a validation today: ready, not revoked, the latest of their assessment
+    (a reissue or a new template leaves only one per assessment)."""
+    live = Certificate.objects.filter(
+        kind=ATTESTATION, status=Certificate.Status.READY, revoked_at__isnull=True
+    )
+    newer = live.filter(assessment_id=OuterRef("assessment_id"), created_at__gt=OuterRef("created_at"))
+    return live.filter(~Exists(newer))
+
+
+def _attestation_rows(filters: CatalogueFilters) -> QuerySet:
+    rows = valid_attestations().annotate(
+        document_kind=Value(ATTESTATION, output_field=CharField()),
+        verification_code=F("code"),
+        product_public_id=F("assessment__product_version__product__public_id"),
+        company_public_id=F("company__public_id"),
+        company_name=F("stated_company_name"),
+        company_siren=F("stated_company_siren"),
+        product_name=F("stated_product_name"),
+        version_label=F("stated_version_label"),
+        referential_code=F("stated_referential_code"),
+        referential_title=F("stated_referential_title"),
+        referential_version=F("stated_referential_version"),
+        profiles=F("stated_profiles"),
+        issued_at=F("rendered_at"),
+    )
+    if filters.profile:
+        rows = rows.filter(stated_profiles__contains={filters.profile: {"reached": True}})
+    if filters.questionnaire:
+        rows = rows.filter(stated_referential_code=filters.questionnaire)
+    if filters.company:
+        rows = rows.filter(company__public_id=filters.company)
+    if filters.after:
+        issued_at, code = filters.after
+        rows = rows.filter(Q(issued_at__lt=issued_at) | Q(issued_at=issued_at, verification_code__gt=code))
+    if words := search_words(filters.search):
+        stated = ("company_name", "company_siren", "product_name", "commercial_name", "version_label")
+        haystack = Concat(
+            *(part for name in (*stated, "referential_title") for part in (F(f"stated_{name}"), Value(" "))),
+            output_field=CharField(),
+        )
+        rows = rows.annotate(haystack=Lower(Unaccent(haystack)))
+        for word in words:
+            rows = rows.filter(haystack__contains=Lower(Unaccent(Value(word, output_field=CharField()))))
+    return rows.values(*COLUMNS)
+
+
+# Each kind of listed document; a new kind adds its function here (same columns, same filters).
+SOURCES: tuple[Callable[[CatalogueFilters], QuerySet], ...] = (_attestation_rows,)
+
+
+def search_words(search: str) -> list[str]:
+    """The words of a search (at most ``SEARCH_WORDS``); each must be found."""
+    return search.split()[:SEARCH_WORDS]
+
+
+def catalogue_rows(filters: CatalogueFilters) -> QuerySet:
+    """The listed documents with the filters applied, sorted, as dicts of ``COLUMNS`` (one query
+    to count, one per page)."""
+    first, *others = (source(filters) for source in SOURCES)
+    rows = first.union(*others, all=True) if others else first
+    _label, ordering = SORTS.get(filters.sort, SORTS[SORT_RECENT])
+    return rows.order_by(*ordering)
+
+
+def entries(rows) -> list[CatalogueEntry]:
+    return [
+        CatalogueEntry(
+            **{
+                **row,
+                "product_public_id": str(row["product_public_id"]),
+                "company_public_id": str(row["company_public_id"]),
+            }
+        )
+        for row in rows
+    ]
+
+
+def catalogue_filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """The options of the catalogue's filters: referentials of the listed documents, profiles of the
+    published rules (two queries). Companies are chosen from the list's links, not from options."""
+    questionnaires: dict[str, str] = {}
+    for source in SOURCES:
+        rows = source(CatalogueFilters()).order_by()
+        for code, title in rows.values_list("referential_code", "referential_title").distinct():
+            questionnaires.setdefault(code, title)
+    profiles: dict[str, str] = {}
+    for rules in QuestionnaireVersion.objects.exclude(profile_rules={}).values_list(
+        "profile_rules", flat=True
+    ):
+        for code, rule in rules.items():
+            profiles.setdefault(code, rule.get("label", code))
+    return {
+        "questionnaire": sorted(questionnaires.items(), key=lambda pair: pair[1].casefold()),
+        "profile": sorted(profiles.items(), key=lambda pair: pair[1].casefold()),
+    }
+
+
+# --- One product's public page ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One document of a product's public history: issued, and revoked when it was."""
+
+    kind_label: str
+    display_code: str
+    version_label: str
+    referential: str
+    profiles_reached: list[str]
+    issued_at: object
+    revoked_at: object
+    revocation_reason: str
+
+    @property
+    def verify_path(self) -> str:
+        return reverse("certificates:verify", kwargs={"code": self.display_code})
+
+
+@dataclass(frozen=True)
+class PublicProduct:
+    public_id: str
+    name: str
+    company_name: str
+    history: list[HistoryEntry]
+
+    @property
+    def is_listed(self) -> bool:
+        return any(entry.revoked_at is None for entry in self.history)
+
+
+def public_product(*, public_id) -> PublicProduct:
+    """A product that holds or held a document, named as its latest document states it, with every
+    document issued (newest first, revoked ones with their date); 404 for any other product, so the
+    page reveals nothing of products never attested (two queries)."""
+    product = Product.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
+    if product is None:
+        raise Http404("Produit introuvable.")
+    documents = list(
+        Certificate.objects.filter(
+            assessment__product_version__product_id=product,
+            kind=ATTESTATION,
+            status=Certificate.Status.READY,
+        )
+        .order_by("-rendered_at", "-pk")
+        .values("code", "snapshot", "rendered_at", "revoked_at", "revocation_reason")
+    )
+    if not documents:
+        raise Http404("Produit introuvable.")
+    latest = documents[0]["snapshot"]
+    history = [
+        HistoryEntry(
+            kind_label=Certificate.Kind.ATTESTATION.label,
+            display_code=format_code(document["code"]),
+            version_label=document["snapshot"]["version"]["label"],
+            referential=_referential(document["snapshot"]["questionnaire"]),
+            profiles_reached=profiles_reached(document["snapshot"].get("profiles")),
+            issued_at=document["rendered_at"],
+            revoked_at=document["revoked_at"],
+            revocation_reason=document["revocation_reason"],
+        )
+        for document in documents
+    ]
+    return PublicProduct(
+        public_id=str(public_id),
+        name=latest["product"]["display_name"],
+        company_name=latest["company"]["name"],
+        history=history,
+    )
+
+
+def _referential(questionnaire: dict) -> str:
+    return f"{questionnaire['title']} (version {questionnaire['version']})"

@@ -1,0 +1,203 @@
+"""The vendor API: key hashing, scopes, revocation, company isolation, the writes (same services and
+validation as the portal) audited with the key's name, and the per-key rate limit."""
+
+import hashlib
+import json
+
+import pytest
+from django.urls import reverse
+
+from apikeys.models import ApiKey
+from assessments.models import Answer, Assessment
+from audit.models import AnswerEvent, ProductVersionEvent, TransitionEvent
+from companies.models import Role
+from tests.api.conftest import bearer
+from tests.assessments.factories import GATED_ITEM, QUALIFIED, AssessmentFactory, questionnaire_version
+from tests.companies.factories import MembershipFactory
+from tests.products.factories import ProductFactory, ProductVersionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def assessment_of(company, **kwargs) -> Assessment:
+    version = ProductVersionFactory(product=ProductFactory(company=company))
+    return AssessmentFactory(product_version=version, **kwargs)
+
+
+def document(assessment: Assessment, level: str = "vert") -> str:
+    codes = list(assessment.questionnaire_version.items.values_list("code", flat=True))
+    answers = {code: {"level": level, "comment": "Poussé par l'intégration continue."} for code in codes}
+    answers.pop(GATED_ITEM, None)  # gated on a qualification answered « non »
+    return json.dumps(
+        {
+            "questionnaire": {"code": assessment.questionnaire_version.questionnaire.code, "version": 1},
+            "qualification": QUALIFIED,
+            "answers": answers,
+        }
+    )
+
+
+def test_only_the_hash_is_stored(make_key):
+    api_key, key = make_key()
+    assert key.startswith("cvg_") and len(key) > 40
+    stored = ApiKey.objects.filter(pk=api_key.pk).values()[0]
+    assert key not in json.dumps(stored, default=str)
+    assert stored["key_hash"] == hashlib.sha256(key.encode()).hexdigest()
+
+
+def test_lecture_lists_the_company_products_only(client, make_key, mandataire):
+    assessment = assessment_of(mandataire.company)
+    assessment_of(MembershipFactory().company)  # another company's
+    _api_key, key = make_key()
+    response = client.get("/api/v1/entreprise/produits", **bearer(key))
+    assert response.status_code == 200
+    products = response.json()
+    assert [product["id"] for product in products] == [str(assessment.product_version.product.public_id)]
+    assert products[0]["versions"][0]["assessments"][0]["state"] == "draft"
+    detail = client.get(f"/api/v1/entreprise/evaluations/{assessment.public_id}", **bearer(key)).json()
+    assert set(detail["profiles"]) == {"administration", "alimentation", "consultation"}
+
+
+def test_another_company_assessment_is_404(client, make_key):
+    other = assessment_of(MembershipFactory().company)
+    _api_key, key = make_key(scope="ecriture")
+    assert client.get(f"/api/v1/entreprise/evaluations/{other.public_id}", **bearer(key)).status_code == 404
+    url = f"/api/v1/entreprise/evaluations/{other.public_id}/reponses"
+    assert client.put(url, document(other), "application/json", **bearer(key)).status_code == 404
+
+
+@pytest.mark.parametrize("header", [None, "Bearer cvg_inconnue", "Basic abc"])
+def test_missing_or_unknown_key_is_401(client, header):
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+    response = client.get("/api/v1/entreprise/produits", **extra)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+    assert response.json()["detail"].startswith("Clé d'API absente")
+
+
+def test_revoked_key_stops_working(client, make_key, mandataire):
+    api_key, key = make_key()
+    assert client.get("/api/v1/entreprise/produits", **bearer(key)).status_code == 200
+    from apikeys.services import api_key_revoke
+
+    api_key_revoke(api_key=api_key, membership=mandataire)
+    assert client.get("/api/v1/entreprise/produits", **bearer(key)).status_code == 401
+
+
+def test_key_stops_when_its_creator_leaves(client, make_key, mandataire):
+    _api_key, key = make_key()
+    mandataire.is_active = False
+    mandataire.save()
+    assert client.get("/api/v1/entreprise/produits", **bearer(key)).status_code == 401
+
+
+def test_lecture_key_cannot_write(client, make_key, mandataire):
+    assessment = assessment_of(mandataire.company)
+    _api_key, key = make_key(scope="lecture")
+    url = f"/api/v1/entreprise/evaluations/{assessment.public_id}/reponses"
+    response = client.put(url, document(assessment), "application/json", **bearer(key))
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("Cette clé est en lecture seule")
+    assert not Answer.objects.filter(assessment=assessment).exclude(level="").exists()
+
+
+def test_ecriture_runs_the_whole_flow_audited_with_the_key_name(client, make_key, mandataire):
+    product = ProductFactory(company=mandataire.company)
+    version = questionnaire_version(items=6)
+    _api_key, key = make_key(scope="ecriture", name="Intégration continue")
+    created = client.post(
+        f"/api/v1/entreprise/produits/{product.public_id}/versions",
+        json.dumps({"label": "5.2"}),
+        "application/json",
+        **bearer(key),
+    )
+    assert created.status_code == 201
+    started = client.post(
+        f"/api/v1/entreprise/versions/{created.json()['id']}/evaluations",
+        json.dumps({"questionnaire": version.questionnaire.code}),
+        "application/json",
+        **bearer(key),
+    )
+    assert started.status_code == 201
+    assessment = Assessment.objects.get(public_id=started.json()["id"])
+    imported = client.put(
+        f"/api/v1/entreprise/evaluations/{assessment.public_id}/reponses",
+        document(assessment),
+        "application/json",
+        **bearer(key),
+    )
+    assert imported.status_code == 200, imported.content
+    assert "alimentation" in imported.json()["reached_profiles"]
+    submitted = client.post(
+        f"/api/v1/entreprise/evaluations/{assessment.public_id}/soumission", **bearer(key)
+    )
+    assert submitted.status_code == 200, submitted.content
+    assert submitted.json()["state"] == "submitted"
+    for events in (
+        ProductVersionEvent.objects.filter(pgh_obj__label="5.2"),
+        AnswerEvent.objects.filter(assessment=assessment, pgh_label="update"),
+        TransitionEvent.objects.filter(assessment=assessment),
+    ):
+        assert events.exists()
+        assert {event.pgh_context.metadata["api_key"] for event in events} == {"Intégration continue"}
+
+
+def test_import_is_all_or_nothing_with_every_error(client, make_key, mandataire):
+    assessment = assessment_of(mandataire.company)
+    _api_key, key = make_key(scope="ecriture")
+    bad = json.loads(document(assessment))
+    bad["answers"]["A08.3.1"]["level"] = "bleu"
+    bad["answers"]["A08.4.1"] = {"level": "na"}
+    url = f"/api/v1/entreprise/evaluations/{assessment.public_id}/reponses"
+    response = client.put(url, json.dumps(bad), "application/json", **bearer(key))
+    assert response.status_code == 422
+    assert len(response.json()["errors"]) >= 2
+    assert not Answer.objects.filter(assessment=assessment).exclude(level="").exists()
+
+
+def test_submitting_an_incomplete_assessment_lists_the_items(client, make_key, mandataire):
+    assessment = assessment_of(mandataire.company)
+    _api_key, key = make_key(scope="ecriture")
+    response = client.post(f"/api/v1/entreprise/evaluations/{assessment.public_id}/soumission", **bearer(key))
+    assert response.status_code == 422
+    assert any(line.startswith("A08.3.1 : ") for line in response.json()["errors"])
+
+
+def test_key_rate_limit(client, make_key, settings):
+    settings.API_KEY_LIMIT = 1
+    _api_key, key = make_key()
+    assert client.get("/api/v1/entreprise/produits", **bearer(key)).status_code == 200
+    response = client.get("/api/v1/entreprise/produits", **bearer(key))
+    assert response.status_code == 429 and response["Retry-After"] == "60"
+    _other_api_key, other = make_key(name="Autre")
+    assert client.get("/api/v1/entreprise/produits", **bearer(other)).status_code == 200
+
+
+# --- The portal's key pages ---------------------------------------------------------------------------
+def test_mandataire_creates_a_key_shown_once(vendor_client_factory):
+    client = vendor_client_factory(role=Role.MANDATAIRE)
+    url = reverse("portal:api_keys:list")
+    response = client.post(url, {"name": "Intégration continue", "scope": "ecriture"})
+    assert response.status_code == 200
+    key = response.context["key"]
+    assert key in response.content.decode()
+    api_key = ApiKey.objects.get(company=client.company)
+    assert (api_key.name, api_key.scope) == ("Intégration continue", "ecriture")
+    assert key not in client.get(url).content.decode()
+    revoke = client.post(reverse("portal:api_keys:revoke", args=[api_key.public_id]))
+    assert revoke.status_code == 302
+    api_key.refresh_from_db()
+    assert api_key.is_revoked
+
+
+@pytest.mark.parametrize("role", [Role.REPRESENTANT, Role.SALARIE])
+def test_only_mandataires_manage_keys(vendor_client_factory, role):
+    client = vendor_client_factory(role=role)
+    assert client.get(reverse("portal:api_keys:list")).status_code == 403
+    assert client.post(reverse("portal:api_keys:list"), {"name": "x", "scope": "lecture"}).status_code == 403
+
+
+def test_another_company_key_cannot_be_revoked(vendor_client_factory, make_key):
+    api_key, _key = make_key()
+    client = vendor_client_factory(role=Role.MANDATAIRE)
+    assert client.post(reverse("portal:api_keys:revoke", args=[api_key.public_id])).status_code == 404
