@@ -7,10 +7,10 @@ is audited with the key's name (``audit`` app).
 """
 
 from contextlib import contextmanager
-from types import SimpleNamespace
 
 import pghistory
 from django.conf import settings
+from django.http import Http404
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
@@ -73,9 +73,14 @@ class KeyThrottle(_WindowThrottle):
         return f"api:key:{api_key.pk}" if isinstance(api_key, ApiKey) else None
 
 
-def company_scope(api_key: ApiKey):
-    """The key's company as the member selectors take it (what a membership of it gives)."""
-    return [SimpleNamespace(company_id=api_key.company_id, company=api_key.company)]
+def company_object(api_key: ApiKey, selector, **lookup):
+    """An object of the key's company through a vendor access selector (``assessment_for_member``…),
+    as the key's creator sees it: 404 for an object of another company, including another company of
+    which the creator is also a member."""
+    found = selector(user=api_key.created_by, **lookup)
+    if found.membership.company_id != api_key.company_id:
+        raise Http404("Aucun objet de l'entreprise de cette clé ne correspond.")
+    return found
 
 
 def require_write(api_key: ApiKey) -> None:

@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 
 from api.problems import responses
 from api.public import INTERCHANGE_BODY
-from api.security import KeyAuth, KeyThrottle, audited_write, company_scope
+from api.security import KeyAuth, KeyThrottle, audited_write, company_object
 from assessments.models import Assessment
 from assessments.selectors import assessment_for_member
 from assessments.services import (
@@ -135,7 +135,7 @@ def products(request):
     summary="Une évaluation : état et profils",
 )
 def assessment_detail(request, assessment_id: UUID):
-    assessment = assessment_for_member(memberships=company_scope(request.auth), public_id=assessment_id)
+    assessment = company_object(request.auth, assessment_for_member, public_id=assessment_id)
     return _assessment_out(assessment)
 
 
@@ -151,7 +151,7 @@ class VersionIn(Schema):
     summary="Créer une version du produit",
 )
 def version_create(request, product_id: UUID, payload: VersionIn):
-    product = product_for_member(memberships=company_scope(request.auth), public_id=product_id)
+    product = company_object(request.auth, product_for_member, public_id=product_id)
     with audited_write(request) as actor:
         version = product_version_create(
             product=product, actor=actor, label=payload.label, status=payload.status
@@ -173,9 +173,7 @@ class StartIn(Schema):
     summary="Commencer une évaluation",
 )
 def assessment_create(request, version_id: UUID, payload: StartIn):
-    product_version = product_version_for_member(
-        memberships=company_scope(request.auth), public_id=version_id
-    )
+    product_version = company_object(request.auth, product_version_for_member, public_id=version_id)
     try:
         questionnaire_version = published_version(payload.questionnaire, payload.version)
     except QuestionnaireVersion.DoesNotExist as error:
@@ -199,7 +197,7 @@ def answers_import(request, assessment_id: UUID):
     """Fill an editable assessment from an interchange document, as the portal's import does: the
     whole document is validated first, every problem is listed (422), nothing is written unless
     everything is valid; items absent from the document keep their answer."""
-    assessment = assessment_for_member(memberships=company_scope(request.auth), public_id=assessment_id)
+    assessment = company_object(request.auth, assessment_for_member, public_id=assessment_id)
     with audited_write(request) as actor:
         document = parse_document(request.body)
         assessment_import(assessment=assessment, document=document, actor=actor)
@@ -213,7 +211,7 @@ def answers_import(request, assessment_id: UUID):
     summary="Soumettre l'évaluation à l'agence",
 )
 def submit(request, assessment_id: UUID):
-    assessment = assessment_for_member(memberships=company_scope(request.auth), public_id=assessment_id)
+    assessment = company_object(request.auth, assessment_for_member, public_id=assessment_id)
     with audited_write(request) as actor:
         try:
             assessment_submit(assessment=assessment, actor=actor)

@@ -66,6 +66,20 @@ def test_another_company_assessment_is_404(client, make_key):
     assert client.put(url, document(other), "application/json", **bearer(key)).status_code == 404
 
 
+def test_a_key_reaches_only_its_company_even_when_its_creator_belongs_to_another(
+    client, make_key, mandataire
+):
+    elsewhere = MembershipFactory(user=mandataire.user, mandataire=True).company
+    other = assessment_of(elsewhere)
+    _api_key, key = make_key(scope="ecriture")
+    assert client.get(f"/api/v1/entreprise/evaluations/{other.public_id}", **bearer(key)).status_code == 404
+    product = other.product_version.product
+    url = f"/api/v1/entreprise/produits/{product.public_id}/versions"
+    response = client.post(url, '{"label": "9.9"}', "application/json", **bearer(key))
+    assert response.status_code == 404
+    assert not product.versions.filter(label="9.9").exists()
+
+
 @pytest.mark.parametrize("header", [None, "Bearer cvg_inconnue", "Basic abc"])
 def test_missing_or_unknown_key_is_401(client, header):
     extra = {"HTTP_AUTHORIZATION": header} if header else {}
