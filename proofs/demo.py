@@ -11,7 +11,7 @@ from accounts.demo import REVIEWER_EMAIL
 from accounts.models import User
 from assessments import services as assessment_services
 from assessments.models import Assessment
-from assessments.selectors import applicable_items, assessment_document
+from assessments.selectors import applicable_items, assessment_document, assessment_structure
 from products.demo import demo_version
 from proofs import services
 from proofs.uploads import received
@@ -42,7 +42,10 @@ def load(stdout) -> list[tuple[str, str]]:
     assessment = assessment_services.assessment_start(
         product_version=version, questionnaire_version=questionnaire, actor=salarie
     )
-    assessment_services.qualification_save(assessment=assessment, answers=QUALIFICATION, actor=salarie)
+    # Every question of the version is answered (a later version may ask more: "no" unless listed).
+    questions = assessment_structure(assessment).questions
+    answers = {question["code"]: QUALIFICATION.get(question["code"], False) for question in questions}
+    assessment_services.qualification_save(assessment=assessment, answers=answers, actor=salarie)
     _answer(assessment, salarie)
     _deposit(assessment, salarie)
     services.record_declaration(

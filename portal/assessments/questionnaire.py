@@ -189,14 +189,14 @@ def answer_save(request, public_id, code):
     except ValueError:
         revision = None
     declared_on = _date(data.get("declared_on", ""))
-    if declared_on is False:
-        return _respond(request, context | {"status": "error", "errors": [BAD_DATE]})
     try:
         # The access check is the row lock of the save: one query for both.
         with transaction.atomic():
             assessment = member_assessment(request, public_id, related=False, for_update=True)
             item = _item_or_404(assessment, code)
             context["assessment"] = assessment
+            if declared_on is False:
+                return _respond(request, context | {"status": "error", "errors": [BAD_DATE]})
             if revision is None:
                 return _respond(request, context | {"status": "error", "errors": [BAD_REVISION]})
             saved = services.answer_save(

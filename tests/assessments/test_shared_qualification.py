@@ -78,7 +78,7 @@ def test_migration_gathers_each_version_answers_open_assessments_winning():
         qualification=ANSWERS | {"interagit_partage": True},
     )
     Qualification.objects.all().delete()
-    migration = importlib.import_module("assessments.migrations.0006_share_qualification")
+    migration = importlib.import_module("assessments.migrations.0007_share_qualification")
     migration.forward(apps, None)
     # The draft's answers were saved last (and it is open): they win where the two disagree.
     assert Qualification.objects.get(product_version=version).answers == ANSWERS | {"interagit_partage": True}

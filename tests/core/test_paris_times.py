@@ -42,9 +42,14 @@ def test_a_certificate_event_tells_its_time_in_paris():
 
 
 def test_the_reviewer_remark_widget_dates_in_paris():
-    remark = SimpleNamespace(created_at=LATE_EVENING, body="À compléter.")
-    html = str(_widgets("review_comments").review_comments([remark]))
-    assert "(02/03/2026)" in html
+    from portal.assessments.presenters import item_thread
+
+    reviewer = SimpleNamespace(pk=1, is_reviewer=True)
+    remark = SimpleNamespace(
+        pk=7, created_at=LATE_EVENING, body="À compléter.", author=reviewer, thread_replies=[]
+    )
+    html = str(_widgets("review_comments").review_comments(item_thread("A08.3.1", [remark])))
+    assert "(2 mars 2026 à 00:30)" in html
 
 
 def test_the_start_form_dates_a_previous_assessment_in_paris():
