@@ -24,13 +24,3 @@ class VerificationForm(forms.Form):
         if code is None:
             raise forms.ValidationError(CODE_MALFORMED)
         return code
-
-
-class RevocationForm(forms.Form):
-    reason = forms.CharField(
-        label="Motif de la révocation",
-        help_text="Il sera affiché sur la page publique de vérification du document.",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Indiquez le motif de la révocation."},
-    )

@@ -23,7 +23,14 @@ def certificate_for_user(*, user, public_id) -> Certificate:
     """A certificate the user may see (member of its company, or reviewer); 404 for anyone else."""
     if not user.is_authenticated:
         raise Http404("Document introuvable.")
-    certificates = Certificate.objects.select_related("company").filter(_visible_to(user))
+    certificates = Certificate.objects.select_related("company", "assessment").filter(_visible_to(user))
+    return get_object_or_404(certificates, public_id=public_id)
+
+
+def certificate_of_assessment(*, assessment: Assessment, public_id) -> Certificate:
+    """One document of the assessment (the caller found the assessment through its own access
+    helper); 404 for a document of another assessment."""
+    certificates = Certificate.objects.select_related("company").filter(assessment=assessment)
     return get_object_or_404(certificates, public_id=public_id)
 
 

@@ -9,7 +9,6 @@ urlpatterns = [
     path("evaluations/<uuid:assessment_public_id>/<slug:kind>/", views.request_document, name="request"),
     path("documents/<uuid:public_id>/", views.status, name="status"),
     path("documents/<uuid:public_id>/telecharger/", views.download, name="download"),
-    path("documents/<uuid:public_id>/revoquer/", views.revoke, name="revoke"),
     # Last: a code is any single path segment, normalised by the view.
     path("<str:code>", views.verify, name="verify"),
 ]

@@ -1,4 +1,6 @@
-"""Certificate pages: public verification, and for signed-in users request, status, download, revoke."""
+"""Certificate pages: public verification, and for signed-in users request, status, download.
+
+Reviewers revoke a document from the back office (``review.assessments.documents``)."""
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -8,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import reviewer_required, signed_in
+from accounts.access import signed_in
 from certificates import selectors, services
 from certificates.codes import format_code
-from certificates.forms import RevocationForm, VerificationForm
+from certificates.forms import VerificationForm
 from certificates.models import Certificate
 from certificates.rendering import snapshot_date
 from core.access import public
@@ -27,7 +29,6 @@ TOO_MANY_LOOKUPS = (
     "Trop de vérifications en peu de temps depuis votre connexion. Réessayez dans quelques minutes."
 )
 NOT_READY = "Ce document n'est pas encore disponible."
-REVOKED = "Le document est révoqué ; la page de vérification publique l'indique désormais."
 # A code has 80 random bits: guessing is hopeless, the limit only keeps scrapers away.
 LOOKUP_LIMIT = 60
 LOOKUP_WINDOW_SECONDS = 600
@@ -126,21 +127,3 @@ def download(request, public_id):
     return FileResponse(
         certificate.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
     )
-
-
-@reviewer_required
-@require_http_methods(["GET", "POST"])
-def revoke(request, public_id):
-    certificate = selectors.certificate_for_user(user=request.user, public_id=public_id)
-    form = RevocationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.certificate_revoke(
-                certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, REVOKED)
-            return redirect("certificates:status", public_id=certificate.public_id)
-    return render(request, "certificates/certificate_revoke.html", {"certificate": certificate, "form": form})

@@ -150,6 +150,7 @@ class ItemRow:
     level: dict | None
     comments: list = field(default_factory=list)
     change: dict | None = None
+    help_links: list = field(default_factory=list)  # [{"title", "url"}]: the help centre's, set by the page
 
 
 @dataclass

@@ -60,3 +60,13 @@ class ReissueForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": REISSUE_REASON_REQUIRED},
     )
+
+
+class RevocationForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif de la révocation",
+        help_text="Il sera affiché sur la page publique de vérification du document.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Indiquez le motif de la révocation."},
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from review.assessments import views
+from review.assessments import documents, views
 from review.dashboard.views import assessment_list
 
 app_name = "assessments"
@@ -13,4 +13,9 @@ urlpatterns = [
     path("<uuid:public_id>/decision/", views.assessment_decide, name="decide"),
     path("<uuid:public_id>/journal/", views.assessment_trail_view, name="trail"),
     path("<uuid:public_id>/attestation/", views.attestation_reissue, name="reissue"),
+    path(
+        "<uuid:public_id>/documents/<uuid:certificate_id>/revoquer/",
+        documents.certificate_revoke_view,
+        name="revoke",
+    ),
 ]

@@ -10,6 +10,7 @@ from assessments.models import State
 from assessments.selectors import assessment_for_reviewer, assessment_structure
 from certificates.selectors import revoked_among
 from certificates.services import certificate_reissue
+from helpcentre.selectors import entry_links_for_items
 from instruction import services as instruction
 from instruction.selectors import (
     comment_threads,
@@ -58,7 +59,9 @@ def _detail(request, assessment, *, decision_form=None, comment_form=None, reiss
         "product": assessment.product_version.product,
         "waiting": pending_since(assessment),
         "qualification": qualification_answers(assessment),
-        "sections": instruction_sections(assessment, changes=changes["items"], only_changed=only_changed),
+        "sections": _with_help_links(
+            instruction_sections(assessment, changes=changes["items"], only_changed=only_changed)
+        ),
         "only_changed": only_changed,
         "general_comments": comment_threads(assessment).get(None, []),
         "changes": changes,
@@ -74,6 +77,15 @@ def _detail(request, assessment, *, decision_form=None, comment_form=None, reiss
         "comment_form": comment_form or CommentForm(),
     }
     return render(request, "review/assessment_detail.html", context, status=status)
+
+
+def _with_help_links(sections):
+    """Each item row with the help centre's answers explaining it (one query for the page)."""
+    links = entry_links_for_items(row.item["code"] for section in sections for row in section.rows)
+    for section in sections:
+        for row in section.rows:
+            row.help_links = links.get(row.item["code"], [])
+    return sections
 
 
 @reviewer_required

@@ -252,7 +252,9 @@ def test_request_is_post_only(vendor_client_factory):
 
 # --- Revocation ----------------------------------------------------------------------------------------
 def revoke_url(certificate):
-    return reverse("certificates:revoke", args=[certificate.public_id])
+    return reverse(
+        "review:assessments:revoke", args=[certificate.assessment.public_id, certificate.public_id]
+    )
 
 
 def test_vendor_cannot_revoke(vendor_client_factory, ready_certificate):
@@ -266,6 +268,8 @@ def test_reviewer_revokes_with_a_reason(reviewer_client, ready_certificate, djan
         assert reviewer_client.get(revoke_url(ready_certificate)).status_code == 200
     response = reviewer_client.post(revoke_url(ready_certificate), {"reason": "Déclaration inexacte"})
     assert response.status_code == 302
+    assessment_page = reverse("review:assessments:detail", args=[ready_certificate.assessment.public_id])
+    assert response["Location"] == f"{assessment_page}#documents"
     certificate = Certificate.objects.get()
     assert certificate.is_revoked and certificate.revocation_reason == "Déclaration inexacte"
     assert certificate.events.filter(

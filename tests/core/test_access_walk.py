@@ -130,6 +130,7 @@ ACCESS = {
     "review:assessments:decide": REVIEWER,
     "review:assessments:reissue": REVIEWER,
     "review:assessments:trail": REVIEWER,
+    "review:assessments:revoke": REVIEWER,
     "review:statistics:index": REVIEWER,
     "review:statistics:export": REVIEWER,
     "review:account_requests:list": REVIEWER,
@@ -155,7 +156,6 @@ ACCESS = {
     "review:helpcentre:edit": REVIEWER,
     "review:helpcentre:history": REVIEWER,
     "review:referentials:comparison": REVIEWER,
-    "certificates:revoke": REVIEWER,
 }
 # Built with values that match nothing (a made-up token or code): their own page says so.
 MADE_UP_ARGUMENTS = {"accounts:password_set", "portal:members:invitation_accept", "certificates:verify"}
@@ -303,6 +303,7 @@ def world():
         "review:proofs:list": assessment.public_id,
         "portal:assessments:start": product_version.public_id,
         "review:assessments": assessment.public_id,
+        "review:assessments:revoke": (assessment.public_id, certificate.public_id),
         "review:account_requests": account_request.public_id,
         "review:referentials": questionnaire_version.public_id,
         "review:statistics": questionnaire_version.public_id,

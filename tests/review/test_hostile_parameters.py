@@ -9,6 +9,7 @@ from django.utils.html import escape
 from instruction.models import ReviewComment
 from instruction.services import COMMENT_UNKNOWN_ITEM
 from review.assessments.views import UNKNOWN_ITEM
+from tests.certificates.factories import make_certificate
 from tests.companies.factories import AccountRequestFactory
 from tests.helpcentre.factories import EntryFactory
 from tests.proofs.factories import proof_of
@@ -40,6 +41,7 @@ PARAMETERS = {
     "review:assessments:detail": ["filtre"],
     "review:assessments:comment": ["item", "parent"],
     "review:assessments:trail": [],
+    "review:assessments:revoke": [],
     "review:account_requests:list": ["page"],
     "review:account_requests:decided": ["page"],
     "review:account_requests:detail": [],
@@ -92,6 +94,7 @@ def objects():
         "account_request": AccountRequestFactory(),
         "entry": EntryFactory(),
         "proof": proof,
+        "certificate": make_certificate(assessment=assessment),
     }
 
 

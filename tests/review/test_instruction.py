@@ -1,3 +1,5 @@
+from html import escape
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -12,7 +14,14 @@ from instruction.services import COMMENT_NOT_IN_REVIEW
 from review.assessments.forms import COMMENT_REQUIRED
 from tests.accounts.helpers import reviewer_client as make_reviewer_client
 from tests.companies.factories import MembershipFactory
-from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version, submit_snapshot
+from tests.helpcentre.factories import EntryFactory
+from tests.review.factories import (
+    SECTIONS,
+    AssessmentFactory,
+    answer_all,
+    questionnaire_version,
+    submit_snapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +110,29 @@ def instruction_queries(client, items_per_section: int, reviewer) -> int:
 
 
 def test_instruction_page_queries_do_not_grow_with_items(reviewer_client):
+    few = instruction_queries(reviewer_client, 1, reviewer_client.user)
+    many = instruction_queries(reviewer_client, 100, reviewer_client.user)
+
+    assert few == many
+    assert many <= 20
+
+
+def test_items_link_the_help_centre_entries_that_explain_them(reviewer_client, submitted):
+    explained = EntryFactory(title="Qu'est-ce que le volet Services ?", item_codes=["A08.4.1"])
+    unpublished = EntryFactory(draft=True, item_codes=["A08.3.1"])
+
+    page = reviewer_client.get(detail_url(submitted)).content.decode()
+
+    card = page.split('id="exigence-A08.4.1"', 1)[1].split('class="fr-card ', 1)[0]
+    entry_url = reverse("helpcentre:entry", args=[explained.slug])
+    assert f'href="{entry_url}"' in card and escape(explained.title) in card
+    assert reverse("helpcentre:entry", args=[unpublished.slug]) not in page
+
+
+def test_help_links_cost_one_query_for_the_page(reviewer_client):
+    codes = [f"{section}.{number}" for section, _title in SECTIONS for number in range(1, 101)]
+    EntryFactory.create_batch(2, item_codes=codes)
+
     few = instruction_queries(reviewer_client, 1, reviewer_client.user)
     many = instruction_queries(reviewer_client, 100, reviewer_client.user)
 

@@ -38,6 +38,10 @@ def paths(draft, document) -> dict[str, str]:
         namespace = name.rsplit(":", 1)[0]
         if namespace == ASSESSMENT_PAGES and converters == ["public_id"]:
             urls[name] = reverse(name, kwargs={"public_id": draft.public_id})
+        elif namespace == ASSESSMENT_PAGES and converters == ["certificate_id", "public_id"]:
+            urls[name] = reverse(
+                name, kwargs={"public_id": draft.public_id, "certificate_id": document.public_id}
+            )
         elif namespace == DOCUMENT_PAGES and converters == ["public_id"]:
             urls[name] = reverse(name, kwargs={"public_id": document.public_id})
         elif namespace == DOCUMENT_PAGES and converters == ["assessment_public_id", "kind"]:
@@ -68,11 +72,11 @@ PATHS = [
     "review:assessments:decide",
     "review:assessments:trail",
     "review:assessments:reissue",
+    "review:assessments:revoke",
     "certificates:request:attestation",
     "certificates:request:rapport",
     "certificates:status",
     "certificates:download",
-    "certificates:revoke",
 ]
 
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.accounts.helpers import accept_current_terms, make_reviewer, verified_login
+from tests.certificates.factories import make_certificate
 from tests.companies.factories import AccountRequestFactory, MembershipFactory
 from tests.helpcentre.factories import EntryFactory
 from tests.proofs.factories import proof_of
@@ -45,6 +46,7 @@ def objects():
         "account_request": AccountRequestFactory(),
         "entry": EntryFactory(),
         "proof": proof,
+        "certificate": make_certificate(assessment=assessment),
     }
 
 
@@ -52,6 +54,7 @@ def url_kwargs(name: str, kwarg_names: list[str], objects) -> dict:
     """Real values for a pattern's arguments, by the flow the pattern belongs to."""
     values = {
         ("review:assessments", "public_id"): objects["assessment"].public_id,
+        ("review:assessments", "certificate_id"): objects["certificate"].public_id,
         ("review:account_requests", "public_id"): objects["account_request"].public_id,
         ("review:referentials", "public_id"): objects["version"].public_id,
         ("review:statistics", "version_public_id"): objects["version"].public_id,

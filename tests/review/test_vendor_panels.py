@@ -151,6 +151,18 @@ def test_average_of_five_other_companies_is_shown():
     assert "<td>67 %</td><td>100 %</td>" in html
 
 
+def test_a_section_without_a_rated_item_says_so_instead_of_a_bare_dash():
+    version = questionnaire_version()
+    mine = validated_products(version, 1, default="na")[0]
+    validated_products(version, MIN_PEER_COMPANIES)
+
+    html = render("section_comparison_panel", mine.product_version.product)
+
+    rows = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert "—" not in rows
+    assert "<td>Aucune exigence notée (non applicables)</td><td>100 %</td>" in rows
+
+
 def test_no_panel_before_any_validation():
     assessment = AssessmentFactory(submitted=True)
 
