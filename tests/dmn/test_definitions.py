@@ -108,3 +108,16 @@ def test_dmn_questionnaires_are_not_offered_as_self_assessments(dmn_versions, ve
     assert response.status_code == 200
     assert "Spécifications techniques" not in response.content.decode()
     assert "Référentiel d&#x27;interopérabilité et de sécurité des DMN" not in response.content.decode()
+
+
+def test_dmn_questions_join_a_version_qualification_only_through_a_candidature(dmn_versions):
+    from assessments.services import version_questions
+    from tests.assessments.factories import questionnaire_version
+
+    product_version = ProductVersionFactory()
+    AssessmentFactory(product_version=product_version, questionnaire_version=questionnaire_version(items=3))
+    codes = {question["code"] for question in version_questions(product_version=product_version)}
+    assert "ins_applicable" not in codes
+    AssessmentFactory(product_version=product_version, questionnaire_version=dmn_versions["dmn_referentiel"])
+    codes = {question["code"] for question in version_questions(product_version=product_version)}
+    assert {"identite_externe", "ins_applicable", "etablissement_auto_hebergement"} <= codes
