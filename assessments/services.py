@@ -303,7 +303,9 @@ def version_questions(*, product_version) -> list[dict]:
         .order_by("questionnaire_version__questionnaire__title")
         .values_list("questionnaire_version_id", flat=True)
     )
-    for code in Questionnaire.objects.order_by("title").values_list("code", flat=True):
+    # A DMN questionnaire asks its questions only once a candidature has opened it (first query above).
+    self_assessments = Questionnaire.objects.filter(theme__in=Questionnaire.SELF_ASSESSMENT_THEMES)
+    for code in self_assessments.order_by("title").values_list("code", flat=True):
         try:
             version_ids.append(published_version(code).pk)
         except QuestionnaireVersion.DoesNotExist:

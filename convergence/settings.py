@@ -85,6 +85,7 @@ LOCAL_APPS = [
     "proofs",
     "certificates",
     "instruction",
+    "dmn",
     "helpcentre",
     "catalogue",
     "apikeys",

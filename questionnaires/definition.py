@@ -14,7 +14,7 @@ import yaml
 
 from questionnaires.profiles import APPLICABILITY_KEYS, NA, RULE_KEYS, rule_errors
 
-THEMES = ("interoperabilite", "securite", "urbanisation")
+THEMES = ("interoperabilite", "securite", "urbanisation", "dmn")
 QUESTION_KINDS = ("yes_no", "choice")
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 ITEM_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

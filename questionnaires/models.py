@@ -17,6 +17,11 @@ class Questionnaire(TimestampedModel):
         INTEROPERABILITE = "interoperabilite", "Interopérabilité"
         SECURITE = "securite", "Sécurité"
         URBANISATION = "urbanisation", "Urbanisation"
+        # The DMN certification's referential and per-line specifications: answered inside a DMN
+        # candidature (app dmn), never offered as a self-assessment.
+        DMN = "dmn", "Dispositifs médicaux numériques"
+
+    SELF_ASSESSMENT_THEMES = (Theme.INTEROPERABILITE, Theme.SECURITE, Theme.URBANISATION)
 
     code = models.SlugField("code", max_length=50, unique=True)
     title = models.CharField("titre", max_length=200)

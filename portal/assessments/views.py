@@ -44,7 +44,9 @@ IMPORT_REFUSED = "Le fichier n'est pas importé : corrigez les erreurs ci-dessou
 
 def _latest_versions() -> list[QuestionnaireVersion]:
     versions = []
-    for code in Questionnaire.objects.order_by("title").values_list("code", flat=True):
+    # The DMN questionnaires are answered inside a candidature (portal/dmn), not started here.
+    questionnaires = Questionnaire.objects.filter(theme__in=Questionnaire.SELF_ASSESSMENT_THEMES)
+    for code in questionnaires.order_by("title").values_list("code", flat=True):
         try:
             versions.append(published_version(code))
         except QuestionnaireVersion.DoesNotExist:

@@ -170,7 +170,7 @@ def test_unknown_theme_is_reported():
     errors = errors_after(lambda data: data["questionnaire"].update(theme="ethique"))
     assert errors == [
         "questionnaire.theme : thème « ethique » inconnu ; attendu l'un de "
-        "('interoperabilite', 'securite', 'urbanisation')."
+        "('interoperabilite', 'securite', 'urbanisation', 'dmn')."
     ]
 
 

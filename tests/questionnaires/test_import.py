@@ -177,7 +177,8 @@ def test_command_imports_a_directory_and_reports_each_file():
     assert "interoperabilite v1 créée et publiée" in out.getvalue()
     out = StringIO()
     call_command("import_questionnaire", str(DEFINITIONS_DIR), "--publish", stdout=out)
-    assert out.getvalue().count("inchangée") == 6  # v1 and v2 of the three questionnaires
+    # v1 and v2 of the three self-assessment questionnaires, v1 of the six DMN ones.
+    assert out.getvalue().count("inchangée") == 12
 
 
 def test_command_lists_every_error_and_fails(tmp_path):
@@ -206,8 +207,8 @@ def test_demo_loader_is_idempotent():
     counts = row_counts()
     demo.load(StringIO())
     assert row_counts() == counts
-    # v1 and v2 of the three questionnaires.
-    assert QuestionnaireVersion.objects.filter(status=QuestionnaireVersion.Status.PUBLISHED).count() == 6
+    # v1 and v2 of the three self-assessment questionnaires, v1 of the six DMN ones.
+    assert QuestionnaireVersion.objects.filter(status=QuestionnaireVersion.Status.PUBLISHED).count() == 12
 
 
 # --- Property: malformed documents are rejected and nothing is written --------------------------------
