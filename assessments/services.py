@@ -44,6 +44,10 @@ TEXT_TOO_LONG = "Le texte « {field} » dépasse {max} caractères."
 TEXT_FORBIDDEN_CHARACTER = (
     "Le texte « {field} » contient un caractère nul ou invalide : retirez-le avant d'enregistrer."
 )
+DMN_OUTSIDE_CANDIDATURE = (
+    "Ce référentiel de dispositif médical numérique se remplit dans une candidature DMN, pas comme "
+    "une auto-évaluation."
+)
 QUESTIONNAIRE_NOT_PUBLISHED = (
     "Seule une version publiée d'un questionnaire peut être utilisée pour une évaluation."
 )
@@ -131,7 +135,12 @@ class CarryOver:
 # --- Start --------------------------------------------------------------------------------------------
 @transaction.atomic
 def assessment_start(
-    *, product_version, questionnaire_version, actor, carry_from: Assessment | None = None
+    *,
+    product_version,
+    questionnaire_version,
+    actor,
+    carry_from: Assessment | None = None,
+    candidature: bool = False,
 ) -> Assessment:
     """Create a draft with one (empty) answer row per item, optionally filled from ``carry_from``.
 
@@ -141,6 +150,13 @@ def assessment_start(
     """
     if questionnaire_version.status != QuestionnaireVersion.Status.PUBLISHED:
         raise ValidationError(QUESTIONNAIRE_NOT_PUBLISHED)
+    # A DMN questionnaire is only answered inside a candidature (dmn.services passes ``candidature``):
+    # on its own it would go to the self-assessment queue and end in an attestation.
+    if (
+        questionnaire_version.questionnaire.theme not in Questionnaire.SELF_ASSESSMENT_THEMES
+        and not candidature
+    ):
+        raise ValidationError(DMN_OUTSIDE_CANDIDATURE)
     if carry_from is not None and carry_from.product_version.product_id != product_version.product_id:
         raise ValidationError(CARRY_OTHER_PRODUCT)
     struct = structure(questionnaire_version.pk)

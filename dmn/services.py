@@ -149,6 +149,7 @@ def _referential_for(product_version, *, actor, carry_from: Assessment | None = 
         questionnaire_version=_published(REFERENTIAL),
         carry_from=carry_from,
         actor=actor,
+        candidature=True,
     )
 
 
@@ -170,6 +171,7 @@ def _candidature(
                     questionnaire_version=_published(LINE_QUESTIONNAIRES[line]),
                     carry_from=(sources or {}).get(line),
                     actor=actor,
+                    candidature=True,
                 )
         except ValidationError as error:
             if error.messages == [assessment_services.ALREADY_OPEN]:

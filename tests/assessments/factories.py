@@ -164,6 +164,7 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     qualification = None
     actor = None
 
+    candidature = False  # a DMN questionnaire, answered inside a candidature (dmn app)
     answered = False  # every applicable item answered "jaune" (vert for the rule items)
     submitted = False  # answered, then submitted by a mandataire of the company
 
@@ -177,11 +178,15 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
         qualification,
         actor,
         answered,
+        candidature=False,
         submitted=False,
         **kwargs,
     ):
         assessment = services.assessment_start(
-            product_version=product_version, questionnaire_version=questionnaire_version, actor=actor
+            product_version=product_version,
+            questionnaire_version=questionnaire_version,
+            actor=actor,
+            candidature=candidature,
         )
         answered = answered or submitted
         if qualification is not None or answered:

@@ -57,6 +57,7 @@ def test_ieu2_is_na_only_when_identity_comes_from_another_system(dmn_versions):
     assessment = AssessmentFactory(
         questionnaire_version=dmn_versions["dmn_referentiel"],
         qualification=QUALIFIED,
+        candidature=True,
     )
     errors = answer_errors(assessment=assessment, item=ieu2, level="na", justification="x", comment="")
     assert errors and "IEU.2" in errors[0]
@@ -118,6 +119,10 @@ def test_dmn_questions_join_a_version_qualification_only_through_a_candidature(d
     AssessmentFactory(product_version=product_version, questionnaire_version=questionnaire_version(items=3))
     codes = {question["code"] for question in version_questions(product_version=product_version)}
     assert "ins_applicable" not in codes
-    AssessmentFactory(product_version=product_version, questionnaire_version=dmn_versions["dmn_referentiel"])
+    AssessmentFactory(
+        product_version=product_version,
+        questionnaire_version=dmn_versions["dmn_referentiel"],
+        candidature=True,
+    )
     codes = {question["code"] for question in version_questions(product_version=product_version)}
     assert {"identite_externe", "ins_applicable", "etablissement_auto_hebergement"} <= codes

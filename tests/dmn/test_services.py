@@ -184,7 +184,7 @@ def test_a_new_device_version_carries_answers_and_proofs_of_the_impacted_line_on
         services.candidature_decide(
             candidature=candidature, decision=services.Decision.VALIDATE, actor=reviewer
         )
-    new_version = ProductVersionFactory(product=diabetes.product_version.product, label="5.0")
+    new_version = ProductVersionFactory(product=diabetes.product_version.product, label="5.0 renouvelée")
     renewal = services.candidature_renew(
         previous=heart, product_version=new_version, lines=[Line.CARDIAQUE], actor=user
     )
@@ -201,9 +201,24 @@ def test_a_new_device_version_carries_answers_and_proofs_of_the_impacted_line_on
 
 def test_a_candidature_for_several_lines_is_renewed_whole():
     (together,), user = submitted()
-    new_version = ProductVersionFactory(product=together.product_version.product, label="5.0")
+    new_version = ProductVersionFactory(product=together.product_version.product, label="5.0 renouvelée")
     with pytest.raises(ValidationError) as refused:
         services.candidature_renew(
             previous=together, product_version=new_version, lines=[Line.DIABETE], actor=user
         )
     assert refused.value.messages == [services.RENEW_ALL_LINES]
+
+
+def test_a_dmn_questionnaire_cannot_be_started_as_a_self_assessment():
+    from assessments.models import Assessment
+    from assessments.services import DMN_OUTSIDE_CANDIDATURE, assessment_start
+    from questionnaires.selectors import published_version
+
+    product_version, user = operator()
+    for code in ("dmn_referentiel", "dmn_diabete"):
+        with pytest.raises(ValidationError) as refused:
+            assessment_start(
+                product_version=product_version, questionnaire_version=published_version(code), actor=user
+            )
+        assert refused.value.messages == [DMN_OUTSIDE_CANDIDATURE]
+    assert not Assessment.objects.filter(product_version=product_version).exists()
