@@ -19,10 +19,10 @@ def back_office_page(request):
     return HttpResponse("back-office")
 
 
+# The project's pages (the layout links to several of them) and one back-office page to reach.
 urlpatterns = [
     path("instruction/essai/", back_office_page, name="back_office_page"),
-    path("compte/", __import__("django.urls").urls.include("accounts.urls")),
-    path("", lambda request: HttpResponse("accueil"), name="home"),
+    *__import__("convergence.urls").urls.urlpatterns,
 ]
 
 
