@@ -6,11 +6,14 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 
-def send_templated_email(*, template: str, to: str, context: dict) -> None:
+def send_templated_email(*, template: str, to: str, context: dict, headers: dict | None = None) -> None:
     context = {"site_url": settings.SITE_URL, "support_email": settings.SUPPORT_EMAIL, **context}
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     message = EmailMultiAlternatives(
-        subject=subject, body=render_to_string(f"emails/{template}.txt", context), to=[to]
+        subject=subject,
+        body=render_to_string(f"emails/{template}.txt", context),
+        to=[to],
+        headers=headers,
     )
     message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
     message.send()

@@ -1,5 +1,6 @@
 from django import forms
 
+from catalogue.models import Frequency
 from catalogue.selectors import SORT_RECENT, SORTS, CatalogueFilters
 
 
@@ -39,3 +40,17 @@ class CatalogueFilterForm(forms.Form):
             company=str(data.get("entreprise") or ""),
             sort=data.get("tri") or SORT_RECENT,
         )
+
+
+class SubscriptionForm(forms.Form):
+    email = forms.EmailField(
+        label="Adresse électronique",
+        help_text="Nous vous enverrons un lien pour confirmer l'abonnement ; rien n'est enregistré avant.",
+        max_length=254,
+    )
+    frequence = forms.ChoiceField(
+        label="Être prévenu",
+        choices=Frequency.choices,
+        initial=Frequency.EACH,
+        widget=forms.RadioSelect,
+    )

@@ -16,15 +16,15 @@ Every function runs a constant number of queries, whatever the number of rows.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.postgres.lookups import Unaccent
-from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Concat, Lower
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from catalogue.models import Subscription
 from certificates.codes import format_code
 from certificates.models import Certificate
+from core.search import normalised
 from products.models import Product
 from questionnaires.models import QuestionnaireVersion
 
@@ -155,15 +155,10 @@ def _attestation_rows(filters: CatalogueFilters) -> QuerySet:
     if filters.after:
         issued_at, code = filters.after
         rows = rows.filter(Q(issued_at__lt=issued_at) | Q(issued_at=issued_at, verification_code__gt=code))
-    if words := search_words(filters.search):
-        stated = ("company_name", "company_siren", "product_name", "commercial_name", "version_label")
-        haystack = Concat(
-            *(part for name in (*stated, "referential_title") for part in (F(f"stated_{name}"), Value(" "))),
-            output_field=CharField(),
-        )
-        rows = rows.annotate(haystack=Lower(Unaccent(haystack)))
-        for word in words:
-            rows = rows.filter(haystack__contains=Lower(Unaccent(Value(word, output_field=CharField()))))
+    # The searched texts are stored normalised (``Certificate.stated_search``, trigram-indexed); each
+    # word is normalised by the same expression, which PostgreSQL folds to a constant before planning.
+    for word in search_words(filters.search):
+        rows = rows.filter(stated_search__contains=normalised(Value(word, output_field=CharField())))
     return rows.values(*COLUMNS)
 
 
@@ -291,3 +286,34 @@ def public_product(*, public_id) -> PublicProduct:
 
 def _referential(questionnaire: dict) -> str:
     return f"{questionnaire['title']} (version {questionnaire['version']})"
+
+
+# --- Subscriptions ------------------------------------------------------------------------------------
+def subscribable_product(*, public_id) -> Product:
+    """A product one may subscribe to: one with a public page (it holds or held an attestation);
+    404 for any other (one query)."""
+    attested = Certificate.objects.filter(
+        assessment__product_version__product=OuterRef("pk"), kind=ATTESTATION, status=Certificate.Status.READY
+    )
+    product = Product.objects.filter(Exists(attested), public_id=public_id).first()
+    if product is None:
+        raise Http404("Produit introuvable.")
+    return product
+
+
+def subscriber_counts() -> QuerySet[Product]:
+    """The products with at least one subscriber, with their number of (confirmed) subscribers,
+    most followed first, for the agency: counts only, never the addresses (one query per page)."""
+    counts = (
+        Subscription.objects.filter(product_id=OuterRef("pk"))
+        .order_by()
+        .values("product_id")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return (
+        Product.objects.select_related("company")
+        .annotate(subscribers=Subquery(counts, output_field=IntegerField()))
+        .filter(subscribers__gt=0)
+        .order_by("-subscribers", "name", "pk")
+    )

@@ -5,14 +5,17 @@ A certificate is never deleted: revocation is a logged transition that the publi
 """
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.fields.json import KT, KeyTransform
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from audit.models import track
 from certificates.codes import CODE_LENGTH, format_code, new_code
 from core.models import PublicModel
+from core.search import normalised
 
 
 class Kind(models.TextChoices):
@@ -24,6 +27,17 @@ class Status(models.TextChoices):
     PENDING = "pending", "En cours de génération"
     READY = "ready", "Disponible"
     FAILED = "failed", "Échec de la génération"
+
+
+# What the catalogue's search reads, in this order, separated by spaces (see ``stated_search``).
+SEARCHED = (
+    "company__name",
+    "company__siren",
+    "product__display_name",
+    "product__commercial_name",
+    "version__label",
+    "questionnaire__title",
+)
 
 
 def _stated(path: str) -> models.GeneratedField:
@@ -78,6 +92,18 @@ class Certificate(PublicModel):
     stated_profiles = models.GeneratedField(
         expression=KeyTransform("profiles", "snapshot"), output_field=models.JSONField(), db_persist=True
     )
+    # The searched texts, without accents and in lower case, stored once (a search then reads a plain
+    # column, through a trigram index, instead of normalising every row).
+    stated_search = models.GeneratedField(
+        expression=normalised(
+            Concat(
+                *(part for path in SEARCHED for part in (KT(f"snapshot__{path}"), Value(" "))),
+                output_field=models.TextField(),
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = "attestation"
@@ -112,6 +138,12 @@ class Certificate(PublicModel):
             models.Index(
                 fields=["-rendered_at", "code"],
                 name="certificates_listed_recent",
+                condition=Q(kind="attestation", status="ready", revoked_at__isnull=True),
+            ),
+            # The catalogue's search: ``stated_search LIKE '%word%'`` over listed documents only.
+            GinIndex(
+                OpClass("stated_search", name="gin_trgm_ops"),
+                name="certificates_listed_search",
                 condition=Q(kind="attestation", status="ready", revoked_at__isnull=True),
             ),
         ]

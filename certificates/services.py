@@ -8,11 +8,13 @@ import hashlib
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from assessments.models import Assessment
 from certificates import notifications, rendering, selectors
@@ -42,6 +44,8 @@ ENQUEUE_FAILED = "Mise en file impossible (courtier indisponible) : le document 
 # periodic requeue will pick the certificate up.
 ENQUEUE_TIMEOUT_SECONDS = 2
 REQUEUE_AFTER = timedelta(minutes=5)
+# The changes announced to ``settings.CERTIFICATE_CHANGE_TASKS``.
+ISSUED, REVOKED = "issued", "revoked"
 FAILURE_REASON_LENGTH = 2000
 
 Action = CertificateEvent.Action
@@ -143,7 +147,12 @@ def certificate_enqueue(*, certificate_id: int) -> bool:
     """Publish the render task; False (logged, never raised) when the broker cannot be reached."""
     from certificates.tasks import certificate_render
 
-    app = certificate_render.app  # the project's Celery app, without importing the project package
+    return _publish(certificate_render, certificate_id)
+
+
+def _publish(task, *args) -> bool:
+    """Publish ``task`` with ``args``: one short attempt, False (logged) when the broker is down."""
+    app = task.app  # the project's Celery app, without importing the project package
 
     # No reconnection loop here (max_retries 0): one short attempt, then the request moves on.
     options = {
@@ -155,11 +164,26 @@ def certificate_enqueue(*, certificate_id: int) -> bool:
         with app.connection_for_write(
             connect_timeout=ENQUEUE_TIMEOUT_SECONDS, transport_options=options
         ) as connection:
-            certificate_render.apply_async((certificate_id,), connection=connection, retry=False)
-    except Exception:  # any broker failure: the certificate stays pending for the requeue job
-        logger.warning(ENQUEUE_FAILED + " (certificat %s)", certificate_id, exc_info=True)
+            task.apply_async(args, connection=connection, retry=False)
+    except Exception:  # any broker failure: logged; the caller decides what it means
+        logger.warning(ENQUEUE_FAILED + " (%s%r)", task.name, args, exc_info=True)
         return False
     return True
+
+
+def _announce(certificate: Certificate, change: str) -> None:
+    """Once committed, enqueue each task of ``settings.CERTIFICATE_CHANGE_TASKS`` with the
+    attestation's id and ``change`` (``issued`` or ``revoked``): upper layers (the catalogue's
+    subscriptions) learn of the change without this app importing them. Reports are private."""
+    if certificate.kind != Certificate.Kind.ATTESTATION:
+        return
+    certificate_id = certificate.pk
+
+    def publish():
+        for path in settings.CERTIFICATE_CHANGE_TASKS:
+            _publish(import_string(path), certificate_id, change)
+
+    transaction.on_commit(publish)
 
 
 def certificate_render_pdf(*, certificate: Certificate) -> Certificate:
@@ -188,6 +212,7 @@ def _store_pdf(*, certificate_id: int, pdf: bytes) -> Certificate:
     certificate.failure_reason = ""
     certificate.save()
     _log(certificate, Action.RENDERED, detail=f"{len(pdf)} octets, SHA-256 {certificate.file_sha256}")
+    _announce(certificate, ISSUED)
     return certificate
 
 
@@ -226,6 +251,7 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
     if certificate.kind == Certificate.Kind.ATTESTATION:
         _revoke_validated_reports(attestation=certificate, actor=actor)
         notifications.revocation_notify(certificate=certificate)
+        _announce(certificate, REVOKED)
     return certificate
 
 

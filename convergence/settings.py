@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -209,7 +210,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "certificates.tasks.certificates_requeue_pending",
         "schedule": 300.0,
     },
+    # The catalogue's weekly digest to its subscribers, on Monday morning.
+    "catalogue-weekly-digests": {
+        "task": "catalogue.tasks.subscriptions_send_digests",
+        "schedule": crontab(day_of_week="monday", hour=7, minute=0),
+    },
 }
+# Tasks the certificates services enqueue, with (certificate id, "issued" | "revoked"), once an
+# attestation is issued or revoked: how upper layers (the catalogue's subscriptions) learn of it
+# without the certificates app importing them.
+CERTIFICATE_CHANGE_TASKS = ["catalogue.tasks.subscriptions_notify_document"]
 
 # --- API (api/) ----------------------------------------------------------------------------------
 # Requests per window: per client address (every operation) and per key (vendor operations).

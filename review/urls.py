@@ -7,6 +7,7 @@ urlpatterns: list = [
     path("evaluations/", include("review.assessments.urls")),
     path("evaluations/", include("review.proofs.urls")),
     path("statistiques/", include("review.statistics.urls")),
+    path("abonnements/", include("review.subscriptions.urls")),
     path("demandes-de-compte/", include("review.account_requests.urls")),
     path("referentiels/", include("review.referentials.urls")),
     path("centre-d-aide/", include("review.helpcentre.urls")),

@@ -67,6 +67,10 @@ ACCESS = {
     "catalogue:list": PUBLIC,
     "catalogue:export": PUBLIC,
     "catalogue:product": PUBLIC,
+    # Subscriptions: the request (POST only), and the signed links of the mails (no sign-in).
+    "catalogue:subscribe": PUBLIC,
+    "catalogue:subscription_confirm": PUBLIC,
+    "catalogue:subscription_cancel": PUBLIC,
     # The API runs no page access chain: public operations need nothing, vendor ones a key.
     "api:catalogue": OPEN,
     "api:verification": OPEN,
@@ -133,6 +137,7 @@ ACCESS = {
     "review:assessments:revoke": REVIEWER,
     "review:statistics:index": REVIEWER,
     "review:statistics:export": REVIEWER,
+    "review:subscriptions:list": REVIEWER,
     "review:account_requests:list": REVIEWER,
     "review:account_requests:decided": REVIEWER,
     "review:account_requests:detail": REVIEWER,
@@ -160,6 +165,7 @@ ACCESS = {
 # Built with values that match nothing (a made-up token or code): their own page says so.
 MADE_UP_ARGUMENTS = {"accounts:password_set", "portal:members:invitation_accept", "certificates:verify"}
 MADE_UP_ARGUMENTS |= {"helpcentre:entry", "helpcentre:item"}
+MADE_UP_ARGUMENTS |= {"catalogue:subscription_confirm", "catalogue:subscription_cancel"}
 # A page that answers for itself: the import form without a file (422); replacing a device without
 # passing the current one sends to it.
 OWN_ANSWERS = {"portal:assessments:import": {422}}

@@ -44,6 +44,7 @@ PARAMETERS = {
     "review:assessments:revoke": [],
     "review:account_requests:list": ["page"],
     "review:account_requests:decided": ["page"],
+    "review:subscriptions:list": ["page"],
     "review:account_requests:detail": [],
     "review:account_requests:document": [],
     "review:statistics:index": ["version"],

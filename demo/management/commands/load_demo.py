@@ -2,7 +2,7 @@
 
 Each app that has demo data exposes ``<app>.demo.load(stdout) -> list[tuple[str, str]]`` returning
 the demo accounts it made as (e-mail, description); the loaders run in the order below and running
-the command twice changes nothing.
+the command twice changes nothing. The demo API keys (fixed, public) are printed after the accounts.
 
 Development only: with ``DJANGO_DEBUG=false`` it refuses to run (exit code 1) and writes nothing.
 A real platform gets its referentials from ``import_definitions`` and its help-centre answers from
@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from apikeys.demo import demo_api_keys
 from core.demo import DEMO_PASSWORD
 
 PRODUCTION_REFUSED = (
@@ -31,6 +32,8 @@ DEMO_LOADERS = [
     "assessments.demo",
     "proofs.demo",
     "certificates.demo",
+    "catalogue.demo",
+    "apikeys.demo",
     "helpcentre.demo",
 ]
 
@@ -50,3 +53,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
             for email, description in accounts:
                 self.stdout.write(f"  {email:<40} {description}")
+        self.stdout.write(
+            "Clés d'API de démonstration (portée écriture, en-tête « Authorization: Bearer <clé> ») :"
+        )
+        for company, key in demo_api_keys():
+            self.stdout.write(f"  {key:<40} {company}")
