@@ -261,6 +261,21 @@ def test_reviewer_plays_a_video_with_byte_ranges(reviewer_client):
     assert download["Content-Disposition"].startswith("attachment;")
 
 
+def test_the_reviewer_proofs_page_lets_video_and_images_load_from_our_own_views(reviewer_client):
+    assessment, expected, actor = assessment_with_proofs()
+    submit_with_proofs(assessment, expected, actor)
+    response = reviewer_client.get(reverse("review:proofs:list", args=[assessment.public_id]))
+    video = Proof.objects.get(item__code=VIDEO_ITEM)
+    inline = reverse("review:proofs:inline", args=[assessment.public_id, video.public_id])
+    assert f'src="{inline}"' in response.content.decode()  # a same-origin URL
+    directives = {
+        name: values
+        for name, *values in (part.split() for part in response["Content-Security-Policy"].split(";"))
+    }
+    assert directives["media-src"] == ["'self'"]
+    assert directives["img-src"] == ["'self'", "data:"]
+
+
 def test_vendor_cannot_reach_the_review_pages(member_setup):
     client, assessment, expected = member_setup
     proof = deposit(assessment, expected["rapport"])
