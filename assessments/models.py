@@ -234,6 +234,7 @@ track(
         "justification",
         "comment",
         "declarant",
+        "declarant_role",
         "declared_on",
         "to_review",
         "revision",

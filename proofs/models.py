@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from audit.models import track
 from core.models import PublicModel
 
 # What a submission freezes: the content of a proof. The reviewer's verdict and the
@@ -164,3 +165,20 @@ class Proof(PublicModel):
     @property
     def plays_inline(self) -> bool:
         return self.kind == "file" and self.content_type.split("/")[0] in ("video", "image")
+
+
+# Deposits, replacements, withdrawals and the reviewer's verdicts (status, comment, who, when) are
+# all changes of a Proof row: one audit trail holds them (see audit/models.py).
+track(
+    Proof,
+    name="ProofEvent",
+    fields=[
+        *(name.removesuffix("_id") for name in PROOF_CONTENT),
+        "scan",
+        "superseded_at",
+        "status",
+        "review_comment",
+        "reviewed_by",
+        "reviewed_at",
+    ],
+)
