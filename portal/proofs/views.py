@@ -10,7 +10,7 @@ streaming handler (``proofs.uploads``) is in place.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -33,6 +33,8 @@ from questionnaires.levels import NA_LEVEL
 ADDED = "La preuve « {label} » est enregistrée."
 WITHDRAWN = "La preuve est retirée."
 FORM_INVALID = "La preuve n'a pas été enregistrée : {errors}"
+# The header naming the page to open after an upload sent by the progress bar's script.
+UPLOAD_NEXT_HEADER = "X-Proof-Next"
 # Multipart framing around the file: the form fields and boundaries, never more than this.
 FORM_OVERHEAD = 64 * 1024
 # States in which the vendor sees the reviewer's verdicts (as for the item comments).
@@ -48,6 +50,17 @@ def _item_or_404(assessment, code) -> dict:
 
 def _item_url(assessment, code) -> str:
     return reverse("portal:proofs:item", args=[assessment.public_id, code])
+
+
+def _after_upload(request, url):
+    """Where an upload leads. The progress bar's request (static/js/proof_upload.js) gets the address
+    without a redirection: a followed redirection would render the page, and with it the message
+    saying what became of the file, inside the request, never shown; the script then opens it."""
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        response = HttpResponse(status=204)
+        response[UPLOAD_NEXT_HEADER] = url
+        return response
+    return redirect(url)
 
 
 @member_required(per_object=True)
@@ -131,7 +144,7 @@ def proof_upload(request, public_id, code, proof_code):
         messages.error(
             request, services.TOO_LARGE.format(size=megabytes(expected.max_size), label=expected.label)
         )
-        return redirect(_item_url(assessment, code))
+        return _after_upload(request, _item_url(assessment, code))
     handler = ProofUploadHandler(request, max_size=expected.max_size)
     request.upload_handlers = [handler]
     return _receive_file(request, assessment, code, expected, handler)
@@ -161,7 +174,7 @@ def _receive_file(request, assessment, code, expected, handler):
     finally:
         if upload is not None:
             upload.close()  # the temporary file goes now, whatever happened
-    return redirect(_item_url(assessment, code))
+    return _after_upload(request, _item_url(assessment, code))
 
 
 def _form_errors(form) -> str:

@@ -78,6 +78,27 @@ def test_vendor_uploads_a_pdf_streamed_to_storage(member_setup, upload_temp):
     assert "rapport.pdf" in response.content.decode()
 
 
+def test_the_progress_bar_upload_gets_the_next_page_and_its_message_waits_for_it(member_setup, upload_temp):
+    """The script's request is not redirected: following a redirection would render the page, and
+    consume the message, inside the request; the page the script then opens would show none."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client, assessment, _ = member_setup
+    for name, content, message in [
+        ("rapport.pdf", PNG + b"unique-2", "ne correspond à aucun des formats attendus"),
+        ("rapport.pdf", PDF, "La preuve « Rapport de tests » est enregistrée."),
+    ]:
+        response = client.post(
+            upload_url(assessment, PDF_ITEM, "rapport"),
+            {"file": SimpleUploadedFile(name, content), "effective_date": EFFECTIVE},
+            HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+        )
+        assert response.status_code == 204
+        assert response["X-Proof-Next"] == item_url(assessment, PDF_ITEM)
+        assert message in " ".join(page_messages(client.get(response["X-Proof-Next"])))
+    assert Proof.objects.count() == 1
+
+
 def test_a_file_whose_content_is_not_the_format_is_refused_and_leaves_nothing(member_setup, upload_temp):
     client, assessment, _ = member_setup
     response = post_file(client, assessment, PDF_ITEM, "rapport", "rapport.pdf", PNG + b"unique-1")
