@@ -29,7 +29,7 @@ REFUSAL = "La vidéo s'arrête avant la déconnexion : filmez aussi la déconnex
 
 def load(stdout) -> list[tuple[str, str]]:
     try:
-        questionnaire = published_version(QUESTIONNAIRE, 1)
+        questionnaire = published_version(QUESTIONNAIRE)
     except QuestionnaireVersion.DoesNotExist:
         return []
     version = demo_version(ALPHA, *PRODUCT)
