@@ -134,7 +134,9 @@ class Answer(models.Model):
     justification = models.TextField("justification de la non-applicabilité", blank=True)
     comment = models.TextField("commentaire", blank=True)
     # A sworn declaration (items whose ``declaration_condition`` holds): the text is ``justification``.
+    # The one record of sworn declarations: frozen with the answers by each ``Submission``.
     declarant = models.CharField("nom du déclarant", max_length=200, blank=True)
+    declarant_role = models.CharField("qualité du déclarant", max_length=200, blank=True)
     declared_on = models.DateField("date de la déclaration", null=True, blank=True)
     # Carried over from an item whose levels changed meaning: to confirm before submitting.
     to_review = models.BooleanField("à revoir", default=False)
@@ -232,6 +234,7 @@ track(
         "justification",
         "comment",
         "declarant",
+        "declarant_role",
         "declared_on",
         "to_review",
         "revision",

@@ -8,7 +8,7 @@ the profile rules read), so a page or an answer save never queries the definitio
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -212,13 +212,31 @@ def answer_values(assessment: Assessment) -> dict[int, tuple[str, str]]:
     return {item_id: (level, justification) for item_id, level, justification in rows}
 
 
+class Declaration(NamedTuple):
+    """A sworn declaration, as its answer holds it (the answer is its one record)."""
+
+    text: str
+    declarant: str
+    declarant_role: str
+    declared_on: date
+
+
+def sworn_declarations(assessment: Assessment, item_ids=None) -> dict[int, Declaration]:
+    """The sworn declarations of the assessment's answers by item id (one query)."""
+    rows = Answer.objects.filter(assessment=assessment, declared_on__isnull=False)
+    if item_ids is not None:
+        rows = rows.filter(item_id__in=list(item_ids))
+    fields = ("item_id", "justification", "declarant", "declarant_role", "declared_on")
+    return {item_id: Declaration(*rest) for item_id, *rest in rows.values_list(*fields)}
+
+
 def answer_declarations(assessment: Assessment, item_ids: list[int]) -> dict[int, tuple]:
-    """(declarant, declared_on, to_review) by item id, for the answers of ``item_ids`` that have any
-    of them (one query): the sworn declarations and the answers carried "à revoir"."""
+    """(declarant, declarant_role, declared_on, to_review) by item id, for the answers of ``item_ids``
+    that have any of them (one query): the sworn declarations and the answers carried "à revoir"."""
     rows = (
         Answer.objects.filter(assessment=assessment, item_id__in=item_ids)
-        .filter(~Q(declarant="") | Q(declared_on__isnull=False) | Q(to_review=True))
-        .values_list("item_id", "declarant", "declared_on", "to_review")
+        .filter(~Q(declarant="") | ~Q(declarant_role="") | Q(declared_on__isnull=False) | Q(to_review=True))
+        .values_list("item_id", "declarant", "declarant_role", "declared_on", "to_review")
     )
     return {item_id: rest for item_id, *rest in rows}
 

@@ -66,8 +66,9 @@ DECLARATION_ONLY = (
     "L'exigence « {code} » se remplit par une déclaration sur l'honneur d'après la qualification : "
     "choisissez « non applicable » et complétez la déclaration."
 )
-DECLARANT_TOO_LONG = "Le nom du déclarant dépasse {max} caractères."
-DECLARATION_INCOMPLETE_REASON = "déclaration sur l'honneur incomplète (texte, nom et date)"
+DECLARANT_TOO_LONG = "Le nom ou la qualité du déclarant dépasse {max} caractères."
+DECLARATION_FUTURE = "La date de la déclaration ne peut pas être postérieure à aujourd'hui."
+DECLARATION_INCOMPLETE_REASON = "déclaration sur l'honneur incomplète (texte, nom, qualité et date)"
 DECLARATION_EXPECTED_REASON = "déclaration sur l'honneur attendue à la place d'un niveau"
 NA_NO_LONGER_ALLOWED_REASON = "« non applicable » n'est plus possible d'après la qualification"
 TO_REVIEW_REASON = "à revoir : les niveaux de cette exigence ont changé de sens"
@@ -83,7 +84,9 @@ LOCK_FIELDS = (
     "validated_at",
 )
 FIELD_LABELS = {"justification": "justification", "comment": "commentaire"}
-ANSWER_FIELDS = ["level", "justification", "comment", "declarant", "declared_on"]
+ANSWER_FIELDS = ["level", "justification", "comment", "declarant", "declarant_role", "declared_on"]
+# What a sworn declaration adds to an N/A answer (its text is the justification).
+DECLARATION_FIELDS = ("declarant", "declarant_role", "declared_on")
 
 
 class AnswerConflict(Exception):
@@ -217,7 +220,9 @@ def _carried_answers(source: Assessment | None, struct) -> dict[str, dict]:
     rows = (
         Answer.objects.filter(assessment=source)
         .exclude(level="")
-        .values_list("item__code", "level", "justification", "comment", "declarant", "declared_on")
+        .values_list(
+            "item__code", "level", "justification", "comment", "declarant", "declarant_role", "declared_on"
+        )
     )
     before = {code: rest for code, *rest in rows}
     allowed = struct.level_codes | {NA_LEVEL}
@@ -226,7 +231,7 @@ def _carried_answers(source: Assessment | None, struct) -> dict[str, dict]:
         item = struct.items_by_code[code]
         if source_code not in before:
             continue
-        level, justification, comment, declarant, declared_on = before[source_code]
+        level, justification, comment, declarant, declarant_role, declared_on = before[source_code]
         if level not in allowed or (
             level == NA_LEVEL and not item["na_allowed"] and not item.get("declaration_condition")
         ):
@@ -236,6 +241,7 @@ def _carried_answers(source: Assessment | None, struct) -> dict[str, dict]:
             "justification": justification,
             "comment": comment,
             "declarant": declarant,
+            "declarant_role": declarant_role,
             "declared_on": declared_on,
             "to_review": changed,
         }
@@ -400,6 +406,8 @@ def answer_errors(
     comment: str,
     qualification: dict | None = None,
     declarant: str = "",
+    declarant_role: str = "",
+    declared_on=None,
 ) -> list[str]:
     """French errors of one item's answer: the one set of rules of the item save and of the import.
 
@@ -424,10 +432,12 @@ def answer_errors(
         errors.append(NA_CONDITION_UNMET.format(code=item["code"], condition=condition))
     elif level and level != NA_LEVEL and level not in struct.level_ranks:
         errors.append(UNKNOWN_LEVEL.format(level=level))
-    if len(declarant) > DECLARANT_MAX_LENGTH:
+    if max(len(declarant), len(declarant_role)) > DECLARANT_MAX_LENGTH:
         errors.append(DECLARANT_TOO_LONG.format(max=DECLARANT_MAX_LENGTH))
-    elif not storable_text(declarant):
-        errors.append(TEXT_FORBIDDEN_CHARACTER.format(field="nom du déclarant"))
+    elif not (storable_text(declarant) and storable_text(declarant_role)):
+        errors.append(TEXT_FORBIDDEN_CHARACTER.format(field="déclarant"))
+    if declared_on is not None and declared_on > timezone.localdate():
+        errors.append(DECLARATION_FUTURE)
     for name, text in (("justification", justification), ("comment", comment)):
         if len(text) > TEXT_MAX_LENGTH:
             errors.append(TEXT_TOO_LONG.format(field=FIELD_LABELS[name], max=TEXT_MAX_LENGTH))
@@ -487,6 +497,7 @@ def answer_save(
     actor,
     locked: bool = False,
     declarant: str = "",
+    declarant_role: str = "",
     declared_on=None,
 ) -> SavedAnswer:
     """Save one item's answer if nobody saved it since ``expected_revision``; recompute profiles.
@@ -501,11 +512,12 @@ def answer_save(
     its own. Queries: a constant handful whatever the number of items (lock, answer, update, every
     answer's level, the assessment when its profiles change).
 
-    ``declarant`` and ``declared_on`` (a date) complete a sworn declaration (kept for an N/A of an item
-    whose declaration condition holds, dropped otherwise). Saving an answer flagged "à revoir" (carried
+    ``declarant``, ``declarant_role`` and ``declared_on`` (a date, not in the future) complete a sworn
+    declaration (kept for an N/A of an item whose declaration condition holds, dropped otherwise); the
+    answer is the one record of sworn declarations, frozen by each submission. Saving an answer flagged "à revoir" (carried
     from an item whose levels changed meaning) confirms it, even with the same values.
     """
-    declaration = (declarant, declared_on)
+    declaration = (declarant, declarant_role, declared_on)
     if locked:
         if not transaction.get_connection().in_atomic_block:
             raise TransactionManagementError(LOCK_OUTSIDE_TRANSACTION)
@@ -519,7 +531,7 @@ def answer_save(
 
 
 def _answer_save(
-    assessment, item_code, level, justification, comment, expected_revision, actor, declaration=("", None)
+    assessment, item_code, level, justification, comment, expected_revision, actor, declaration=("", "", None)
 ):
     ensure_editable(assessment)
     item = assessment_structure(assessment).items_by_code.get(item_code)
@@ -527,10 +539,10 @@ def _answer_save(
         raise ValidationError(UNKNOWN_ITEM.format(code=item_code))
     justification = justification.strip() if level == NA_LEVEL else ""
     comment = comment.strip()
-    declarant, declared_on = declaration
+    declarant, declarant_role, declared_on = declaration
     if level != NA_LEVEL or not declaration_expected(item, assessment.qualification):
-        declarant, declared_on = "", None
-    declarant = declarant.strip()
+        declarant, declarant_role, declared_on = "", "", None
+    declarant, declarant_role = declarant.strip(), declarant_role.strip()
     if errors := answer_errors(
         assessment=assessment,
         item=item,
@@ -538,17 +550,20 @@ def _answer_save(
         justification=justification,
         comment=comment,
         declarant=declarant,
+        declarant_role=declarant_role,
+        declared_on=declared_on,
     ):
         raise ValidationError(errors)
     # Who saved it (``updated_by``) is only read for a conflict: no join on the common path.
     answer = Answer.objects.get(assessment=assessment, item_id=item["id"])
-    given = (level, justification, comment, declarant, declared_on)
-    current = (answer.level, answer.justification, answer.comment, answer.declarant, answer.declared_on)
+    given = (level, justification, comment, declarant, declarant_role, declared_on)
+    current = tuple(getattr(answer, name) for name in ANSWER_FIELDS)
     unchanged = current == given
     if answer.revision != expected_revision and not unchanged:
         raise AnswerConflict(answer)
     if not unchanged or answer.to_review:
-        answer.level, answer.justification, answer.comment, answer.declarant, answer.declared_on = given
+        for name, value in zip(ANSWER_FIELDS, given, strict=True):
+            setattr(answer, name, value)
         answer.to_review = False
         answer.revision += 1
         answer.updated_by, answer.updated_at = actor, timezone.now()
@@ -795,15 +810,15 @@ def answer_gaps(assessment: Assessment) -> list[dict]:
     struct = assessment_structure(assessment)
     qualification = assessment.qualification
     rows = Answer.objects.filter(assessment=assessment).values_list(
-        "item_id", "level", "declarant", "declared_on", "to_review"
+        "item_id", "level", "justification", "declarant", "declarant_role", "declared_on", "to_review"
     )
-    answers = {item_id: rest for item_id, *rest in rows}
+    answers = {item_id: (level, to_review, declaration) for item_id, level, *declaration, to_review in rows}
     gaps = []
     for item in struct.items:
         if not profiles.applicable(item.get("applicability"), qualification) or item["id"] not in answers:
             continue
-        level, declarant, declared_on, to_review = answers[item["id"]]
-        reason = _gap(item, qualification, level, declarant, declared_on, to_review)
+        level, to_review, declaration = answers[item["id"]]
+        reason = _gap(item, qualification, level, declaration, to_review)
         if reason:
             section = struct.section_of_item[item["code"]]
             gaps.append(
@@ -818,17 +833,25 @@ def answer_gaps(assessment: Assessment) -> list[dict]:
     return gaps
 
 
-def _gap(item, qualification, level, declarant, declared_on, to_review) -> str:
-    declaration = declaration_expected(item, qualification)
-    if declaration and level not in ("", NA_LEVEL):
+def _gap(item, qualification, level, declaration, to_review) -> str:
+    """``declaration``: (justification, declarant, declarant_role, declared_on) of the answer."""
+    expected = declaration_expected(item, qualification)
+    if expected and level not in ("", NA_LEVEL):
         return DECLARATION_EXPECTED_REASON
-    if declaration and level == NA_LEVEL and not (declarant.strip() and declared_on):
+    if expected and level == NA_LEVEL and not all(declaration):
         return DECLARATION_INCOMPLETE_REASON
     if level == NA_LEVEL and not na_possible(item, qualification):
         return NA_NO_LONGER_ALLOWED_REASON
     if to_review and level:
         return TO_REVIEW_REASON
     return ""
+
+
+def frozen_declaration(declarant: str, declarant_role: str, declared_on) -> dict:
+    """What a submission (and a report) keeps of an answer's sworn declaration; {} without one."""
+    if not declared_on:
+        return {}
+    return {"declarant": declarant, "declarant_role": declarant_role, "declared_on": declared_on.isoformat()}
 
 
 def _write_submission(assessment: Assessment, *, actor) -> Submission:
@@ -839,16 +862,12 @@ def _write_submission(assessment: Assessment, *, actor) -> Submission:
         if profiles.applicable(item.get("applicability"), assessment.qualification)
     }
     rows = Answer.objects.filter(assessment=assessment, item_id__in=list(applicable)).values_list(
-        "item_id", "level", "justification", "comment", "declarant", "declared_on"
+        "item_id", "level", "justification", "comment", "declarant", "declarant_role", "declared_on"
     )
     frozen = {
-        applicable[item_id]: {
-            "level": level,
-            "justification": justification,
-            "comment": comment,
-            **({"declarant": declarant, "declared_on": declared_on.isoformat()} if declared_on else {}),
-        }
-        for item_id, level, justification, comment, declarant, declared_on in rows
+        applicable[item_id]: {"level": level, "justification": justification, "comment": comment}
+        | frozen_declaration(declarant, declarant_role, declared_on)
+        for item_id, level, justification, comment, declarant, declarant_role, declared_on in rows
     }
     ordered = {item["code"]: frozen[item["code"]] for item in struct.items if item["code"] in frozen}
     number = Submission.objects.filter(assessment=assessment).count() + 1

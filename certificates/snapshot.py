@@ -186,14 +186,32 @@ def assessment_snapshot(*, assessment, kind: str) -> dict:
     ]
     snapshot = _snapshot_of(assessment, frozen, kind=kind, levels=list(structure.levels), sections=sections)
     if with_items:
-        snapshot |= _proofs(assessment)
+        snapshot |= _declarations(structure, frozen) | _proofs(assessment)
     return snapshot
 
 
+def _declarations(structure, frozen: "Frozen") -> dict:
+    """The report's sworn declarations, from the answers it states (no query): whatever the
+    questionnaire version, with or without expected proofs; nothing when there are none."""
+    declarations = [
+        {
+            "item": item["code"],
+            "declarant_name": answer.get("declarant", ""),
+            "declarant_role": answer.get("declarant_role", ""),
+            "declared_on": answer["declared_on"],
+            "text": answer.get("justification", "")[:ITEM_TEXT_MAX_LENGTH],
+        }
+        for item in structure.items
+        if (answer := frozen.answers.get(item["code"], {})).get("declared_on")
+        and _applicable(item, frozen.qualification)
+    ]
+    return {"declarations": declarations} if declarations else {}
+
+
 def _proofs(assessment) -> dict:
-    """The report's proofs (name, hash, status) and sworn declarations; nothing when there are none,
-    so reports of assessments without proofs keep their content. A questionnaire whose items expect no
-    proof costs no query once its version is known (memoised)."""
+    """The report's proofs (name, hash, status); nothing when there are none, so reports of
+    assessments without proofs keep their content. A questionnaire whose items expect no proof costs
+    no query once its version is known (memoised)."""
     from proofs.selectors import report_entries, version_expects_proofs
 
     if not version_expects_proofs(assessment.questionnaire_version_id):
@@ -207,20 +225,23 @@ class Frozen(NamedTuple):
 
     identity: dict
     qualification: dict
-    answers: dict  # {"<item code>": {"level", "justification", "comment"}}
+    # {"<item code>": {"level", "justification", "comment"[, "declarant", "declarant_role", "declared_on"]}}
+    answers: dict
     profiles: dict
 
 
 def _live(assessment, structure) -> Frozen:
     from assessments.models import Answer
     from assessments.selectors import assessment_identity
+    from assessments.services import frozen_declaration
 
     rows = Answer.objects.filter(assessment=assessment).values_list(
-        "item_id", "level", "justification", "comment"
+        "item_id", "level", "justification", "comment", "declarant", "declarant_role", "declared_on"
     )
     answers = {
         structure.items_by_id[item_id]["code"]: {"level": level, "justification": why, "comment": comment}
-        for item_id, level, why, comment in rows
+        | frozen_declaration(*declaration)
+        for item_id, level, why, comment, *declaration in rows
         if item_id in structure.items_by_id
     }
     return Frozen(assessment_identity(assessment), assessment.qualification, answers, assessment.profiles)

@@ -344,13 +344,16 @@ X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): scripts only from our own static files, no inline script or
 # event handler (their behaviours live in static/js/). Styles keep 'unsafe-inline' for style
 # attributes: the level colours come from the questionnaire data and are written as style
-# attributes (badges, charts, legends); without it those pages lose their colours.
+# attributes (badges, charts, legends); without it those pages lose their colours. Video and image
+# proofs play in the back office from our own views (files on S3 are streamed through them too), so
+# media and images need no other origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
+        "media-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

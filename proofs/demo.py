@@ -1,6 +1,6 @@
 """Development-only demo proofs: an Urbanisation assessment of Alpha's Dossier Patient Ville 4.2 with
-proofs of several kinds (report, traces, screenshot, video, description, archive), a sworn
-declaration for an item declared not applicable, submitted and in review, one proof verified and one
+proofs of several kinds (report, traces, screenshot, video, description, archive), an item declared
+not applicable (no proof asked), submitted and in review, one proof verified and one
 refused by the demo reviewer. Made through the real services; idempotent (skipped when it exists)."""
 
 import io
@@ -48,16 +48,6 @@ def load(stdout) -> list[tuple[str, str]]:
     assessment_services.qualification_save(assessment=assessment, answers=answers, actor=salarie)
     _answer(assessment, salarie)
     _deposit(assessment, salarie)
-    services.record_declaration(
-        assessment=assessment,
-        item_code=NOT_APPLICABLE,
-        declarant_name="Alice Mandataire",
-        declarant_role="Présidente d'Alpha Santé Logiciels",
-        declared_on=EFFECTIVE,
-        text="Je déclare sur l'honneur que Dossier Patient Ville ne consulte pas le DMP : l'accès au dossier "
-        "médical partagé se fait depuis le logiciel de l'établissement.",
-        actor=mandataire,
-    )
     services.assessment_submit(assessment=assessment, actor=mandataire)
     assessment_services.assessment_take(assessment=assessment, actor=reviewer)
     _review(assessment, reviewer)

@@ -1,9 +1,13 @@
-"""Proofs deposited on an assessment's items, and sworn declarations for items declared not applicable.
+"""Proofs deposited on an assessment's items.
 
-Both are append-only once submitted: the submission freezes them (``frozen_at``), the database then
+Proofs are append-only once submitted: the submission freezes them (``frozen_at``), the database then
 refuses any change to what was submitted (triggers below), and a later change is a new revision
 (``supersedes``) while the old row stays, marked ``superseded_at``. Proof files are stored once per
 content hash (``proofs/blobs.py``) and never overwritten.
+
+Sworn declarations are not here: an item answered by one keeps it in its answer
+(``assessments.models.Answer``: text, declarant, role, date), frozen by each submission like every
+answer.
 """
 
 import pgtrigger
@@ -11,9 +15,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from audit.models import track
 from core.models import PublicModel
 
-# What a submission freezes: the content of a proof or a declaration. The reviewer's verdict and the
+# What a submission freezes: the content of a proof. The reviewer's verdict and the
 # supersession mark stay writable.
 PROOF_CONTENT = (
     "assessment_id",
@@ -30,18 +35,6 @@ PROOF_CONTENT = (
     "description",
     "effective_date",
     "uploaded_by_id",
-    "frozen_at",
-    "revision",
-    "supersedes_id",
-)
-DECLARATION_CONTENT = (
-    "assessment_id",
-    "item_id",
-    "declarant_name",
-    "declarant_role",
-    "declared_on",
-    "text",
-    "recorded_by_id",
     "frozen_at",
     "revision",
     "supersedes_id",
@@ -174,38 +167,18 @@ class Proof(PublicModel):
         return self.kind == "file" and self.content_type.split("/")[0] in ("video", "image")
 
 
-class SwornDeclaration(PublicModel):
-    """A vendor's sworn declaration for an item declared not applicable (keyed by assessment and item)."""
-
-    assessment = models.ForeignKey(
-        "assessments.Assessment", on_delete=models.PROTECT, related_name="sworn_declarations"
-    )
-    item = models.ForeignKey("questionnaires.Item", on_delete=models.PROTECT, related_name="+")
-    declarant_name = models.CharField("nom du déclarant", max_length=200)
-    declarant_role = models.CharField("qualité du déclarant", max_length=200)
-    declared_on = models.DateField("date de la déclaration")
-    text = models.TextField("texte déclaré")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    revision = models.PositiveSmallIntegerField("révision", default=1)
-    supersedes = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    frozen_at = models.DateTimeField("figée le (soumission)", null=True, blank=True)
-    superseded_at = models.DateTimeField("remplacée le", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "déclaration sur l'honneur"
-        verbose_name_plural = "déclarations sur l'honneur"
-        ordering = ["assessment", "item", "revision"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["assessment", "item"],
-                condition=Q(superseded_at__isnull=True),
-                name="proofs_one_current_declaration_per_item",
-                violation_error_message="Cette exigence a déjà une déclaration sur l'honneur en cours.",
-            ),
-        ]
-        triggers = _frozen_guards("proofs_declaration", DECLARATION_CONTENT)
-
-    def __str__(self) -> str:
-        return f"Déclaration de {self.declarant_name} ({self.declared_on:%d/%m/%Y})"
+# Deposits, replacements, withdrawals and the reviewer's verdicts (status, comment, who, when) are
+# all changes of a Proof row: one audit trail holds them (see audit/models.py).
+track(
+    Proof,
+    name="ProofEvent",
+    fields=[
+        *(name.removesuffix("_id") for name in PROOF_CONTENT),
+        "scan",
+        "superseded_at",
+        "status",
+        "review_comment",
+        "reviewed_by",
+        "reviewed_at",
+    ],
+)

@@ -6,8 +6,8 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from assessments.models import Assessment
-from assessments.selectors import answer_values, applicable_items, assessment_structure
-from proofs.models import Proof, SwornDeclaration
+from assessments.selectors import answer_values, applicable_items, assessment_structure, sworn_declarations
+from proofs.models import Proof
 from questionnaires.levels import NA_LEVEL
 from questionnaires.models import ExpectedProof, QuestionnaireVersion
 
@@ -81,39 +81,6 @@ def missing_proofs(assessment: Assessment, values=None) -> list[dict]:
     return missing
 
 
-def missing_declarations(assessment: Assessment, *, item_codes, values=None) -> list[dict]:
-    """Items among ``item_codes`` answered N/A without a current sworn declaration (same shape)."""
-    values = answer_values(assessment) if values is None else values
-    struct = assessment_structure(assessment)
-    declared = set(
-        SwornDeclaration.objects.filter(assessment=assessment, superseded_at__isnull=True).values_list(
-            "item_id", flat=True
-        )
-    )
-    missing = []
-    for item in applicable_items(assessment):
-        is_na = values.get(item["id"], ("", ""))[0] == NA_LEVEL
-        if item["code"] in item_codes and is_na and item["id"] not in declared:
-            section = struct.section_of_item[item["code"]]
-            missing.append(
-                {
-                    "code": item["code"],
-                    "title": item["title"],
-                    "section": section["code"],
-                    "section_index": struct.sections.index(section),
-                    "reason": "déclaration sur l'honneur manquante",
-                    "proofs": True,
-                }
-            )
-    return missing
-
-
-def current_declarations(assessment: Assessment) -> dict[int, SwornDeclaration]:
-    """The declarations in force by item id (one query)."""
-    declarations = SwornDeclaration.objects.filter(assessment=assessment, superseded_at__isnull=True)
-    return {declaration.item_id: declaration for declaration in declarations}
-
-
 def proof_of_assessment(assessment: Assessment, public_id) -> Proof:
     """A proof of this assessment (current or not: reviewers look back at replaced revisions), or 404."""
     proof = (
@@ -139,7 +106,7 @@ def assessment_proof_sections(assessment: Assessment) -> list[dict]:
     current, history = defaultdict(list), defaultdict(list)
     for proof in all_proofs:
         (current if proof.is_current else history)[proof.item_id].append(proof)
-    declarations = current_declarations(assessment)
+    declarations = sworn_declarations(assessment)
     rows = []
     for item in struct.items:
         item_id = item["id"]
@@ -176,20 +143,17 @@ def version_expects_proofs(version_id: int) -> bool:
 
 
 def report_entries(assessment: Assessment) -> dict:
-    """What the full report states about proofs and sworn declarations, as plain data (2 queries):
-    {"proofs": [{item, label, name, sha256, status, effective_date, revision}], "declarations": [...]}.
-    Once submitted, only what the submission froze (a draft replacement is not what was reviewed)."""
+    """What the full report states about proofs, as plain data (1 query):
+    {"proofs": [{item, label, name, sha256, status, effective_date, revision}]}. Once submitted, only
+    what the submission froze (a draft replacement is not what was reviewed). Sworn declarations come
+    with the answers (``certificates.snapshot``)."""
     order = {item["id"]: index for index, item in enumerate(assessment_structure(assessment).items)}
     codes = {item["id"]: item["code"] for item in assessment_structure(assessment).items}
     proofs = Proof.objects.filter(assessment=assessment, superseded_at__isnull=True).select_related(
         "expected"
     )
-    declarations = SwornDeclaration.objects.filter(assessment=assessment, superseded_at__isnull=True)
     if not assessment.is_editable:
-        proofs, declarations = (
-            proofs.filter(frozen_at__isnull=False),
-            declarations.filter(frozen_at__isnull=False),
-        )
+        proofs = proofs.filter(frozen_at__isnull=False)
     proof_rows = sorted(
         proofs, key=lambda proof: (order.get(proof.item_id, 0), proof.expected.order, proof.pk)
     )
@@ -206,16 +170,5 @@ def report_entries(assessment: Assessment) -> dict:
                 "revision": proof.revision,
             }
             for proof in proof_rows
-        ],
-        "declarations": [
-            {
-                "item": codes.get(declaration.item_id, ""),
-                "declarant_name": declaration.declarant_name,
-                "declarant_role": declaration.declarant_role,
-                "declared_on": declaration.declared_on.isoformat(),
-                "text": declaration.text,
-                "revision": declaration.revision,
-            }
-            for declaration in sorted(declarations, key=lambda d: order.get(d.item_id, 0))
         ],
     }

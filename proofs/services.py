@@ -1,7 +1,7 @@
-"""Writes on proofs and sworn declarations: deposits, withdrawals, submission, the reviewer's verdicts.
+"""Writes on proofs: deposits, withdrawals, submission, the reviewer's verdicts.
 
 A proof is added while the assessment is editable (draft, or changes requested). The submission
-freezes every proof and declaration in force (``frozen_at``); from then on they never change: a
+freezes every proof in force (``frozen_at``); from then on they never change: a
 replacement or a withdrawal is a new revision, the old row is kept and marked ``superseded_at``.
 """
 
@@ -17,7 +17,7 @@ from assessments import workflow
 from assessments.models import Assessment, State
 from assessments.selectors import answer_values, applicable_items, assessment_structure, missing_items
 from proofs import blobs, filetypes, scan, selectors
-from proofs.models import SENDS_BACK, Proof, Scan, Status, SwornDeclaration
+from proofs.models import SENDS_BACK, Proof, Scan, Status
 from proofs.uploads import megabytes
 from questionnaires.models import ExpectedProof
 
@@ -41,8 +41,6 @@ TOO_MANY = "« {label} » accepte au plus {max} preuve(s) : retirez-en une avant
 NOT_APPLICABLE_ITEM = "L'exigence « {code} » ne s'applique pas à ce produit d'après la qualification."
 OTHER_ITEM = "Cette preuve ne correspond pas à l'exigence."
 ALREADY_REPLACED = "Cette preuve a déjà été remplacée ou retirée."
-DECLARATION_INCOMPLETE = "Indiquez le nom et la qualité du déclarant, la date et le texte déclaré."
-DECLARATION_FUTURE = "La date de la déclaration ne peut pas être postérieure à aujourd'hui."
 REVIEW_NOT_IN_REVIEW = "On ne vérifie les preuves que pendant l'instruction de l'évaluation."
 REVIEW_REVIEWER_ONLY = "Seul un instructeur de l'agence peut vérifier une preuve."
 REVIEW_NOT_ASSIGNED = (
@@ -249,79 +247,21 @@ def _create(assessment, expected, previous, *, actor, effective_date, **content)
     )
 
 
-# --- Sworn declarations ------------------------------------------------------------------------------
-@transaction.atomic
-def record_declaration(
-    *,
-    assessment: Assessment,
-    item_code: str,
-    declarant_name: str,
-    declarant_role: str,
-    declared_on: date,
-    text: str,
-    actor,
-) -> SwornDeclaration:
-    """Record the sworn declaration of an applicable item (for an N/A answer). A declaration not yet
-    submitted is replaced; a submitted one stays as it was and the new one is its next revision."""
-    fields = {"declarant_name": declarant_name, "declarant_role": declarant_role, "text": text}
-    fields = {name: (value or "").strip() for name, value in fields.items()}
-    if not all(fields.values()) or declared_on is None:
-        raise ValidationError(DECLARATION_INCOMPLETE)
-    if declared_on > timezone.localdate():
-        raise ValidationError(DECLARATION_FUTURE)
-    if any(
-        len(value) > TEXT_MAX_LENGTH or not assessment_services.storable_text(value)
-        for value in fields.values()
-    ):
-        raise ValidationError(TEXT_TOO_LONG.format(max=TEXT_MAX_LENGTH))
-    assessment = _lock(assessment)
-    assessment_services.ensure_editable(assessment)
-    item = assessment_structure(assessment).items_by_code.get(item_code)
-    if item is None or item not in applicable_items(assessment):
-        raise ValidationError(NOT_APPLICABLE_ITEM.format(code=item_code))
-    previous = (
-        SwornDeclaration.objects.select_for_update()
-        .filter(assessment=assessment, item_id=item["id"], superseded_at__isnull=True)
-        .first()
-    )
-    revision = 1
-    if previous is not None and previous.frozen_at is None:
-        revision = previous.revision
-        supersedes = previous.supersedes
-        previous.delete()
-    elif previous is not None:
-        SwornDeclaration.objects.filter(pk=previous.pk).update(superseded_at=timezone.now())
-        revision, supersedes = previous.revision + 1, previous
-    else:
-        supersedes = None
-    return SwornDeclaration.objects.create(
-        assessment=assessment,
-        item_id=item["id"],
-        declared_on=declared_on,
-        recorded_by=actor,
-        revision=revision,
-        supersedes=supersedes,
-        **fields,
-    )
-
-
 # --- Submission --------------------------------------------------------------------------------------------
 @transaction.atomic
-def assessment_submit(*, assessment: Assessment, actor, declaration_items=frozenset()) -> Assessment:
+def assessment_submit(*, assessment: Assessment, actor) -> Assessment:
     """Submit with the proofs: refused (``AssessmentIncomplete``, the items with their links) while an
-    item lacks its answer, a required proof, or — for the codes in ``declaration_items`` answered N/A —
-    its sworn declaration. Then every proof and declaration in force is frozen with the submission."""
+    item lacks its answer (a sworn declaration included, see ``assessments.services``) or a required
+    proof. Then every proof in force is frozen with the submission."""
     workflow.check(assessment=_lock(assessment), to=State.SUBMITTED, actor=actor)
     values = answer_values(assessment)
     missing = missing_items(assessment, values) + selectors.missing_proofs(assessment, values)
-    if declaration_items:
-        missing += selectors.missing_declarations(assessment, item_codes=declaration_items, values=values)
+    missing += assessment_services.answer_gaps(assessment)
     if missing:
         raise _incomplete(missing, assessment)
     assessment_services.assessment_submit(assessment=assessment, actor=actor)
     now = assessment.submitted_at or timezone.now()
     Proof.objects.filter(assessment=assessment, frozen_at__isnull=True).update(frozen_at=now)
-    SwornDeclaration.objects.filter(assessment=assessment, frozen_at__isnull=True).update(frozen_at=now)
     return assessment
 
 

@@ -200,10 +200,11 @@ def item_rows(
         row["help_links"] = (help_links or {}).get(item["code"], [])
         if roots := comments.get(item["id"]):
             row["thread"] = item_thread(item["code"], roots, viewer=viewer, zone=zone, reply_to=reply_to)
-        declarant, declared_on, to_review = extras.get(item["id"], ("", None, False))
+        declarant, declarant_role, declared_on, to_review = extras.get(item["id"], ("", "", None, False))
         row |= {
             "declaration": declaration_expected(item, assessment.qualification),
             "declarant": declarant,
+            "declarant_role": declarant_role,
             "declared_on": declared_on.isoformat() if declared_on else "",
             "declared_on_text": declared_on.strftime("%d/%m/%Y") if declared_on else "",
             "to_review": to_review,
@@ -281,6 +282,7 @@ def item_row(item, answer: AnswerData | None, *, labels, save_base="", viewer=No
         "thread": None,
         "declaration": False,
         "declarant": "",
+        "declarant_role": "",
         "declared_on": "",
         "declared_on_text": "",
         "to_review": False,

@@ -199,6 +199,8 @@ def answer_save(request, public_id, code):
                 return _respond(request, context | {"status": "error", "errors": [BAD_DATE]})
             if revision is None:
                 return _respond(request, context | {"status": "error", "errors": [BAD_REVISION]})
+            if declared_on is False:
+                return _respond(request, context | {"status": "error", "errors": [BAD_DATE]})
             saved = services.answer_save(
                 assessment=assessment,
                 item_code=code,
@@ -209,6 +211,7 @@ def answer_save(request, public_id, code):
                 actor=request.user,
                 locked=True,
                 declarant=data.get("declarant", ""),
+                declarant_role=data.get("declarant_role", ""),
                 declared_on=declared_on,
             )
     except services.AnswerConflict as conflict:

@@ -1,5 +1,4 @@
 from django import forms
-from django.utils import timezone
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "fr-input"}, format="%Y-%m-%d")
 TEXT_MAX = 5000
@@ -28,15 +27,4 @@ class DescriptionProofForm(EffectiveDateForm):
         label="Description",
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"class": "fr-input", "rows": 5}),
-    )
-
-
-class DeclarationForm(forms.Form):
-    declarant_name = forms.CharField(label="Nom et prénom du déclarant", max_length=200)
-    declarant_role = forms.CharField(label="Qualité du déclarant", max_length=200)
-    declared_on = forms.DateField(
-        label="Date de la déclaration", widget=DATE_WIDGET, initial=timezone.localdate
-    )
-    text = forms.CharField(
-        label="Texte de la déclaration", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
     )

@@ -18,5 +18,4 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/preuves/<uuid:proof_id>/retirer/", views.proof_withdraw, name="withdraw"),
     path("<uuid:public_id>/preuves/<uuid:proof_id>/fichier/", views.proof_download, name="download"),
-    path("<uuid:public_id>/exigences/<str:code>/declaration/", views.declaration_record, name="declaration"),
 ]

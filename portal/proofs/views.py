@@ -1,5 +1,6 @@
-"""Vendor side of proofs: an item's proofs page, deposits (file, link, description), withdrawals,
-downloads, and the sworn declaration of an item declared not applicable.
+"""Vendor side of proofs: an item's proofs page, deposits (file, link, description), withdrawals and
+downloads. An item declared not applicable asks for no proof; its sworn declaration, where the item
+takes one, is part of its answer (the questionnaire page) and only shown here.
 
 The file upload view reads the body itself: it is exempt from the CSRF middleware (which would parse
 the body with the default handlers, before the size limit is known) and checks the token once its own
@@ -9,20 +10,20 @@ streaming handler (``proofs.uploads``) is in place.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.models import State
-from assessments.selectors import answer_values, applicable_items, assessment_structure
+from assessments.selectors import answer_values, applicable_items, assessment_structure, sworn_declarations
 from companies.current import member_required
 from companies.roles import ANSWER, role_can
 from core.body_limit import body_limit, declared_body_size
 from portal.access import member_assessment
 from portal.assessments.presenters import anchor
-from portal.proofs.forms import DeclarationForm, DescriptionProofForm, EffectiveDateForm, LinkProofForm
+from portal.proofs.forms import DescriptionProofForm, EffectiveDateForm, LinkProofForm
 from proofs import filetypes, selectors, services
 from proofs.downloads import proof_file_response
 from proofs.models import Proof
@@ -31,8 +32,9 @@ from questionnaires.levels import NA_LEVEL
 
 ADDED = "La preuve « {label} » est enregistrée."
 WITHDRAWN = "La preuve est retirée."
-DECLARED = "La déclaration sur l'honneur est enregistrée."
 FORM_INVALID = "La preuve n'a pas été enregistrée : {errors}"
+# The header naming the page to open after an upload sent by the progress bar's script.
+UPLOAD_NEXT_HEADER = "X-Proof-Next"
 # Multipart framing around the file: the form fields and boundaries, never more than this.
 FORM_OVERHEAD = 64 * 1024
 # States in which the vendor sees the reviewer's verdicts (as for the item comments).
@@ -48,6 +50,17 @@ def _item_or_404(assessment, code) -> dict:
 
 def _item_url(assessment, code) -> str:
     return reverse("portal:proofs:item", args=[assessment.public_id, code])
+
+
+def _after_upload(request, url):
+    """Where an upload leads. The progress bar's request (static/js/proof_upload.js) gets the address
+    without a redirection: a followed redirection would render the page, and with it the message
+    saying what became of the file, inside the request, never shown; the script then opens it."""
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        response = HttpResponse(status=204)
+        response[UPLOAD_NEXT_HEADER] = url
+        return response
+    return redirect(url)
 
 
 @member_required(per_object=True)
@@ -86,8 +99,7 @@ def item_proofs(request, public_id, code):
         "editable": editable,
         "show_verdicts": assessment.state in VERDICTS_SHOWN,
         "is_na": level == NA_LEVEL,
-        "declaration": selectors.current_declarations(assessment).get(item["id"]),
-        "declaration_form": DeclarationForm(),
+        "declaration": sworn_declarations(assessment, [item["id"]]).get(item["id"]),
     }
     return render(request, "portal/proofs/item_proofs.html", context)
 
@@ -132,7 +144,7 @@ def proof_upload(request, public_id, code, proof_code):
         messages.error(
             request, services.TOO_LARGE.format(size=megabytes(expected.max_size), label=expected.label)
         )
-        return redirect(_item_url(assessment, code))
+        return _after_upload(request, _item_url(assessment, code))
     handler = ProofUploadHandler(request, max_size=expected.max_size)
     request.upload_handlers = [handler]
     return _receive_file(request, assessment, code, expected, handler)
@@ -162,7 +174,7 @@ def _receive_file(request, assessment, code, expected, handler):
     finally:
         if upload is not None:
             upload.close()  # the temporary file goes now, whatever happened
-    return redirect(_item_url(assessment, code))
+    return _after_upload(request, _item_url(assessment, code))
 
 
 def _form_errors(form) -> str:
@@ -225,22 +237,3 @@ def proof_download(request, public_id, proof_id):
     if proof.kind != "file":
         raise Http404("Cette preuve n'est pas un fichier.")
     return proof_file_response(request, proof, inline=False)
-
-
-@member_required(capability=ANSWER, per_object=True)
-@require_POST
-def declaration_record(request, public_id, code):
-    assessment = member_assessment(request, public_id)
-    _item_or_404(assessment, code)
-    form = DeclarationForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(services.DECLARATION_INCOMPLETE)
-        services.record_declaration(
-            assessment=assessment, item_code=code, actor=request.user, **form.cleaned_data
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, DECLARED)
-    return redirect(_item_url(assessment, code))

@@ -26,6 +26,9 @@
     button.disabled = true;
     var request = new XMLHttpRequest();
     request.open("POST", form.action);
+    // The server answers this request with the page to open (X-Proof-Next) instead of a redirection,
+    // so that the message saying what became of the file is shown on that page.
+    request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     request.upload.addEventListener("progress", function (progress) {
       if (progress.lengthComputable) {
         bar.value = Math.round((progress.loaded / progress.total) * 100);
@@ -38,7 +41,9 @@
         button.disabled = false;
         return;
       }
-      window.location.assign(request.responseURL || window.location.href);
+      window.location.assign(
+        request.getResponseHeader("X-Proof-Next") || request.responseURL || window.location.href
+      );
     });
     request.addEventListener("error", function () {
       text.textContent = FAILED;

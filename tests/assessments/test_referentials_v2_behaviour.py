@@ -151,4 +151,19 @@ def test_ieu7_and_ieu8_stay_visible_and_require_a_sworn_declaration_without_ins(
         actor=None,
     ).answer
     assert (saved.declarant, saved.declared_on) == ("Claire Durand", datetime.date(2026, 3, 2))
+    # The declarant's role completes the declaration.
+    gaps = {gap["code"]: gap["reason"] for gap in services.answer_gaps(without)}
+    assert gaps[code] == services.DECLARATION_INCOMPLETE_REASON
+    saved = services.answer_save(
+        assessment=without,
+        item_code=code,
+        level="na",
+        justification="Le dispositif ne traite aucune identité de patient.",
+        declarant="Claire Durand",
+        declarant_role="Directrice technique",
+        declared_on=datetime.date(2026, 3, 2),
+        expected_revision=2,
+        actor=None,
+    ).answer
+    assert saved.declarant_role == "Directrice technique"
     assert code not in {gap["code"] for gap in services.answer_gaps(without)}

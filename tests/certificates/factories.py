@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assessments.models import Answer, Assessment, Submission
 from assessments.selectors import assessment_identity, assessment_with_identity
+from assessments.services import frozen_declaration
 from certificates.models import Certificate
 from certificates.snapshot import snapshot_sha256
 from products.models import Product, ProductVersion
@@ -123,11 +124,13 @@ def answer_all(assessment: Assessment, *, seed: int = 3) -> None:
 def freeze_submission(assessment: Assessment) -> Submission:
     """Record the assessment's current answers, qualification, profiles and identity as its next
     submission, as the vendor's submit does (documents about a submitted assessment read it)."""
+    rows = Answer.objects.filter(assessment=assessment).values_list(
+        "item__code", "level", "justification", "comment", "declarant", "declarant_role", "declared_on"
+    )
     answers = {
         code: {"level": level, "justification": justification, "comment": comment}
-        for code, level, justification, comment in Answer.objects.filter(assessment=assessment).values_list(
-            "item__code", "level", "justification", "comment"
-        )
+        | frozen_declaration(*declaration)
+        for code, level, justification, comment, *declaration in rows
     }
     return Submission.objects.create(
         assessment=assessment,

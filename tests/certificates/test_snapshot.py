@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -41,6 +43,38 @@ def test_snapshot_costs_the_same_queries_for_5_or_300_items():
     # First use of a questionnaire version loads its definition, then it is cached.
     assert snapshot_queries(small, RAPPORT) == snapshot_queries(large, RAPPORT) <= 8
     assert snapshot_queries(small, RAPPORT) == snapshot_queries(large, RAPPORT) <= 2
+
+
+def test_report_lists_sworn_declarations_whether_or_not_the_version_expects_proofs():
+    """A declaration lives in its answer: the report prints it from the answers it states (live for a
+    draft, the submission's once submitted), at no extra query, with no expected proof anywhere."""
+    plain, declared = make_assessment(items=5, validated=False), make_assessment(items=5, validated=False)
+    item = Answer.objects.filter(assessment=declared).order_by("item__order").select_related("item").first()
+    Answer.objects.filter(pk=item.pk).update(
+        level="na",
+        justification="Le produit ne traite aucune identité de patient.",
+        declarant="Claire Martin",
+        declarant_role="Présidente",
+        declared_on=datetime.date(2025, 3, 1),
+    )
+    expected = [
+        {
+            "item": item.item.code,
+            "declarant_name": "Claire Martin",
+            "declarant_role": "Présidente",
+            "declared_on": "2025-03-01",
+            "text": "Le produit ne traite aucune identité de patient.",
+        }
+    ]
+    assert assessment_snapshot(assessment=declared, kind=RAPPORT)["declarations"] == expected
+    assert "declarations" not in assessment_snapshot(assessment=plain, kind=RAPPORT)
+    assert "declarations" not in assessment_snapshot(assessment=declared, kind=ATTESTATION)
+    assert snapshot_queries(declared, RAPPORT) == snapshot_queries(plain, RAPPORT)
+    Assessment.objects.filter(pk=declared.pk).update(state=Assessment.State.VALIDATED)
+    declared.refresh_from_db()
+    freeze_submission(declared)
+    Answer.objects.filter(pk=item.pk).update(declarant="Changé après la soumission")
+    assert assessment_snapshot(assessment=declared, kind=RAPPORT)["declarations"] == expected
 
 
 def test_report_snapshot_lists_every_applicable_item_with_its_answer():

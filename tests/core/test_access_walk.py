@@ -149,7 +149,6 @@ ACCESS = {
     "portal:proofs:add": MEMBER,
     "portal:proofs:withdraw": MEMBER,
     "portal:proofs:download": MEMBER,
-    "portal:proofs:declaration": MEMBER,
     "review:proofs:list": REVIEWER,
     "review:proofs:verdict": REVIEWER,
     "review:proofs:download": REVIEWER,

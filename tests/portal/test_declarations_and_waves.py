@@ -59,12 +59,20 @@ def test_posting_a_declaration_stores_name_and_date(setup):
         "level": "na",
         "justification": "Aucune identité traitée.",
         "declarant": "Claire Durand",
+        "declarant_role": "Directrice technique",
     }
     response = client.post(url, data | {"declared_on": "2026-02-30"})
     assert "La date de la déclaration n&#x27;est pas une date valide" in response.content.decode()
     response = client.post(url, data | {"declared_on": "2026-03-02"})
     assert "Enregistré" in response.content.decode()
     answer = Answer.objects.get(assessment=assessment, item__code="SEC.1.5")
-    assert (answer.level, answer.declarant, str(answer.declared_on)) == ("na", "Claire Durand", "2026-03-02")
+    assert (answer.level, answer.declarant, answer.declarant_role, str(answer.declared_on)) == (
+        "na",
+        "Claire Durand",
+        "Directrice technique",
+        "2026-03-02",
+    )
     content = client.get(reverse("portal:assessments:full", args=[assessment.public_id])).content.decode()
-    assert "Déclaration sur l'honneur</strong> de Claire Durand, le 02/03/2026" in content
+    assert (
+        "Déclaration sur l'honneur</strong> de Claire Durand, Directrice technique, le 02/03/2026" in content
+    )

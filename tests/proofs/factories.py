@@ -6,6 +6,7 @@ from datetime import date
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments import services as assessment_services
+from assessments.models import Answer
 from proofs import services
 from proofs.filetypes import HEAD_SIZE, TextSniffer
 from questionnaires.models import ExpectedProof, Item
@@ -167,3 +168,21 @@ def proof_of(assessment, content=MP4):
         file_format="mp4",
         content_type="video/mp4",
     )
+
+
+DECLARED = "Le produit ne gère pas l'identité des patients."
+
+
+def declare(assessment, actor=None, text=DECLARED, role="Présidente", on=date(2025, 3, 1)):
+    answer = Answer.objects.get(assessment=assessment, item__code="A08.5.01")
+    return assessment_services.answer_save(
+        assessment=assessment,
+        item_code="A08.5.01",
+        level="na",
+        justification=text,
+        declarant="Claire Martin",
+        declarant_role=role,
+        declared_on=on,
+        expected_revision=answer.revision,
+        actor=actor,
+    ).answer

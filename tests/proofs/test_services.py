@@ -2,7 +2,7 @@
 declarations, the reviewer's verdicts, the submission's missing proofs."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -15,9 +15,10 @@ from assessments import services as assessment_services
 from assessments.models import Answer, State
 from instruction.services import Decision, assessment_decide
 from proofs import blobs, scan, services
-from proofs.models import Proof, Scan, Status, SwornDeclaration
+from proofs.models import Proof, Scan, Status
 from questionnaires.models import ExpectedProof, Item
 from tests.proofs.factories import (
+    DECLARED,
     EICAR,
     MP4,
     PDF,
@@ -28,6 +29,7 @@ from tests.proofs.factories import (
     WEBM,
     Received,
     assessment_with_proofs,
+    declare,
     deposit,
     submit_with_proofs,
     take,
@@ -310,74 +312,58 @@ def test_nothing_is_added_once_submitted(setup):
         )
 
 
-# --- Sworn declarations -----------------------------------------------------------------------------------------
-def declare(assessment, actor, text="Le produit ne gère pas l'identité des patients.", code="A08.5.01"):
-    return services.record_declaration(
-        assessment=assessment,
-        item_code=code,
-        declarant_name="Claire Martin",
-        declarant_role="Présidente",
-        declared_on=date(2025, 3, 1),
-        text=text,
-        actor=actor,
+# --- Sworn declarations (kept in the answer of the item, the one record of them) ------------------------------
+def test_a_sworn_declaration_is_recorded_in_its_answer_then_frozen_with_the_submission(declaration_setup):
+    assessment, expected, actor = declaration_setup
+    declare(assessment, actor, text="Premier jet.")
+    answer = declare(assessment, actor)
+    assert (answer.justification, answer.declarant, answer.declarant_role) == (
+        DECLARED,
+        "Claire Martin",
+        "Présidente",
     )
-
-
-def test_a_sworn_declaration_is_recorded_then_frozen_with_the_submission(setup):
-    assessment, expected, actor = setup
-    declaration = declare(assessment, actor)
-    again = declare(assessment, actor, text="Texte corrigé avant soumission.")
-    assert SwornDeclaration.objects.get() == again and again.revision == 1
-    assert not SwornDeclaration.objects.filter(pk=declaration.pk).exists()
     submit_with_proofs(assessment, expected, actor)
-    again.refresh_from_db()
-    assert again.frozen_at is not None
-    with pytest.raises(DatabaseError), transaction.atomic():
-        SwornDeclaration.objects.filter(pk=again.pk).update(text="Changé en douce.")
+    frozen = assessment.submissions.get().answers["A08.5.01"]
+    assert frozen == {
+        "level": "na",
+        "justification": DECLARED,
+        "comment": "",
+        "declarant": "Claire Martin",
+        "declarant_role": "Présidente",
+        "declared_on": "2025-03-01",
+    }
+    with pytest.raises(ValidationError):
+        declare(assessment, actor, text="Changé après la soumission.")
 
 
-def test_a_submitted_declaration_is_replaced_by_a_new_revision(setup):
-    assessment, expected, actor = setup
-    first = declare(assessment, actor)
+def test_a_declaration_changed_after_a_send_back_keeps_the_submitted_one(declaration_setup):
+    assessment, expected, actor = declaration_setup
+    declare(assessment, actor)
     submit_with_proofs(assessment, expected, actor)
     reviewer = take(assessment)
     assessment_services.assessment_request_changes(assessment=assessment, actor=reviewer, comment="Précisez.")
-    second = declare(assessment, actor, text="Précision : aucun traitement d'identité.")
-    first.refresh_from_db()
-    assert (second.revision, second.supersedes) == (2, first)
-    assert first.superseded_at is not None and first.text == "Le produit ne gère pas l'identité des patients."
+    declare(assessment, actor, text="Précision : aucun traitement d'identité.")
+    services.assessment_submit(assessment=assessment, actor=actor)
+    first, second = assessment.submissions.order_by("number")
+    assert first.answers["A08.5.01"]["justification"] == DECLARED
+    assert second.answers["A08.5.01"]["justification"] == "Précision : aucun traitement d'identité."
 
 
-def test_a_declaration_needs_every_field_and_a_past_date(setup):
-    assessment, _, actor = setup
-    with pytest.raises(ValidationError, match="nom et la qualité"):
-        declare(assessment, actor, text="  ")
-    with pytest.raises(ValidationError, match="postérieure"):
-        services.record_declaration(
-            assessment=assessment,
-            item_code="A08.5.01",
-            declarant_name="C. Martin",
-            declarant_role="Présidente",
-            declared_on=timezone.localdate() + timedelta(days=2),
-            text="Texte",
-            actor=actor,
-        )
-
-
-def test_items_requiring_a_declaration_block_submission_without_one(setup):
-    assessment, expected, actor = setup
-    Answer.objects.filter(assessment=assessment, item__code="A08.5.01").update(
-        level="na", justification="Hors champ."
-    )
+def test_a_declaration_needs_its_role_and_a_past_date(declaration_setup):
+    assessment, expected, actor = declaration_setup
+    declare(assessment, actor, role="  ")
     deposit(assessment, expected["rapport"], actor=actor)
     deposit(assessment, expected["video"], name="v.mp4", content=MP4, actor=actor)
     with pytest.raises(assessment_services.AssessmentIncomplete) as refused:
-        services.assessment_submit(assessment=assessment, actor=actor, declaration_items={"A08.5.01"})
+        services.assessment_submit(assessment=assessment, actor=actor)
     assert [(e["code"], e["reason"]) for e in refused.value.missing] == [
-        ("A08.5.01", "déclaration sur l'honneur manquante")
+        ("A08.5.01", assessment_services.DECLARATION_INCOMPLETE_REASON)
     ]
+    with pytest.raises(ValidationError) as future:
+        declare(assessment, actor, on=timezone.localdate() + timedelta(days=2))
+    assert future.value.messages == [assessment_services.DECLARATION_FUTURE]
     declare(assessment, actor)
-    services.assessment_submit(assessment=assessment, actor=actor, declaration_items={"A08.5.01"})
+    services.assessment_submit(assessment=assessment, actor=actor)
     assert assessment.state == State.SUBMITTED
 
 

@@ -78,6 +78,27 @@ def test_vendor_uploads_a_pdf_streamed_to_storage(member_setup, upload_temp):
     assert "rapport.pdf" in response.content.decode()
 
 
+def test_the_progress_bar_upload_gets_the_next_page_and_its_message_waits_for_it(member_setup, upload_temp):
+    """The script's request is not redirected: following a redirection would render the page, and
+    consume the message, inside the request; the page the script then opens would show none."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client, assessment, _ = member_setup
+    for name, content, message in [
+        ("rapport.pdf", PNG + b"unique-2", "ne correspond à aucun des formats attendus"),
+        ("rapport.pdf", PDF, "La preuve « Rapport de tests » est enregistrée."),
+    ]:
+        response = client.post(
+            upload_url(assessment, PDF_ITEM, "rapport"),
+            {"file": SimpleUploadedFile(name, content), "effective_date": EFFECTIVE},
+            HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+        )
+        assert response.status_code == 204
+        assert response["X-Proof-Next"] == item_url(assessment, PDF_ITEM)
+        assert message in " ".join(page_messages(client.get(response["X-Proof-Next"])))
+    assert Proof.objects.count() == 1
+
+
 def test_a_file_whose_content_is_not_the_format_is_refused_and_leaves_nothing(member_setup, upload_temp):
     client, assessment, _ = member_setup
     response = post_file(client, assessment, PDF_ITEM, "rapport", "rapport.pdf", PNG + b"unique-1")
@@ -259,6 +280,21 @@ def test_reviewer_plays_a_video_with_byte_ranges(reviewer_client):
         reverse("review:proofs:download", args=[assessment.public_id, pdf.public_id])
     )
     assert download["Content-Disposition"].startswith("attachment;")
+
+
+def test_the_reviewer_proofs_page_lets_video_and_images_load_from_our_own_views(reviewer_client):
+    assessment, expected, actor = assessment_with_proofs()
+    submit_with_proofs(assessment, expected, actor)
+    response = reviewer_client.get(reverse("review:proofs:list", args=[assessment.public_id]))
+    video = Proof.objects.get(item__code=VIDEO_ITEM)
+    inline = reverse("review:proofs:inline", args=[assessment.public_id, video.public_id])
+    assert f'src="{inline}"' in response.content.decode()  # a same-origin URL
+    directives = {
+        name: values
+        for name, *values in (part.split() for part in response["Content-Security-Policy"].split(";"))
+    }
+    assert directives["media-src"] == ["'self'"]
+    assert directives["img-src"] == ["'self'", "data:"]
 
 
 def test_vendor_cannot_reach_the_review_pages(member_setup):

@@ -176,9 +176,52 @@ def test_addendum_errors_name_the_file_and_the_location(tmp_path):
 @pytest.mark.django_db
 def test_real_referentials_declare_proofs_for_at_least_ten_key_items():
     import_real_definitions()
-    items = set(ExpectedProof.objects.values_list("item__version__questionnaire__code", "item__code"))
+    v1 = ExpectedProof.objects.filter(item__version__number=1)
+    items = set(v1.values_list("item__version__questionnaire__code", "item__code"))
     assert len(items) >= 10
     assert {("securite", "SEC.2.3"), ("urbanisation", "URB.3.1"), ("urbanisation", "URB.2.1")} <= items
     assert {("securite", "SEC.1.5"), ("urbanisation", "URB.4.1"), ("securite", "SEC.6.4")} <= items
-    psc = ExpectedProof.objects.get(item__code="URB.3.1", code="video_psc")
+    psc = v1.get(item__code="URB.3.1", code="video_psc")
     assert psc.formats == ["mp4", "webm"]
+
+
+def _expected(version) -> dict[str, list[tuple]]:
+    rows = ExpectedProof.objects.filter(item__version=version).order_by("item__code", "order")
+    grouped: dict[str, list[tuple]] = {}
+    for row in rows.values_list("item__code", "kind", "formats", "max_size", "min_count", "max_count"):
+        grouped.setdefault(row[0], []).append(row[1:])
+    return grouped
+
+
+@pytest.mark.django_db
+def test_v2_items_declare_inline_the_proofs_of_the_v1_items_they_continue():
+    """Each proof of a v1 addendum reappears (kind, formats, size, counts) on the v2 item that continues
+    its item, declared in v2's own file, not in an addendum."""
+    v2 = import_real_definitions(2)
+    v1 = {code: version.questionnaire.versions.get(number=1) for code, version in v2.items()}
+    assert not ProofAddendum.objects.filter(version__in=v2.values()).exists()
+    for code, version in v2.items():
+        carried = {
+            value["from"]: item
+            for item, value in version.carry_over["items"].items()
+            if isinstance(value, dict)
+        }
+        before, after = _expected(v1[code]), _expected(version)
+        assert before, code
+        assert {carried[item]: proofs for item, proofs in before.items()} == after, code
+    items = set(ExpectedProof.objects.filter(item__version__number=2).values_list("item__code", flat=True))
+    assert len(items) >= 10
+    # DMN (IEU 9.1), INS, Pro Santé Connect, directory, DMP.
+    assert {"SEC.1.3", "SEC.1.5", "SEC.1.6", "SEC.2.3", "URB.3.1", "URB.2.1", "URB.4.1", "URB.4.2"} <= items
+
+
+@pytest.mark.django_db
+def test_v2_proofs_follow_the_rewording_of_their_items():
+    v2 = import_real_definitions(2)
+    ciba = ExpectedProof.objects.get(item__version=v2["urbanisation"], item__code="URB.3.2")
+    assert ciba.code == "video_navigateur_externe" and "navigateur externe" in ciba.instruction
+    assert "CIBA" in ciba.instruction  # still accepted in wave 1
+    exemptions = ExpectedProof.objects.get(item__version=v2["securite"], code="exceptions_documentees")
+    assert "simple déclaration" in exemptions.instruction
+    cda = ExpectedProof.objects.get(item__version=v2["interoperabilite"], code="document_cda")
+    assert "INS" in cda.instruction
