@@ -1,4 +1,4 @@
-from django.contrib.postgres.operations import UnaccentExtension
+from core.migration_operations import SharedUnaccent
 from django.db import migrations
 
 
@@ -7,4 +7,4 @@ class Migration(migrations.Migration):
 
     dependencies = []
 
-    operations = [UnaccentExtension()]
+    operations = [SharedUnaccent()]

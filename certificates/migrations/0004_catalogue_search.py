@@ -2,7 +2,9 @@
 
 import core.search
 import django.contrib.postgres.indexes
-from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
+from django.contrib.postgres.operations import TrigramExtension
+
+from core.migration_operations import SharedUnaccent
 import django.db.models.fields.json
 import django.db.models.functions.text
 from django.conf import settings
@@ -21,7 +23,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        UnaccentExtension(),
+        SharedUnaccent(),
         TrigramExtension(),
         migrations.RunSQL(core.search.CREATE_UNACCENT, core.search.DROP_UNACCENT),
         migrations.AddField(

@@ -2,6 +2,8 @@
 
 import django.contrib.postgres.fields
 import django.contrib.postgres.operations
+
+import core.migration_operations
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.db.models.deletion
@@ -19,7 +21,7 @@ class Migration(migrations.Migration):
     operations = [
         # Accents and case never matter in a search: "securite" finds "Sécurité". The configuration
         # unaccents each word, then stems it as French; the entries' search column is computed with it.
-        django.contrib.postgres.operations.UnaccentExtension(),
+        core.migration_operations.SharedUnaccent(),
         migrations.RunSQL(
             sql=[
                 "CREATE TEXT SEARCH CONFIGURATION fr_unaccent ( COPY = french )",
