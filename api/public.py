@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 
 from api.problems import responses
 from assessments.interchange import document_levels, questionnaire_reference, validate_document
-from assessments.services import parse_document
+from assessments.services import DECLARANT_MAX_LENGTH, parse_document
 from catalogue.selectors import CatalogueFilters, catalogue_rows, entries
 from certificates.codes import format_code
 from certificates.models import Certificate
@@ -30,6 +30,40 @@ BAD_CURSOR = "Curseur invalide : reprenez le « next_cursor » d'une réponse pr
 UNKNOWN_CODE = "Aucun document ne correspond à ce code de vérification."
 UNKNOWN_REFERENTIAL = "Aucune version publiée « {code} v{number} »."
 INVALID_DOCUMENT = "Le document d'échange n'est pas valide : voir « errors »."
+# One answer of the document: keys and rules as assessments/interchange.py checks them.
+INTERCHANGE_ANSWER = {
+    "type": "object",
+    "required": ["level"],
+    "additionalProperties": False,
+    "properties": {
+        "level": {"type": "string", "description": "code de niveau de l'échelle, ou « na »"},
+        "justification": {
+            "type": "string",
+            "description": "obligatoire pour « na » ; texte d'une déclaration",
+        },
+        "comment": {"type": "string"},
+        "declarant": {
+            "type": "string",
+            "maxLength": DECLARANT_MAX_LENGTH,
+            "description": "déclaration sur l'honneur : nom et prénom du déclarant",
+        },
+        "declarant_role": {
+            "type": "string",
+            "maxLength": DECLARANT_MAX_LENGTH,
+            "description": "déclaration sur l'honneur : qualité du déclarant",
+        },
+        "declared_on": {
+            "type": "string",
+            "format": "date",
+            "description": "déclaration sur l'honneur : date AAAA-MM-JJ, pas dans le futur",
+        },
+        "to_review": {
+            "type": "boolean",
+            "description": "« à revoir » : réponse reprise d'une version précédente, à confirmer ; "
+            "une réponse importée sans cette clé est confirmée",
+        },
+    },
+}
 INTERCHANGE_BODY = {
     "required": True,
     "content": {
@@ -48,7 +82,11 @@ INTERCHANGE_BODY = {
                         },
                     },
                     "qualification": {"type": "object"},
-                    "answers": {"type": "object"},
+                    "answers": {
+                        "type": "object",
+                        "description": "réponses par code d'exigence (assessments/INTERCHANGE.md)",
+                        "additionalProperties": INTERCHANGE_ANSWER,
+                    },
                     "meta": {"type": "object"},
                 },
             }
