@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from apikeys.models import ApiKey
 from assessments.models import Answer, Assessment
-from audit.models import AnswerEvent, ProductVersionEvent, TransitionEvent
+from audit.models import AnswerEvent, ProductVersionEvent
 from companies.models import Role
 from tests.api.conftest import bearer
 from tests.assessments.factories import GATED_ITEM, QUALIFIED, AssessmentFactory, questionnaire_version
@@ -150,10 +150,13 @@ def test_ecriture_runs_the_whole_flow_audited_with_the_key_name(client, make_key
     for events in (
         ProductVersionEvent.objects.filter(pgh_obj__label="5.2"),
         AnswerEvent.objects.filter(assessment=assessment, pgh_label="update"),
-        TransitionEvent.objects.filter(assessment=assessment),
     ):
         assert events.exists()
         assert {event.pgh_context.metadata["api_key"] for event in events} == {"Intégration continue"}
+    # The state change is in its one history, the transition log, with the key it went through.
+    assert list(assessment.transitions.values_list("to_state", "api_key_name")) == [
+        ("submitted", "Intégration continue")
+    ]
 
 
 def test_import_is_all_or_nothing_with_every_error(client, make_key, mandataire):
