@@ -72,7 +72,12 @@ class Certificate(PublicModel):
     attempts = models.PositiveSmallIntegerField("tentatives de génération", default=0)
     failure_reason = models.TextField("raison de l'échec", blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="demandé par",
     )
     rendered_at = models.DateTimeField("généré le", null=True, blank=True)
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)

@@ -94,6 +94,7 @@ class Migration(migrations.Migration):
                 related_name="+",
                 related_query_name="+",
                 to=settings.AUTH_USER_MODEL,
+                verbose_name="demandé par",
             ),
         ),
         migrations.AddField(

@@ -13,6 +13,7 @@ import re
 
 import django.db.models.deletion
 import pgtrigger
+from django.conf import settings
 from django.db import migrations, models
 from django.db.models import Max
 
@@ -59,9 +60,22 @@ def _reissue(Certificate, event):
 class Migration(migrations.Migration):
     dependencies = [
         ("certificates", "0004_catalogue_search"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="certificate",
+            name="requested_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="demandé par",
+            ),
+        ),
         migrations.AddField(
             model_name="certificate",
             name="reissue_of",

@@ -2,7 +2,8 @@
 written, the database refuses to change or delete a row, whatever the write path."""
 
 import pytest
-from django.db import DatabaseError, transaction
+from django.apps import apps
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from assessments.models import State, Transition
@@ -66,3 +67,19 @@ def test_a_candidature_transition_cannot_be_rewritten_or_deleted():
     refused(lambda: rows.update(comment="Réécrit."))
     refused(lambda: rows.delete())
     assert rows.get().to_state == State.SUBMITTED
+
+
+@pytest.mark.parametrize("table", ["assessments_transition", "dmn_candidaturetransition"])
+def test_a_transition_log_is_guarded_and_not_copied_by_the_audit_trail(table):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal", [table]
+        )
+        names = sorted(row[0].rsplit("_", 1)[0] for row in cursor.fetchall())
+    prefix = (
+        "pgtrigger_transition" if table == "assessments_transition" else "pgtrigger_candidature_transition"
+    )
+    assert names == [f"{prefix}_no_delete", f"{prefix}_no_update"]
+    for name in ("TransitionEvent", "DmnCandidatureTransitionEvent", "DmnCandidatureEvent"):
+        with pytest.raises(LookupError):
+            apps.get_model("audit", name)
