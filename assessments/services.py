@@ -835,9 +835,10 @@ def assessment_recompute_profiles(
 
 # --- Submission and review --------------------------------------------------------------------------
 @transaction.atomic
-def assessment_submit(*, assessment: Assessment, actor) -> Assessment:
+def assessment_submit(*, assessment: Assessment, actor, api_key_name: str = "") -> Assessment:
     """Submit for review: refused (``AssessmentIncomplete``) while an applicable item lacks a complete
-    answer; the role check of the workflow comes first. Writes a frozen ``Submission``."""
+    answer; the role check of the workflow comes first. Writes a frozen ``Submission``.
+    ``api_key_name``: the API key submitting, logged on the transition (empty from the pages)."""
     assessment = _lock(assessment)
     workflow.check(assessment=assessment, to=State.SUBMITTED, actor=actor)
     values = answer_values(assessment)
@@ -849,7 +850,7 @@ def assessment_submit(*, assessment: Assessment, actor) -> Assessment:
         order = {item["code"]: index for index, item in enumerate(struct.items)}
         raise AssessmentIncomplete(sorted(missing, key=lambda entry: order[entry["code"]]))
     assessment_recompute_profiles(assessment=assessment)
-    workflow.transition(assessment=assessment, to=State.SUBMITTED, actor=actor)
+    workflow.transition(assessment=assessment, to=State.SUBMITTED, actor=actor, api_key_name=api_key_name)
     _write_submission(assessment, actor=actor)
     return assessment
 

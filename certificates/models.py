@@ -1,7 +1,10 @@
 """Certificates: PDF documents rendered from a frozen snapshot, verifiable by an unguessable code.
 
-Status changes go through ``certificates.services`` only, each one logged as a ``CertificateEvent``.
-A certificate is never deleted: revocation is a logged transition that the public page shows.
+Status changes go through ``certificates.services`` only. Each fact of a certificate's life is a column
+of its row (who requested it, its status, when it was last requeued, what it replaces and why, its
+revocation), so the audit trail of the row (``audit.CertificateAuditEvent``) is its one history, read
+as « demandé, généré, relancé… » by ``certificates.selectors.certificate_history``. A certificate is
+never deleted: revocation is a logged transition that the public page shows.
 """
 
 from django.conf import settings
@@ -10,7 +13,6 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.fields.json import KT, KeyTransform
 from django.db.models.functions import Concat
-from django.utils import timezone
 
 from audit.models import track
 from certificates.codes import CODE_LENGTH, format_code, new_code
@@ -70,7 +72,12 @@ class Certificate(PublicModel):
     attempts = models.PositiveSmallIntegerField("tentatives de génération", default=0)
     failure_reason = models.TextField("raison de l'échec", blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="demandé par",
     )
     rendered_at = models.DateTimeField("généré le", null=True, blank=True)
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
@@ -78,6 +85,18 @@ class Certificate(PublicModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revocation_reason = models.TextField("motif de la révocation", blank=True)
+    # Set each time the periodic sweep enqueues the render again (``certificates_requeue_pending``).
+    requeued_at = models.DateTimeField("relancé le", null=True, blank=True)
+    # An attestation delivered again by the agency after the revocation of the one it replaces.
+    reissue_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="délivré à nouveau à la place de",
+    )
+    reissue_reason = models.TextField("motif de la nouvelle délivrance", blank=True)
     # What the public catalogue lists, sorts and searches, copied from the frozen snapshot by
     # PostgreSQL on insert (a snapshot never changes): a list of thousands of documents then reads
     # plain columns instead of decompressing every snapshot several times.
@@ -127,6 +146,11 @@ class Certificate(PublicModel):
                 violation_error_message="Le motif de la révocation est obligatoire.",
             ),
             models.CheckConstraint(
+                condition=Q(reissue_of__isnull=True) | ~Q(reissue_reason=""),
+                name="certificates_reissue_reason_required",
+                violation_error_message="Le motif de la nouvelle délivrance est obligatoire.",
+            ),
+            models.CheckConstraint(
                 condition=Q(code__regex=r"^[A-Z2-7]{16}$"),
                 name="certificates_code_base32",
                 violation_error_message="Le code de vérification doit comporter 16 caractères (A à Z, 2 à 7).",
@@ -164,36 +188,8 @@ class Certificate(PublicModel):
         return bool(self.snapshot.get("draft"))
 
 
-class CertificateEvent(models.Model):
-    """The log of a certificate's life: requested, rendered, failed, requeued, revoked."""
-
-    class Action(models.TextChoices):
-        REQUESTED = "requested", "Demandé"
-        RENDERED = "rendered", "Généré"
-        FAILED = "failed", "Échec"
-        REQUEUED = "requeued", "Relancé"
-        REVOKED = "revoked", "Révoqué"
-        REISSUED = "reissued", "Délivré à nouveau après révocation"
-
-    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    action = models.CharField("action", max_length=20, choices=Action.choices)
-    detail = models.TextField("détail", blank=True)
-    at = models.DateTimeField("le", default=timezone.now)
-
-    class Meta:
-        verbose_name = "événement d'attestation"
-        verbose_name_plural = "événements d'attestation"
-        ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["certificate", "at"], name="certificates_event_at")]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} le {timezone.localtime(self.at):%d/%m/%Y %H:%M}"
-
-
-# Every issue, render, failure and revocation (see audit/models.py).
+# Every request, reissue, render, failure, requeue and revocation (see audit/models.py): the one
+# history of a certificate.
 track(
     Certificate,
     name="CertificateAuditEvent",
@@ -203,8 +199,12 @@ track(
         "kind",
         "status",
         "code",
+        "requested_by",
+        "reissue_of",
+        "reissue_reason",
         "file_sha256",
         "failure_reason",
+        "requeued_at",
         "revoked_at",
         "revoked_by",
         "revocation_reason",

@@ -1,6 +1,7 @@
 """Writes on certificates: request (freeze + enqueue), render, fail, revoke, reissue, requeue.
 
-Every status change writes a ``CertificateEvent``. Rendering is idempotent: a ready certificate is
+Every fact is written on the certificate's row, whose audit trail is its history
+(``selectors.certificate_history``). Rendering is idempotent: a ready certificate is
 never rendered again, whatever the number of deliveries of its task.
 """
 
@@ -18,7 +19,7 @@ from django.utils.module_loading import import_string
 
 from assessments.models import Assessment
 from certificates import notifications, rendering, selectors
-from certificates.models import Certificate, CertificateEvent
+from certificates.models import Certificate
 from certificates.snapshot import assessment_snapshot, snapshot_sha256
 
 logger = logging.getLogger(__name__)
@@ -48,8 +49,6 @@ REQUEUE_AFTER = timedelta(minutes=5)
 ISSUED, REVOKED = "issued", "revoked"
 FAILURE_REASON_LENGTH = 2000
 
-Action = CertificateEvent.Action
-
 
 @transaction.atomic
 def certificate_request(*, assessment: Assessment, kind: str, actor) -> Certificate:
@@ -76,12 +75,14 @@ def certificate_request(*, assessment: Assessment, kind: str, actor) -> Certific
         assessment=assessment
     ):
         raise ValidationError(ATTESTATION_REVOKED)
-    return _issue(assessment=assessment, kind=kind, actor=actor, action=Action.REQUESTED)
+    return _issue(assessment=assessment, kind=kind, actor=actor)
 
 
-def _issue(*, assessment: Assessment, kind: str, actor, action: str, detail: str = "") -> Certificate:
-    """Freeze, then return the live certificate with that content or create one (logged as
-    ``action``) and enqueue its render on commit."""
+def _issue(
+    *, assessment: Assessment, kind: str, actor, reissue_of: Certificate | None = None, reason: str = ""
+) -> Certificate:
+    """Freeze, then return the live certificate with that content or create one (replacing
+    ``reissue_of`` for ``reason`` when given) and enqueue its render on commit."""
     snapshot = assessment_snapshot(assessment=assessment, kind=kind)
     digest = snapshot_sha256(snapshot)
     if existing := _live_certificate(assessment=assessment, kind=kind, digest=digest):
@@ -94,8 +95,9 @@ def _issue(*, assessment: Assessment, kind: str, actor, action: str, detail: str
         snapshot_sha256=digest,
         template_version=rendering.TEMPLATE_VERSION,
         requested_by=actor,
+        reissue_of=reissue_of,
+        reissue_reason=reason if reissue_of else "",
     )
-    _log(certificate, action, actor=actor, detail=detail)
     transaction.on_commit(lambda: certificate_enqueue(certificate_id=certificate.pk))
     return certificate
 
@@ -103,7 +105,7 @@ def _issue(*, assessment: Assessment, kind: str, actor, action: str, detail: str
 @transaction.atomic
 def certificate_reissue(*, assessment: Assessment, actor, reason: str) -> Certificate:
     """A new attestation (new verification code) for a validated assessment whose attestation was
-    revoked: the agency's decision alone, with its reason logged on the new document's events.
+    revoked: the agency's decision alone, its reason and the document it replaces stated on the new one.
 
     The revoked document stays revoked (its public page keeps saying so); afterwards the company's
     requests return the new document again.
@@ -119,13 +121,12 @@ def certificate_reissue(*, assessment: Assessment, actor, reason: str) -> Certif
     revoked = selectors.revoked_attestation(assessment=assessment)
     if revoked is None:
         raise ValidationError(NOTHING_TO_REISSUE)
-    detail = f"{reason} (remplace le document {revoked.display_code}, révoqué)"
     return _issue(
         assessment=assessment,
         kind=Certificate.Kind.ATTESTATION,
         actor=actor,
-        action=Action.REISSUED,
-        detail=detail,
+        reissue_of=revoked,
+        reason=reason,
     )
 
 
@@ -211,7 +212,6 @@ def _store_pdf(*, certificate_id: int, pdf: bytes) -> Certificate:
     certificate.rendered_at = timezone.now()
     certificate.failure_reason = ""
     certificate.save()
-    _log(certificate, Action.RENDERED, detail=f"{len(pdf)} octets, SHA-256 {certificate.file_sha256}")
     _announce(certificate, ISSUED)
     return certificate
 
@@ -225,7 +225,6 @@ def certificate_fail(*, certificate: Certificate, reason: str) -> Certificate:
     certificate.status = Certificate.Status.FAILED
     certificate.failure_reason = reason[:FAILURE_REASON_LENGTH]
     certificate.save(update_fields=["status", "failure_reason", "updated_at"])
-    _log(certificate, Action.FAILED, detail=certificate.failure_reason)
     return certificate
 
 
@@ -247,7 +246,6 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
     certificate.revoked_by = actor
     certificate.revocation_reason = reason
     certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason", "updated_at"])
-    _log(certificate, Action.REVOKED, actor=actor, detail=reason)
     if certificate.kind == Certificate.Kind.ATTESTATION:
         _revoke_validated_reports(attestation=certificate, actor=actor)
         notifications.revocation_notify(certificate=certificate)
@@ -266,7 +264,6 @@ def _revoke_validated_reports(*, attestation: Certificate, actor) -> None:
     for report in reports:
         report.revoked_at, report.revoked_by, report.revocation_reason = attestation.revoked_at, actor, reason
         report.save(update_fields=["revoked_at", "revoked_by", "revocation_reason", "updated_at"])
-        _log(report, Action.REVOKED, actor=actor, detail=reason)
 
 
 def certificates_requeue_pending(*, older_than: timedelta = REQUEUE_AFTER) -> int:
@@ -288,9 +285,5 @@ def certificates_requeue_pending(*, older_than: timedelta = REQUEUE_AFTER) -> in
 
 def _requeued(certificate_id: int) -> None:
     # Touching updated_at keeps the next sweep from enqueueing it again straight away.
-    Certificate.objects.filter(pk=certificate_id).update(updated_at=timezone.now())
-    CertificateEvent.objects.create(certificate_id=certificate_id, action=Action.REQUEUED)
-
-
-def _log(certificate: Certificate, action: str, *, actor=None, detail: str = "") -> None:
-    CertificateEvent.objects.create(certificate=certificate, action=action, actor=actor, detail=detail)
+    now = timezone.now()
+    Certificate.objects.filter(pk=certificate_id).update(updated_at=now, requeued_at=now)

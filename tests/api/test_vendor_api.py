@@ -12,7 +12,7 @@ from django.utils import timezone
 from apikeys.models import ApiKey
 from assessments import interchange, services
 from assessments.models import Answer, Assessment
-from audit.models import AnswerEvent, ProductVersionEvent, TransitionEvent
+from audit.models import AnswerEvent, ProductVersionEvent
 from companies.models import Role
 from tests.api.conftest import bearer
 from tests.assessments.factories import (
@@ -160,10 +160,13 @@ def test_ecriture_runs_the_whole_flow_audited_with_the_key_name(client, make_key
     for events in (
         ProductVersionEvent.objects.filter(pgh_obj__label="5.2"),
         AnswerEvent.objects.filter(assessment=assessment, pgh_label="update"),
-        TransitionEvent.objects.filter(assessment=assessment),
     ):
         assert events.exists()
         assert {event.pgh_context.metadata["api_key"] for event in events} == {"Intégration continue"}
+    # The state change is in its one history, the transition log, with the key it went through.
+    assert list(assessment.transitions.values_list("to_state", "api_key_name")) == [
+        ("submitted", "Intégration continue")
+    ]
 
 
 def test_import_is_all_or_nothing_with_every_error(client, make_key, mandataire):
