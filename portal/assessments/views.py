@@ -19,6 +19,7 @@ from certificates.selectors import assessment_certificates, revoked_attestation
 from certificates.services import ATTESTATION_REVOKED
 from companies.current import member_required
 from companies.roles import ANSWER, SUBMIT_ASSESSMENT, role_can
+from dmn.selectors import assessment_candidatures
 from instruction.selectors import commented_items, vendor_threads
 from portal.access import member_assessment, member_product_version
 from portal.assessments import presenters
@@ -104,6 +105,10 @@ def _overview_context(request, assessment, **extra) -> dict:
         assessment=assessment, to=State.SUBMITTED, actor=request.user, membership=request.membership
     )
     history = selectors.assessment_history(assessment)
+    # A DMN questionnaire is submitted with its candidature, from the candidature's page.
+    candidatures = []
+    if assessment.questionnaire_version.questionnaire.theme == Questionnaire.Theme.DMN:
+        candidatures, can_submit = assessment_candidatures(assessment), False
     return {
         "assessment": assessment,
         "product": assessment.product_version.product,
@@ -117,7 +122,10 @@ def _overview_context(request, assessment, **extra) -> dict:
         "can_answer": role_can(role, ANSWER) and assessment.is_editable,
         "can_submit": can_submit,
         # Submitting is possible from this state, but the person's role does not allow it.
-        "submit_reserved": not can_submit and workflow.is_declared(assessment.state, State.SUBMITTED),
+        "submit_reserved": not candidatures
+        and not can_submit
+        and workflow.is_declared(assessment.state, State.SUBMITTED),
+        "candidatures": candidatures,
         "validated": validated,
         "qualified": bool(assessment.qualification),
         "missing": None,
