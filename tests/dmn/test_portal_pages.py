@@ -83,7 +83,7 @@ def test_only_an_operator_files_and_nothing_typed_is_lost(mandataire, version):
     html = page(response)
     assert plain(services.OPERATOR_ONLY) in html
     assert 'value="renal" id="id_lines_1" checked' in html
-    assert 'value="distributeur" id="id_capacity_2" checked' in html
+    assert 'value="distributeur" id="id_capacity_2" required aria-invalid="true" checked' in html
     assert not Candidature.objects.exists() and not Assessment.objects.exists()
     assert not DeviceCapacity.objects.exists()  # the refused filing declared nothing either
 
