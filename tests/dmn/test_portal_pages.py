@@ -272,3 +272,11 @@ def test_detail_query_count_is_constant(mandataire, version, lines, django_asser
     with django_assert_max_num_queries(7):
         response = mandataire.get(url)
     assert page(response).count("Spécifications techniques") == len(lines)
+
+
+def test_a_dmn_questionnaire_is_not_submitted_alone(mandataire, version):
+    (candidature,) = file_candidatures(version, mandataire.user, [Line.DIABETE])
+    complete_candidature(candidature, mandataire.user)
+    line = candidature.lines.get().assessment
+    mandataire.post(reverse("portal:assessments:submit", args=[line.public_id]))
+    assert Assessment.objects.get(pk=line.pk).state == State.DRAFT

@@ -160,3 +160,28 @@ def test_detail_query_count_is_constant(reviewer_client, lines, django_assert_ma
     with django_assert_max_num_queries(7):
         response = reviewer_client.get(detail_url(candidature))
     assert page(response).count("Spécifications techniques") == len(lines)
+
+
+def test_a_dmn_questionnaire_is_instructed_on_its_page_but_decided_on_its_candidature(reviewer_client):
+    from review.assessments.views import ON_CANDIDATURE
+
+    (candidature,) = submitted([Line.DIABETE])
+    services.candidature_take(candidature=candidature, actor=reviewer_client.user)
+    line = candidature.lines.get().assessment
+    url = reverse("review:assessments:detail", args=[line.public_id])
+    html = page(reviewer_client.get(url))
+    assert detail_url(candidature) in html
+    assert reverse("review:assessments:decide", args=[line.public_id]) not in html
+    assert reverse("review:assessments:comment", args=[line.public_id]) in html  # comments stay here
+    response = reviewer_client.post(
+        reverse("review:assessments:decide", args=[line.public_id]), {"decision": "valider"}
+    )
+    assert response.status_code == 400 and ON_CANDIDATURE in page(response)
+    assert Assessment.objects.get(pk=line.pk).state == State.IN_REVIEW
+
+
+def test_a_dmn_questionnaire_is_not_taken_alone(reviewer_client):
+    (candidature,) = submitted([Line.DIABETE])
+    line = candidature.lines.get().assessment
+    reviewer_client.post(reverse("review:assessments:take", args=[line.public_id]))
+    assert Assessment.objects.get(pk=line.pk).state == State.SUBMITTED
