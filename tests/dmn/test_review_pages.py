@@ -185,3 +185,13 @@ def test_a_dmn_questionnaire_is_not_taken_alone(reviewer_client):
     line = candidature.lines.get().assessment
     reviewer_client.post(reverse("review:assessments:take", args=[line.public_id]))
     assert Assessment.objects.get(pk=line.pk).state == State.SUBMITTED
+
+
+def test_the_self_assessment_queues_leave_dmn_questionnaires_to_the_dmn_queue(reviewer_client):
+    (candidature,) = submitted([Line.DIABETE])
+    line = candidature.lines.get().assessment
+    for name in ("review:dashboard:index", "review:assessments:list"):
+        html = page(reviewer_client.get(reverse(name)))
+        assert reverse("review:assessments:detail", args=[line.public_id]) not in html
+        assert "Spécifications techniques" not in html  # nor in the questionnaire filter
+    assert detail_url(candidature) in page(reviewer_client.get(LIST))
