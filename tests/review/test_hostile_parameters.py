@@ -11,6 +11,7 @@ from instruction.services import COMMENT_UNKNOWN_ITEM
 from review.assessments.views import UNKNOWN_ITEM
 from tests.certificates.factories import make_certificate
 from tests.companies.factories import AccountRequestFactory
+from tests.dmn.factories import candidature_of
 from tests.helpcentre.factories import EntryFactory
 from tests.proofs.factories import proof_of
 from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version
@@ -59,9 +60,12 @@ PARAMETERS = {
     "review:proofs:download": [],
     "review:proofs:inline": [],
     "review:referentials:comparison": [],
+    "review:dmn:list": ["statut", "page"],
+    "review:dmn:detail": [],
 }
 ACTIONS = {"review:assessments:take", "review:assessments:decide", "review:account_requests:approve"}
 ACTIONS |= {"review:account_requests:reject", "review:assessments:reissue", "review:proofs:verdict"}
+ACTIONS |= {"review:dmn:take", "review:dmn:decide"}
 # Raw (already percent-encoded) values, as a hand-made URL would carry them.
 HOSTILE_VALUES = [
     "%s%s",
@@ -96,6 +100,7 @@ def objects():
         "entry": EntryFactory(),
         "proof": proof,
         "certificate": make_certificate(assessment=assessment),
+        "candidature": candidature_of(assessment),
     }
 
 

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.accounts.helpers import accept_current_terms, make_reviewer, verified_login
 from tests.certificates.factories import make_certificate
 from tests.companies.factories import AccountRequestFactory, MembershipFactory
+from tests.dmn.factories import candidature_of
 from tests.helpcentre.factories import EntryFactory
 from tests.proofs.factories import proof_of
 from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version
@@ -47,6 +48,7 @@ def objects():
         "entry": EntryFactory(),
         "proof": proof,
         "certificate": make_certificate(assessment=assessment),
+        "candidature": candidature_of(assessment),
     }
 
 
@@ -62,6 +64,7 @@ def url_kwargs(name: str, kwarg_names: list[str], objects) -> dict:
         ("review:helpcentre", "public_id"): objects["entry"].public_id,
         ("review:proofs", "public_id"): objects["assessment"].public_id,
         ("review:proofs", "proof_id"): objects["proof"].public_id,
+        ("review:dmn", "public_id"): objects["candidature"].public_id,
     }
     flow = name.rsplit(":", 1)[0]
     missing = [kwarg for kwarg in kwarg_names if (flow, kwarg) not in values]
