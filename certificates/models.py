@@ -23,6 +23,13 @@ from core.search import normalised
 class Kind(models.TextChoices):
     ATTESTATION = "attestation", "Attestation d'auto-évaluation"
     RAPPORT = "rapport", "Rapport d'auto-évaluation"
+    # Issued by a certification procedure (a DMN candidature) when the agency validates it.
+    CONFORMITE = "conformite", "Certificat de conformité"
+
+
+# The public documents: listed in the catalogue while valid, announced to its subscribers. Reports
+# are private.
+LISTED_KINDS = (Kind.ATTESTATION, Kind.CONFORMITE)
 
 
 class Status(models.TextChoices):
@@ -97,6 +104,11 @@ class Certificate(PublicModel):
         verbose_name="délivré à nouveau à la place de",
     )
     reissue_reason = models.TextField("motif de la nouvelle délivrance", blank=True)
+    # The certification procedure a certificate of conformity closes (a DMN candidature's public id):
+    # given by the procedure's app, which this one does not know; one live certificate per procedure.
+    # The certificate still anchors on an assessment (the procedure's referential) for its company,
+    # access and product, which several procedures can share.
+    procedure_ref = models.UUIDField("procédure certifiée", null=True, blank=True, editable=False)
     # What the public catalogue lists, sorts and searches, copied from the frozen snapshot by
     # PostgreSQL on insert (a snapshot never changes): a list of thousands of documents then reads
     # plain columns instead of decompressing every snapshot several times.
@@ -110,6 +122,10 @@ class Certificate(PublicModel):
     stated_referential_version = _stated("questionnaire__version")
     stated_profiles = models.GeneratedField(
         expression=KeyTransform("profiles", "snapshot"), output_field=models.JSONField(), db_persist=True
+    )
+    # The generic lines a certificate of conformity covers (null for the other kinds).
+    stated_lines = models.GeneratedField(
+        expression=KeyTransform("lines", "snapshot"), output_field=models.JSONField(), db_persist=True
     )
     # The searched texts, without accents and in lower case, stored once (a search then reads a plain
     # column, through a trigram index, instead of normalising every row).
@@ -134,6 +150,18 @@ class Certificate(PublicModel):
                 condition=Q(revoked_at__isnull=True) & ~Q(status="failed"),
                 name="certificates_one_live_document_per_content",
                 violation_error_message="Ce document existe déjà pour ces données.",
+            ),
+            models.UniqueConstraint(
+                fields=["procedure_ref"],
+                condition=Q(procedure_ref__isnull=False, revoked_at__isnull=True) & ~Q(status="failed"),
+                name="certificates_one_live_certificate_per_procedure",
+                violation_error_message="Cette procédure a déjà un certificat en vigueur.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="conformite", procedure_ref__isnull=False)
+                | (~Q(kind="conformite") & Q(procedure_ref__isnull=True)),
+                name="certificates_conformity_names_its_procedure",
+                violation_error_message="Un certificat de conformité, et lui seul, désigne sa procédure.",
             ),
             models.CheckConstraint(
                 condition=~Q(status="ready") | (~Q(file="") & Q(rendered_at__isnull=False)),
@@ -170,6 +198,17 @@ class Certificate(PublicModel):
                 name="certificates_listed_search",
                 condition=Q(kind="attestation", status="ready", revoked_at__isnull=True),
             ),
+            # The same two for the certificates of conformity, the catalogue's second source.
+            models.Index(
+                fields=["-rendered_at", "code"],
+                name="certificates_certified_recent",
+                condition=Q(kind="conformite", status="ready", revoked_at__isnull=True),
+            ),
+            GinIndex(
+                OpClass("stated_search", name="gin_trgm_ops"),
+                name="certificates_certified_search",
+                condition=Q(kind="conformite", status="ready", revoked_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -197,6 +236,7 @@ track(
         "assessment",
         "company",
         "kind",
+        "procedure_ref",
         "status",
         "code",
         "requested_by",
