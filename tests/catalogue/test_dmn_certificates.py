@@ -187,12 +187,23 @@ def test_neither_catalogue_nor_verification_shows_answers(client):
     assert '"comment"' not in client.get(API).content.decode()
 
 
-def test_reviewer_revokes_the_certificate_from_the_referential_page(reviewer_client):
+def test_reviewer_revokes_the_certificate_from_the_referential_page(
+    reviewer_client, django_capture_on_commit_callbacks, mailoutbox
+):
+    from companies.models import Role
+    from tests.companies.factories import MembershipFactory
+
     certificate = certified([Line.DIABETE])
+    MembershipFactory(company=certificate.company, role=Role.MANDATAIRE)
     url = reverse("review:assessments:revoke", args=[certificate.assessment.public_id, certificate.public_id])
-    assert reviewer_client.get(url).status_code == 200
-    assert reviewer_client.post(url, {"reason": REASON}).status_code == 302
+    page = reviewer_client.get(url)
+    assert page.status_code == 200 and "toutes les lignes de sa candidature" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reviewer_client.post(url, {"reason": REASON}).status_code == 302
     assert Certificate.objects.get(pk=certificate.pk).revocation_reason == REASON
+    subjects = [message.subject for message in mailoutbox]
+    name = certificate.snapshot["product"]["display_name"]
+    assert f"Convergence : certificat de conformité révoqué pour {name}" in subjects
 
 
 @pytest.mark.parametrize("url", [LIST, EXPORT, API])
