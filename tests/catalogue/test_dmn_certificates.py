@@ -251,3 +251,14 @@ def test_subscribers_are_told_of_a_certificate_issued_then_revoked(client):
     certificate_revoke(certificate=certificate, actor=None, reason=REASON)
     assert services.subscriptions_notify_document(certificate_id=certificate.pk, change="revoked") == 1
     assert "le certificat de conformité " + certificate.display_code in mail.outbox[-1].body
+
+
+def test_pages_showing_a_certificate_pass_the_nu_checker(client):
+    from tests.html_checker import nu_errors, require_checker
+
+    require_checker()
+    certificate, revoked = certified(TWO_LINES), certified([Line.RENAL], revoked=True)
+    urls = [LIST, f"{LIST}?ligne=diabete", product_url(certificate), product_url(revoked)]
+    urls += [verify_url(certificate), verify_url(revoked)]
+    documents = [(url, client.get(url).content.decode()) for url in urls]
+    assert nu_errors(documents) == []
