@@ -97,6 +97,7 @@ def candidature_certificates(candidature: Candidature) -> list[Certificate]:
     included (the candidature's pages show them with their state); failed renders left out."""
     return list(
         Certificate.objects.filter(procedure_ref=candidature.public_id)
+        .select_related("assessment")
         .exclude(status=Certificate.Status.FAILED)
         .order_by("-created_at", "-pk")
     )

@@ -16,6 +16,7 @@ from assessments.models import CLOSED_STATES, State
 from companies.current import member_required
 from companies.roles import SUBMIT_ASSESSMENT, role_can
 from dmn import selectors, services, workflow
+from dmn.certification import candidature_certificates
 from dmn.models import Grouping
 from portal.access import member_candidature, member_product, member_product_version
 from portal.assessments.presenters import anchor
@@ -122,6 +123,7 @@ def _detail_context(request, candidature, **extra) -> dict:
         "product": candidature.product_version.product,
         "questionnaires": selectors.candidature_questionnaires(candidature),
         "history": selectors.candidature_history(candidature),
+        "certificates": candidature_certificates(candidature),
         "siblings": _labelled(selectors.sibling_candidatures(candidature)) if per_line else [],
         "per_line": per_line,
         "can_submit": can_submit,

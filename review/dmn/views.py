@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import reviewer_required
 from assessments.models import State
 from dmn import selectors, services, workflow
+from dmn.certification import candidature_certificates
 from review.dmn.forms import CandidatureDecisionForm, CandidatureFilterForm
 
 PAGE_SIZE = 25
@@ -45,6 +46,7 @@ def _detail(request, candidature, *, decision_form=None, status=200):
         "product": candidature.product_version.product,
         "questionnaires": selectors.candidature_questionnaires(candidature),
         "history": selectors.candidature_history(candidature),
+        "certificates": candidature_certificates(candidature),
         "can_take": can_take,
         "can_decide": can_decide,
         "decision_reserved": not can_decide and candidature.state == State.IN_REVIEW,

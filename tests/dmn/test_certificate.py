@@ -19,6 +19,7 @@ from tests.accounts.factories import UserFactory
 from tests.certificates.test_rendering import flat, pdf_text
 from tests.dmn.certify import TWO_LINES, validated_candidatures
 from tests.dmn.factories import complete_candidature, file_candidatures, import_dmn, operator
+from tests.html_checker import nu_errors, require_checker
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +196,39 @@ def test_revocation_shows_on_the_candidature():
     )
     (shown,) = candidature_certificates(candidature)
     assert shown.is_revoked and shown.revocation_reason == "Alerte d'hypoglycémie sévère non conforme."
+
+
+def test_the_candidature_pages_show_the_certificate_and_its_revocation(
+    reviewer_client, vendor_client_factory
+):
+    from django.urls import reverse
+
+    from companies.models import Role
+
+    (candidature,), reviewer = validated_candidatures([Line.DIABETE])
+    (certificate,) = candidature_certificates(candidature)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        status=Certificate.Status.READY,
+        file="certificates/conformite.pdf",
+        rendered_at=certificate.created_at,
+    )
+    member = vendor_client_factory(role=Role.MANDATAIRE, company=certificate.company)
+    portal_url = reverse("portal:dmn:detail", args=[candidature.public_id])
+    review_url = reverse("review:dmn:detail", args=[candidature.public_id])
+    revoke_url = reverse(
+        "review:assessments:revoke", args=[candidature.referential.public_id, certificate.public_id]
+    )
+    download_url = reverse("certificates:download", args=[certificate.public_id])
+    vendor_page = member.get(portal_url).content.decode()
+    assert "Certificat de conformité" in vendor_page and download_url in vendor_page
+    reviewer_page = reviewer_client.get(review_url).content.decode()
+    assert certificate.display_code in reviewer_page and revoke_url in reviewer_page
+    require_checker()
+    assert nu_errors([(portal_url, vendor_page), (review_url, reviewer_page)]) == []
+    certificate_services.certificate_revoke(
+        certificate=certificate, actor=reviewer, reason="Alerte non conforme."
+    )
+    assert "révoqué le" in member.get(portal_url).content.decode()
+    reviewer_page = reviewer_client.get(review_url).content.decode()
+    assert "révoqué le" in reviewer_page and "Alerte non conforme." in reviewer_page
+    assert revoke_url not in reviewer_page
