@@ -99,7 +99,9 @@ def _with_context(queryset: QuerySet) -> QuerySet:
 _COMPANY = "product_version__product__company"
 
 
-def assessment_for_member(*, user, public_id, related: bool = True, for_update: bool = False) -> Assessment:
+def assessment_for_member(
+    *, user, public_id, related: bool = True, for_update: bool = False, memberships=None
+) -> Assessment:
     """An assessment of a company where ``user`` is an active member; 404 for anyone else. One query:
     the person's membership of that company comes with it (``membership``, with its company), and
     ``company_id`` is set.
@@ -109,7 +111,14 @@ def assessment_for_member(*, user, public_id, related: bool = True, for_update: 
     an answer save needs none of it. Vendor pages never show the reviewer: never joined here.
     ``for_update`` also locks the assessment row (``SELECT … FOR UPDATE OF``, inside the caller's
     transaction): the access check and the lock of a write in one query.
+
+    ``memberships``: the person's active memberships of active companies
+    (``companies.selectors.user_memberships``), when the page loads them anyway (the portal header's
+    company switcher): the assessment is then looked up among those companies, without the membership
+    join (the ORM builds that query with a third of the work), and ``membership`` is taken from them.
     """
+    if memberships is not None:
+        return _assessment_among(memberships, public_id, related=related)
     assessments = of_member(Assessment.objects, user, company=_COMPANY)
     if related:
         assessments = assessments.select_related("questionnaire_version__questionnaire").defer(
@@ -123,6 +132,24 @@ def assessment_for_member(*, user, public_id, related: bool = True, for_update: 
         raise Http404("Aucune évaluation de vos entreprises ne correspond.") from error
     assessment.membership = member_of(assessment, company=_COMPANY)
     assessment.company_id = assessment.membership.company_id
+    return assessment
+
+
+def _assessment_among(memberships, public_id, *, related: bool) -> Assessment:
+    by_company = {membership.company_id: membership for membership in memberships}
+    assessments = Assessment.objects.select_related("product_version__product")
+    if related:
+        assessments = assessments.select_related("questionnaire_version__questionnaire").defer(
+            "questionnaire_version__profile_rules"
+        )
+    try:
+        assessment = assessments.get(public_id=public_id, product_version__product__company_id__in=by_company)
+    except (Assessment.DoesNotExist, ValueError, ValidationError) as error:
+        raise Http404("Aucune évaluation de vos entreprises ne correspond.") from error
+    product = assessment.product_version.product
+    assessment.membership = by_company[product.company_id]
+    product.company = assessment.membership.company
+    assessment.company_id = product.company_id
     return assessment
 
 
@@ -204,6 +231,11 @@ def answer_data_of(answer: Answer) -> AnswerData:
         user.last_name if user else None,
         user.email if user else None,
     )
+
+
+def answer_values_of(answers: dict[int, AnswerData]) -> dict[int, tuple[str, str]]:
+    """``answer_values`` from ``answer_data`` already read (no query)."""
+    return {item_id: (answer.level, answer.justification) for item_id, answer in answers.items()}
 
 
 def answer_values(assessment: Assessment) -> dict[int, tuple[str, str]]:

@@ -54,6 +54,8 @@ def _page_context(request, assessment, progress) -> dict:
 
 
 def _reply_to(request, assessment, editable: bool) -> dict | None:
+    """Where a reply to the reviewer's remarks goes, when the person may reply (``editable``; pass
+    False when no remark is shown: the CSRF token costs a random string)."""
     if not editable:
         return None
     url = reverse("portal:assessments:comment_reply", args=[assessment.public_id])
@@ -63,13 +65,15 @@ def _reply_to(request, assessment, editable: bool) -> dict | None:
 @member_required(per_object=True)
 @require_GET
 def assessment_section(request, public_id, index):
-    assessment = member_assessment(request, public_id)
+    assessment = member_assessment(request, public_id, page=True)
     if not assessment.qualification and assessment.is_editable:
         return redirect("portal:assessments:qualification", public_id=assessment.public_id)
     struct = assessment_structure(assessment)
     if not 0 <= index < len(struct.sections):
         raise Http404("Cette section n'existe pas.")
-    progress = selectors.assessment_progress(assessment)
+    # Every answer in one query: the progress figures count them all, the items show this section's.
+    answers = selectors.answer_data(assessment)
+    progress = selectors.assessment_progress(assessment, selectors.answer_values_of(answers))
     section = struct.sections[index]
     threads = vendor_threads(assessment)
     section_items = [
@@ -80,8 +84,6 @@ def assessment_section(request, public_id, index):
     commented = [item for item in section_items if item["id"] in threads]
     only_commented = request.GET.get("filtre") == COMMENTED_FILTER and bool(threads)
     items = commented if only_commented else section_items
-    # Who saved what and when: for this section's items only (dates are costly to decode).
-    answers = selectors.answer_data(assessment, item_ids=[item["id"] for item in items])
     page = _page_context(request, assessment, progress)
     rows = presenters.item_rows(
         assessment=assessment,
@@ -91,8 +93,8 @@ def assessment_section(request, public_id, index):
         comments=threads,
         viewer=request.user,
         editable=page["editable"],
-        reply_to=_reply_to(request, assessment, role_can(request.membership.role, ANSWER)),
-        help_links=entry_links_for_items(item["code"] for item in items),
+        reply_to=_reply_to(request, assessment, bool(threads) and role_can(request.membership.role, ANSWER)),
+        help_links=entry_links_for_items((item["code"] for item in items), version_id=struct.version_id),
     )
     attach_proof_links(rows, assessment=assessment, items=items)
     sections = progress["sections"]
@@ -122,14 +124,13 @@ def _neighbour(sections, index, step):
 @require_GET
 def assessment_full(request, public_id):
     """Every applicable item with its answer, read-only, in one page made for printing."""
-    assessment = member_assessment(request, public_id)
+    assessment = member_assessment(request, public_id, page=True)
     struct = assessment_structure(assessment)
     answers = selectors.answer_data(assessment)
-    values = {item_id: (answer.level, answer.justification) for item_id, answer in answers.items()}
-    progress = selectors.assessment_progress(assessment, values)
+    progress = selectors.assessment_progress(assessment, selectors.answer_values_of(answers))
     applicable_items = selectors.applicable_items(assessment)
     applicable = {item["code"] for item in applicable_items}
-    help_links = entry_links_for_items(applicable)  # one query for the whole page
+    help_links = entry_links_for_items(applicable, version_id=struct.version_id)  # one query
     extras = presenters.declaration_extras(assessment, applicable_items)
     groups = []
     for section, figures in zip(struct.sections, progress["sections"], strict=True):
