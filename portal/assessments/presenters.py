@@ -40,10 +40,10 @@ MONTHS = [
 ]
 
 
-def person(answer: AnswerData, viewer=None) -> str:
+def person(answer: AnswerData, viewer_id: int | None = None) -> str:
     if answer.updated_by_id is None:
         return "une personne"
-    if viewer is not None and answer.updated_by_id == viewer.pk:
+    if viewer_id is not None and answer.updated_by_id == viewer_id:
         return "vous"
     name = f"{answer.first_name or ''} {answer.last_name or ''}".strip()
     return name or answer.email or ""
@@ -178,6 +178,7 @@ def item_rows(
     badges = None if editable else level_badges(struct.version_id)
     label = justification_label(settings.NEEDS_EXPRESSION_URL) if editable else ""
     zone = timezone.get_current_timezone()
+    viewer_id = viewer.pk if viewer is not None else None  # once: request.user is a lazy object
     if extras is None:
         extras = declaration_extras(assessment, items)
     rows = []
@@ -187,7 +188,7 @@ def item_rows(
             answers.get(item["id"]),
             labels=labels,
             save_base=save_base,
-            viewer=viewer,
+            viewer_id=viewer_id,
             zone=zone,
         )
         row["parts"] = parts = item_parts(struct.version_id, item["code"], editable)
@@ -260,11 +261,13 @@ def level_labels(struct) -> dict[str, str]:
     return {level["code"]: level["label"] for level in struct.levels}
 
 
-def item_row(item, answer: AnswerData | None, *, labels, save_base="", viewer=None, zone=None) -> dict:
+def item_row(
+    item, answer: AnswerData | None, *, labels, save_base="", viewer_id: int | None = None, zone=None
+) -> dict:
     """What an item shows of its answer (``labels``: the version's level labels by code)."""
     level = answer.level if answer else ""
     justification = answer.justification if answer else ""
-    saved = answer is not None and answer.revision > 0
+    saved = answer is not None and answer.revision > 0 and answer.updated_at is not None
     return {
         "code": item["code"],
         "anchor": anchor(item["code"]),
@@ -275,11 +278,12 @@ def item_row(item, answer: AnswerData | None, *, labels, save_base="", viewer=No
         "justification": justification,
         "comment": answer.comment if answer else "",
         "revision": answer.revision if answer else 0,
-        "saved_by": person(answer, viewer) if saved else "",
+        "saved_by": person(answer, viewer_id) if saved else "",
         "saved_at": when(answer.updated_at, zone) if saved else "",
         "complete": is_complete(level, justification),
         "save_url": f"{save_base}{item['code']}/",
         "thread": None,
+        "proofs": None,
         "declaration": False,
         "declarant": "",
         "declarant_role": "",

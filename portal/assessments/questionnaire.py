@@ -71,9 +71,7 @@ def assessment_section(request, public_id, index):
     struct = assessment_structure(assessment)
     if not 0 <= index < len(struct.sections):
         raise Http404("Cette section n'existe pas.")
-    # Every answer in one query: the progress figures count them all, the items show this section's.
-    answers = selectors.answer_data(assessment)
-    progress = selectors.assessment_progress(assessment, selectors.answer_values_of(answers))
+    progress = selectors.assessment_progress(assessment)
     section = struct.sections[index]
     threads = vendor_threads(assessment)
     section_items = [
@@ -84,6 +82,8 @@ def assessment_section(request, public_id, index):
     commented = [item for item in section_items if item["id"] in threads]
     only_commented = request.GET.get("filtre") == COMMENTED_FILTER and bool(threads)
     items = commented if only_commented else section_items
+    # Who saved what and when: for this section's items only (dates are costly to decode).
+    answers = selectors.answer_data(assessment, item_ids=[item["id"] for item in items])
     page = _page_context(request, assessment, progress)
     rows = presenters.item_rows(
         assessment=assessment,
@@ -126,7 +126,8 @@ def assessment_full(request, public_id):
     """Every applicable item with its answer, read-only, in one page made for printing."""
     assessment = member_assessment(request, public_id, page=True)
     struct = assessment_structure(assessment)
-    answers = selectors.answer_data(assessment)
+    # Read-only items do not say who saved them: no dates nor names to decode for 300 answers.
+    answers = selectors.answer_data(assessment, saved_by=False)
     progress = selectors.assessment_progress(assessment, selectors.answer_values_of(answers))
     applicable_items = selectors.applicable_items(assessment)
     applicable = {item["code"] for item in applicable_items}
@@ -221,7 +222,7 @@ def answer_save(request, public_id, code):
             item,
             selectors.answer_data_of(conflict.answer),
             labels=presenters.level_labels(struct),
-            viewer=request.user,
+            viewer_id=request.user.pk,
         )
         own = conflict.answer.updated_by_id == request.user.pk
         who = row["saved_by"]
