@@ -20,7 +20,7 @@ from assessments.models import Answer, Assessment, State, Submission, Transition
 from companies.selectors import member_of, of_member
 from questionnaires import profiles
 from questionnaires.models import NA_LEVEL
-from questionnaires.selectors import version_definition
+from questionnaires.selectors import version_definition, version_with_questionnaire
 
 UNANSWERED_REASON = "sans réponse"
 NA_UNJUSTIFIED_REASON = "« non applicable » sans justification"
@@ -140,10 +140,6 @@ def assessment_for_member(
 def _assessment_among(memberships, public_id, *, related: bool) -> Assessment:
     by_company = {membership.company_id: membership for membership in memberships}
     assessments = Assessment.objects.select_related("product_version__product")
-    if related:
-        assessments = assessments.select_related("questionnaire_version__questionnaire").defer(
-            "questionnaire_version__profile_rules"
-        )
     try:
         assessment = assessments.get(public_id=public_id, product_version__product__company_id__in=by_company)
     except (Assessment.DoesNotExist, ValueError, ValidationError) as error:
@@ -152,6 +148,8 @@ def _assessment_among(memberships, public_id, *, related: bool) -> Assessment:
     assessment.membership = by_company[product.company_id]
     product.company = assessment.membership.company
     assessment.company_id = product.company_id
+    if related:  # published versions are immutable: memoised, not joined
+        assessment.questionnaire_version = version_with_questionnaire(assessment.questionnaire_version_id)
     return assessment
 
 
@@ -211,13 +209,19 @@ ANSWER_DATA_FIELDS = (
 
 
 def answer_data(
-    assessment: Assessment, item_ids: list[int] | None = None, *, saved_by: bool = True
+    assessment: Assessment,
+    item_ids: list[int] | None = None,
+    *,
+    section_id: int | None = None,
+    saved_by: bool = True,
 ) -> dict[int, AnswerData]:
-    """The answers of the assessment (only of ``item_ids`` if given) by item id, as tuples (one query,
-    no model instances: a 300-item page would spend more time building objects than rendering).
-    Without ``saved_by``, who saved each answer and when are left out (None): decoding 300 dates
-    costs more than the rest of the query."""
+    """The answers of the assessment (only of ``item_ids`` if given, of the section ``section_id`` if
+    given) by item id, as tuples (one query, no model instances: a 300-item page would spend more time
+    building objects than rendering). Without ``saved_by``, who saved each answer and when are left
+    out (None): decoding 300 dates costs more than the rest of the query."""
     answers = Answer.objects.filter(assessment=assessment)
+    if section_id is not None:  # one parameter where a list of ids costs the ORM some 25 calls an id
+        answers = answers.filter(item__section_id=section_id)
     if item_ids is not None:
         answers = answers.filter(item_id__in=item_ids)
     if not saved_by:

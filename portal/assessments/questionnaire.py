@@ -83,7 +83,7 @@ def assessment_section(request, public_id, index):
     only_commented = request.GET.get("filtre") == COMMENTED_FILTER and bool(threads)
     items = commented if only_commented else section_items
     # Who saved what and when: for this section's items only (dates are costly to decode).
-    answers = selectors.answer_data(assessment, item_ids=[item["id"] for item in items])
+    answers = selectors.answer_data(assessment, section_id=section["id"])
     page = _page_context(request, assessment, progress)
     rows = presenters.item_rows(
         assessment=assessment,
@@ -96,7 +96,7 @@ def assessment_section(request, public_id, index):
         reply_to=_reply_to(request, assessment, bool(threads) and role_can(request.membership.role, ANSWER)),
         help_links=entry_links_for_items((item["code"] for item in items), version_id=struct.version_id),
     )
-    attach_proof_links(rows, assessment=assessment, items=items)
+    attach_proof_links(rows, assessment=assessment, items=items, section_id=section["id"])
     sections = progress["sections"]
     context = page | {
         "section": sections[index],
