@@ -23,6 +23,7 @@ from questionnaires import levels as vocabulary
 from questionnaires.definition import wave_words
 
 ITEMS_TEMPLATE = "questionnaire/items.html"
+ITEM_TEMPLATE = "questionnaire/item.html"
 THREAD_TEMPLATE = "questionnaire/thread.html"
 MONTHS = [
     "janvier",
@@ -146,10 +147,41 @@ def justification_label(needs_url: str) -> Markup:
     return _widgets("justification").label_text(needs_url)
 
 
-def items_html(rows: list[dict], *, editable: bool) -> Markup:
-    """The items' markup (``rows`` from ``item_rows`` with the same ``editable``)."""
+def items_html(rows: list[dict], *, editable: bool, version_id: int | None = None) -> Markup:
+    """The items' markup (``rows`` from ``item_rows`` with the same ``editable``; ``version_id``: their
+    questionnaire version, to reuse the markup of read-only items that show only their level)."""
+    if not editable and version_id is not None:
+        for row in rows:
+            row["markup"] = _level_only_item(version_id, row)
     template = engines["jinja2"].env.get_template(ITEMS_TEMPLATE)
     return Markup(template.render(rows=rows, editable=editable))
+
+
+# Read-only items showing nothing but their heading and level badge (no comment, N/A, help link,
+# proof, remark nor "à revoir"): most of the full view. Their markup depends only on the version, the
+# item and the level: rendered once through the item widget, then reused.
+_level_only_items: dict[tuple[int, str, str], Markup] = {}
+LEVEL_ONLY_ITEMS_MAX = 50_000
+
+
+def _level_only_item(version_id: int, row: dict) -> Markup | None:
+    if (
+        row["na_checked"]
+        or row["comment"]
+        or row["help_links"]
+        or row["proofs"]
+        or row["thread"]
+        or row["to_review"]
+        or row["declaration"]
+    ):
+        return None
+    key = (version_id, row["code"], row["level"])
+    if (markup := _level_only_items.get(key)) is None:
+        if len(_level_only_items) >= LEVEL_ONLY_ITEMS_MAX:
+            _level_only_items.clear()
+        item = engines["jinja2"].env.get_template(ITEM_TEMPLATE).module.item
+        markup = _level_only_items[key] = item(row, False)
+    return markup
 
 
 def item_rows(
@@ -284,6 +316,7 @@ def item_row(
         "save_url": f"{save_base}{item['code']}/",
         "thread": None,
         "proofs": None,
+        "markup": None,
         "declaration": False,
         "declarant": "",
         "declarant_role": "",

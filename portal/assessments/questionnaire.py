@@ -101,7 +101,7 @@ def assessment_section(request, public_id, index):
     context = page | {
         "section": sections[index],
         "menu": presenters.section_menu(assessment, progress, index),
-        "items": presenters.items_html(rows, editable=page["editable"]),
+        "items": presenters.items_html(rows, editable=page["editable"], version_id=struct.version_id),
         "previous": _neighbour(sections, index, -1),
         "next": _neighbour(sections, index, +1),
         "sent_back": bool(threads),
@@ -147,7 +147,8 @@ def assessment_full(request, public_id):
                 help_links=help_links,
                 extras=extras,
             )
-            groups.append({"section": figures, "items": presenters.items_html(rows, editable=False)})
+            items_html = presenters.items_html(rows, editable=False, version_id=struct.version_id)
+            groups.append({"section": figures, "items": items_html})
     context = _page_context(request, assessment, progress) | {"groups": groups, "editable": False}
     return render(request, "portal/assessments/assessment_full.html", context)
 
