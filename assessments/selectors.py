@@ -6,6 +6,7 @@ the indexes the assessment code needs on every request (items by code and id, le
 the profile rules read), so a page or an answer save never queries the definition tables.
 """
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -163,14 +164,34 @@ def assessment_for_reviewer(*, public_id) -> Assessment:
 
 
 # --- Items, answers, progress -----------------------------------------------------------------------
+_applicable: dict[tuple[int, str], tuple[tuple[dict, ...], ...]] = {}
+APPLICABLE_MEMO_MAX = 10_000
+
+
+def applicable_by_section(assessment: Assessment) -> tuple[tuple[dict, ...], ...]:
+    """The items of each section that apply under the assessment's qualification answers. Memoised per
+    frozen version and qualification (a handful of combinations): every page and save asks."""
+    struct = assessment_structure(assessment)
+    qualification = assessment.qualification
+    key = (struct.version_id, json.dumps(qualification, sort_keys=True))
+    if (cached := _applicable.get(key)) is not None:
+        return cached
+    result = tuple(
+        tuple(
+            item for item in section["items"] if profiles.applicable(item.get("applicability"), qualification)
+        )
+        for section in struct.sections
+    )
+    if _structures.get(struct.version_id) is struct:  # a frozen version's structure
+        if len(_applicable) >= APPLICABLE_MEMO_MAX:
+            _applicable.clear()
+        _applicable[key] = result
+    return result
+
+
 def applicable_items(assessment: Assessment) -> list[dict]:
     """The items of the questionnaire that apply under the assessment's qualification answers."""
-    qualification = assessment.qualification
-    return [
-        item
-        for item in assessment_structure(assessment).items
-        if profiles.applicable(item.get("applicability"), qualification)
-    ]
+    return [item for items in applicable_by_section(assessment) for item in items]
 
 
 def assessment_answers(assessment: Assessment) -> dict[int, Answer]:
@@ -320,14 +341,13 @@ def assessment_progress(assessment: Assessment, values: dict[int, tuple[str, str
     "percent"}``; sections with no applicable item are kept with a total of 0.
     """
     values = answer_values(assessment) if values is None else values
-    qualification = assessment.qualification
     sections, answered, total = [], 0, 0
-    for index, section in enumerate(assessment_structure(assessment).sections):
-        section_answered = section_total = 0
-        for item in section["items"]:
-            if not profiles.applicable(item.get("applicability"), qualification):
-                continue
-            section_total += 1
+    applicable = applicable_by_section(assessment)
+    for index, (section, items) in enumerate(
+        zip(assessment_structure(assessment).sections, applicable, strict=True)
+    ):
+        section_answered, section_total = 0, len(items)
+        for item in items:
             if is_complete(*values.get(item["id"], ("", ""))):
                 section_answered += 1
         sections.append(

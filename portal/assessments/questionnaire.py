@@ -74,11 +74,7 @@ def assessment_section(request, public_id, index):
     progress = selectors.assessment_progress(assessment)
     section = struct.sections[index]
     threads = vendor_threads(assessment)
-    section_items = [
-        item
-        for item in selectors.applicable_items(assessment)
-        if struct.section_of_item[item["code"]] is section
-    ]
+    section_items = list(selectors.applicable_by_section(assessment)[index])
     commented = [item for item in section_items if item["id"] in threads]
     only_commented = request.GET.get("filtre") == COMMENTED_FILTER and bool(threads)
     items = commented if only_commented else section_items

@@ -8,7 +8,9 @@ from assessments.selectors import (
     answer_data,
     answer_values,
     answer_values_of,
+    applicable_items,
     assessment_for_member,
+    assessment_progress,
     assessment_structure,
 )
 from assessments.services import answer_save
@@ -170,3 +172,19 @@ def test_answer_data_without_who_saved_keeps_the_answers(member, assessment):
     assert {item_id: row[:5] for item_id, row in light.items()} == {
         item_id: row[:5] for item_id, row in data.items()
     }
+
+
+def test_applicable_items_follow_each_assessments_qualification(assessment):
+    """The applicable items are memoised per version and qualification answers: an assessment of the
+    same version answering otherwise gets its own."""
+    with_mssante = AssessmentFactory(
+        questionnaire_version=assessment.questionnaire_version,
+        qualification=QUALIFIED | {"messagerie_mssante": True},
+    )
+    without = {item["code"] for item in applicable_items(assessment)}
+    with_it = {item["code"] for item in applicable_items(with_mssante)}
+    assert with_it - without and not without - with_it
+    assert {item["code"] for item in applicable_items(assessment)} == without
+    figures = assessment_progress(with_mssante)
+    assert figures["total"] == len(with_it) == sum(section["total"] for section in figures["sections"])
+    assert assessment_progress(assessment)["total"] == len(without)
