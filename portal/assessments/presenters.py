@@ -24,6 +24,7 @@ from questionnaires.definition import wave_words
 
 ITEMS_TEMPLATE = "questionnaire/items.html"
 ITEM_TEMPLATE = "questionnaire/item.html"
+SECTION_MENU_TEMPLATE = "questionnaire/section_menu.html"
 THREAD_TEMPLATE = "questionnaire/thread.html"
 MONTHS = [
     "janvier",
@@ -72,6 +73,13 @@ def section_menu(assessment, progress: dict, current: int | None) -> list[dict]:
         for section in progress["sections"]
         if section["total"]
     ]
+
+
+def section_menu_html(assessment, menu: list[dict]) -> Markup:
+    """The side menu's markup (``menu`` from ``section_menu``)."""
+    template = engines["jinja2"].env.get_template(SECTION_MENU_TEMPLATE)
+    full_url = reverse("portal:assessments:full", args=[assessment.public_id])
+    return Markup(template.render(menu=menu, full_url=full_url))
 
 
 def level_scale(struct) -> list[dict]:

@@ -96,7 +96,9 @@ def assessment_section(request, public_id, index):
     sections = progress["sections"]
     context = page | {
         "section": sections[index],
-        "menu": presenters.section_menu(assessment, progress, index),
+        "menu": presenters.section_menu_html(
+            assessment, presenters.section_menu(assessment, progress, index)
+        ),
         "items": presenters.items_html(rows, editable=page["editable"], version_id=struct.version_id),
         "previous": _neighbour(sections, index, -1),
         "next": _neighbour(sections, index, +1),

@@ -13,7 +13,7 @@ from assessments.models import Answer
 from assessments.selectors import answer_data, assessment_structure
 from companies.models import Role
 from portal.assessments import presenters
-from questionnaires.models import Item, Level
+from questionnaires.models import Item, Level, Section
 from questionnaires.services import questionnaire_version_publish
 from tests.assessments.factories import QUALIFIED, AssessmentFactory, questionnaire_version
 from tests.companies.factories import CompanyFactory
@@ -169,3 +169,21 @@ def test_reused_read_only_items_are_those_the_widget_renders(hostile_assessment)
     assert commented.count("Un commentaire de l&#39;autre évaluation") == sum(
         1 for item in struct.items if item["code"].startswith("A08")
     )
+
+
+def test_hostile_section_titles_are_escaped_in_the_side_menu(vendor_client_factory):
+    version = questionnaire_version(items=10, sections=2, publish=False)
+    Section.objects.filter(version=version).update(title=SCRIPT)
+    questionnaire_version_publish(version=version)
+    company = CompanyFactory()
+    assessment = AssessmentFactory(
+        product_version=ProductVersionFactory(product=ProductFactory(company=company)),
+        questionnaire_version=version,
+        qualification=QUALIFIED,
+    )
+    client = vendor_client_factory(role=Role.SALARIE, company=company)
+    html = page(client, "section", assessment, 0)
+    menu = html[html.index('<nav class="fr-sidemenu') : html.index('id="overall-progress"')]
+    assert SCRIPT not in html
+    assert menu.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
+    assert menu.count('aria-current="page"') == 1
