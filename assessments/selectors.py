@@ -6,6 +6,7 @@ the indexes the assessment code needs on every request (items by code and id, le
 the profile rules read), so a page or an answer save never queries the definition tables.
 """
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,7 +21,7 @@ from assessments.models import Answer, Assessment, State, Submission, Transition
 from companies.selectors import member_of, of_member
 from questionnaires import profiles
 from questionnaires.models import NA_LEVEL
-from questionnaires.selectors import version_definition
+from questionnaires.selectors import version_definition, version_with_questionnaire
 
 UNANSWERED_REASON = "sans réponse"
 NA_UNJUSTIFIED_REASON = "« non applicable » sans justification"
@@ -99,18 +100,29 @@ def _with_context(queryset: QuerySet) -> QuerySet:
 _COMPANY = "product_version__product__company"
 
 
-def assessment_for_member(*, user, public_id, related: bool = True, for_update: bool = False) -> Assessment:
+def assessment_for_member(
+    *, user, public_id, related: bool = True, for_update: bool = False, memberships=None
+) -> Assessment:
     """An assessment of a company where ``user`` is an active member; 404 for anyone else. One query:
     the person's membership of that company comes with it (``membership``, with its company), and
     ``company_id`` is set.
 
     The product version, product and company are always joined (the access check goes through them).
-    ``related`` also loads what the pages show (questionnaire version without its rules, questionnaire):
-    an answer save needs none of it. Vendor pages never show the reviewer: never joined here.
+    ``related`` also loads what the pages show (product version and product, questionnaire version
+    without its rules, questionnaire); without it only the membership and its company are loaded (an
+    answer save shows none of the rest; fewer columns for the ORM to compile and decode). Vendor pages
+    never show the reviewer: never joined here.
     ``for_update`` also locks the assessment row (``SELECT … FOR UPDATE OF``, inside the caller's
     transaction): the access check and the lock of a write in one query.
+
+    ``memberships``: the person's active memberships of active companies
+    (``companies.selectors.user_memberships``), when the page loads them anyway (the portal header's
+    company switcher): the assessment is then looked up among those companies, without the membership
+    join (the ORM builds that query with a third of the work), and ``membership`` is taken from them.
     """
-    assessments = of_member(Assessment.objects, user, company=_COMPANY)
+    if memberships is not None:
+        return _assessment_among(memberships, public_id, related=related)
+    assessments = of_member(Assessment.objects, user, company=_COMPANY, related=related)
     if related:
         assessments = assessments.select_related("questionnaire_version__questionnaire").defer(
             "questionnaire_version__profile_rules"
@@ -126,6 +138,22 @@ def assessment_for_member(*, user, public_id, related: bool = True, for_update: 
     return assessment
 
 
+def _assessment_among(memberships, public_id, *, related: bool) -> Assessment:
+    by_company = {membership.company_id: membership for membership in memberships}
+    assessments = Assessment.objects.select_related("product_version__product")
+    try:
+        assessment = assessments.get(public_id=public_id, product_version__product__company_id__in=by_company)
+    except (Assessment.DoesNotExist, ValueError, ValidationError) as error:
+        raise Http404("Aucune évaluation de vos entreprises ne correspond.") from error
+    product = assessment.product_version.product
+    assessment.membership = by_company[product.company_id]
+    product.company = assessment.membership.company
+    assessment.company_id = product.company_id
+    if related:  # published versions are immutable: memoised, not joined
+        assessment.questionnaire_version = version_with_questionnaire(assessment.questionnaire_version_id)
+    return assessment
+
+
 def assessment_for_reviewer(*, public_id) -> Assessment:
     """A submitted-at-least-once assessment, for agency reviewers; a never-submitted draft is a 404.
 
@@ -136,14 +164,34 @@ def assessment_for_reviewer(*, public_id) -> Assessment:
 
 
 # --- Items, answers, progress -----------------------------------------------------------------------
+_applicable: dict[tuple[int, str], tuple[tuple[dict, ...], ...]] = {}
+APPLICABLE_MEMO_MAX = 10_000
+
+
+def applicable_by_section(assessment: Assessment) -> tuple[tuple[dict, ...], ...]:
+    """The items of each section that apply under the assessment's qualification answers. Memoised per
+    frozen version and qualification (a handful of combinations): every page and save asks."""
+    struct = assessment_structure(assessment)
+    qualification = assessment.qualification
+    key = (struct.version_id, json.dumps(qualification, sort_keys=True))
+    if (cached := _applicable.get(key)) is not None:
+        return cached
+    result = tuple(
+        tuple(
+            item for item in section["items"] if profiles.applicable(item.get("applicability"), qualification)
+        )
+        for section in struct.sections
+    )
+    if _structures.get(struct.version_id) is struct:  # a frozen version's structure
+        if len(_applicable) >= APPLICABLE_MEMO_MAX:
+            _applicable.clear()
+        _applicable[key] = result
+    return result
+
+
 def applicable_items(assessment: Assessment) -> list[dict]:
     """The items of the questionnaire that apply under the assessment's qualification answers."""
-    qualification = assessment.qualification
-    return [
-        item
-        for item in assessment_structure(assessment).items
-        if profiles.applicable(item.get("applicability"), qualification)
-    ]
+    return [item for items in applicable_by_section(assessment) for item in items]
 
 
 def assessment_answers(assessment: Assessment) -> dict[int, Answer]:
@@ -160,7 +208,7 @@ class AnswerData(NamedTuple):
     justification: str
     comment: str
     revision: int
-    updated_at: datetime
+    updated_at: datetime | None  # None when read without who saved it (``answer_data(saved_by=False)``)
     updated_by_id: int | None
     first_name: str | None
     last_name: str | None
@@ -181,12 +229,25 @@ ANSWER_DATA_FIELDS = (
 )
 
 
-def answer_data(assessment: Assessment, item_ids: list[int] | None = None) -> dict[int, AnswerData]:
-    """The answers of the assessment (only of ``item_ids`` if given) by item id, as tuples (one query,
-    no model instances: a 300-item page would spend more time building objects than rendering)."""
+def answer_data(
+    assessment: Assessment,
+    item_ids: list[int] | None = None,
+    *,
+    section_id: int | None = None,
+    saved_by: bool = True,
+) -> dict[int, AnswerData]:
+    """The answers of the assessment (only of ``item_ids`` if given, of the section ``section_id`` if
+    given) by item id, as tuples (one query, no model instances: a 300-item page would spend more time
+    building objects than rendering). Without ``saved_by``, who saved each answer and when are left
+    out (None): decoding 300 dates costs more than the rest of the query."""
     answers = Answer.objects.filter(assessment=assessment)
+    if section_id is not None:  # one parameter where a list of ids costs the ORM some 25 calls an id
+        answers = answers.filter(item__section_id=section_id)
     if item_ids is not None:
         answers = answers.filter(item_id__in=item_ids)
+    if not saved_by:
+        rows = answers.values_list(*ANSWER_DATA_FIELDS[:5])
+        return {row[0]: AnswerData(*row, None, None, None, None, None) for row in rows}
     return {row[0]: AnswerData(*row) for row in answers.values_list(*ANSWER_DATA_FIELDS)}
 
 
@@ -204,6 +265,11 @@ def answer_data_of(answer: Answer) -> AnswerData:
         user.last_name if user else None,
         user.email if user else None,
     )
+
+
+def answer_values_of(answers: dict[int, AnswerData]) -> dict[int, tuple[str, str]]:
+    """``answer_values`` from ``answer_data`` already read (no query)."""
+    return {item_id: (answer.level, answer.justification) for item_id, answer in answers.items()}
 
 
 def answer_values(assessment: Assessment) -> dict[int, tuple[str, str]]:
@@ -275,14 +341,13 @@ def assessment_progress(assessment: Assessment, values: dict[int, tuple[str, str
     "percent"}``; sections with no applicable item are kept with a total of 0.
     """
     values = answer_values(assessment) if values is None else values
-    qualification = assessment.qualification
     sections, answered, total = [], 0, 0
-    for index, section in enumerate(assessment_structure(assessment).sections):
-        section_answered = section_total = 0
-        for item in section["items"]:
-            if not profiles.applicable(item.get("applicability"), qualification):
-                continue
-            section_total += 1
+    applicable = applicable_by_section(assessment)
+    for index, (section, items) in enumerate(
+        zip(assessment_structure(assessment).sections, applicable, strict=True)
+    ):
+        section_answered, section_total = 0, len(items)
+        for item in items:
             if is_complete(*values.get(item["id"], ("", ""))):
                 section_answered += 1
         sections.append(

@@ -20,11 +20,12 @@ def user_memberships(user) -> QuerySet[Membership]:
     )
 
 
-def of_member(queryset: QuerySet, user, *, company: str) -> QuerySet:
+def of_member(queryset: QuerySet, user, *, company: str, related: bool = True) -> QuerySet:
     """``queryset`` restricted to the rows whose company (the relation path ``company``) is active and
     counts ``user`` among its active members, each row with that membership as ``member``: the access
     check and the person's role in the owning company in the object's own query (no membership list).
-    ``member_of`` gives the membership with its company."""
+    ``member_of`` gives the membership with its company. ``related``: the rows along the path to the
+    company are loaded too; without it, only the membership and its company."""
     memberships = f"{company}__memberships"
     return (
         queryset.annotate(
@@ -34,13 +35,15 @@ def of_member(queryset: QuerySet, user, *, company: str) -> QuerySet:
             )
         )
         .filter(member__isnull=False, **{f"{company}__is_active": True})
-        .select_related("member", company)
+        .select_related("member", company if related else "member__company")
     )
 
 
 def member_of(instance, *, company: str) -> Membership:
     """The ``member`` of a row of ``of_member(…, company=company)``, with its company set."""
     membership = instance.member
+    if Membership.company.is_cached(membership):  # of_member(…, related=False)
+        return membership
     owner = instance
     for name in company.split("__"):
         owner = getattr(owner, name)

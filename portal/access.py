@@ -15,7 +15,11 @@ from products.models import Product, ProductVersion
 from products.selectors import product_for_member, product_version_for_member
 
 
-def member_assessment(request, public_id, **options) -> Assessment:
+def member_assessment(request, public_id, *, page: bool = False, **options) -> Assessment:
+    """``page``: the response is a page with the portal header, whose company switcher lists the
+    person's memberships anyway: the assessment is looked up among them (a lighter query)."""
+    if page:
+        options["memberships"] = request.memberships
     assessment = assessment_for_member(user=request.user, public_id=public_id, **options)
     enter_company(request, assessment.membership)
     return assessment

@@ -14,9 +14,14 @@ from questionnaires.models import ExpectedProof, QuestionnaireVersion
 MISSING_PROOF_REASON = "preuve manquante : {labels}"
 
 
-def expected_by_item(assessment: Assessment, item_ids=None) -> dict[int, list[ExpectedProof]]:
-    """The expected proofs of the assessment's questionnaire version by item id (one query)."""
+def expected_by_item(
+    assessment: Assessment, item_ids=None, *, section_id: int | None = None
+) -> dict[int, list[ExpectedProof]]:
+    """The expected proofs of the assessment's questionnaire version by item id (one query); of
+    ``item_ids`` only, or of the items of section ``section_id`` only, if given."""
     expected = ExpectedProof.objects.filter(item__version_id=assessment.questionnaire_version_id)
+    if section_id is not None:  # one parameter where a list of ids costs the ORM some 25 calls an id
+        expected = expected.filter(item__section_id=section_id)
     if item_ids is not None:
         expected = expected.filter(item_id__in=list(item_ids))
     grouped = defaultdict(list)

@@ -19,7 +19,7 @@ def version_definition(version_id: int) -> dict:
     Keys: ``id``, ``public_id``, ``questionnaire`` ({code, title, theme}), ``number``, ``status``,
     ``levels`` (ordered by rank: {code, label, colour, rank}), ``level_ranks`` ({code: rank}),
     ``qualification_questions`` ([{code, text, kind, choices, help_text}]), ``sections``
-    ([{code, title, items: [item]}]), ``items`` ({code: item}, in order), ``profile_rules``.
+    ([{id, code, title, items: [item]}]), ``items`` ({code: item}, in order), ``profile_rules``.
     An item is {id, code, title, help_text, reference, section (its code), na_allowed,
     level_descriptions, applicability, na_condition, declaration_condition, wave}; ``carry_over`` is
     the version's mapping from the previous one (see the model). The result is shared between callers: treat it as read-only.
@@ -36,6 +36,23 @@ def version_definition(version_id: int) -> dict:
     if version.is_frozen:
         _definitions[version_id] = definition
     return definition
+
+
+_frozen_versions: dict[int, QuestionnaireVersion] = {}
+
+
+def version_with_questionnaire(version_id: int) -> QuestionnaireVersion:
+    """The version with its questionnaire, without its profile rules: what a page header names. Memoised
+    per process once frozen, like ``version_definition`` (the instance is shared between callers: treat
+    it as read-only; ``status`` is as first read)."""
+    if (cached := _frozen_versions.get(version_id)) is not None:
+        return cached
+    version = (
+        QuestionnaireVersion.objects.select_related("questionnaire").defer("profile_rules").get(pk=version_id)
+    )
+    if version.is_frozen:
+        _frozen_versions[version_id] = version
+    return version
 
 
 def published_version(code: str, number: int | None = None) -> QuestionnaireVersion:
@@ -86,7 +103,7 @@ ITEM_FIELDS = (
 
 def _as_data(version: QuestionnaireVersion) -> dict:
     sections = {
-        section.pk: {"code": section.code, "title": section.title, "items": []}
+        section.pk: {"id": section.pk, "code": section.code, "title": section.title, "items": []}
         for section in version.sections.all()
     }
     items = {}

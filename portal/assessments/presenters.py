@@ -23,6 +23,8 @@ from questionnaires import levels as vocabulary
 from questionnaires.definition import wave_words
 
 ITEMS_TEMPLATE = "questionnaire/items.html"
+ITEM_TEMPLATE = "questionnaire/item.html"
+SECTION_MENU_TEMPLATE = "questionnaire/section_menu.html"
 THREAD_TEMPLATE = "questionnaire/thread.html"
 MONTHS = [
     "janvier",
@@ -40,10 +42,10 @@ MONTHS = [
 ]
 
 
-def person(answer: AnswerData, viewer=None) -> str:
+def person(answer: AnswerData, viewer_id: int | None = None) -> str:
     if answer.updated_by_id is None:
         return "une personne"
-    if viewer is not None and answer.updated_by_id == viewer.pk:
+    if viewer_id is not None and answer.updated_by_id == viewer_id:
         return "vous"
     name = f"{answer.first_name or ''} {answer.last_name or ''}".strip()
     return name or answer.email or ""
@@ -71,6 +73,13 @@ def section_menu(assessment, progress: dict, current: int | None) -> list[dict]:
         for section in progress["sections"]
         if section["total"]
     ]
+
+
+def section_menu_html(assessment, menu: list[dict]) -> Markup:
+    """The side menu's markup (``menu`` from ``section_menu``)."""
+    template = engines["jinja2"].env.get_template(SECTION_MENU_TEMPLATE)
+    full_url = reverse("portal:assessments:full", args=[assessment.public_id])
+    return Markup(template.render(menu=menu, full_url=full_url))
 
 
 def level_scale(struct) -> list[dict]:
@@ -146,10 +155,41 @@ def justification_label(needs_url: str) -> Markup:
     return _widgets("justification").label_text(needs_url)
 
 
-def items_html(rows: list[dict], *, editable: bool) -> Markup:
-    """The items' markup (``rows`` from ``item_rows`` with the same ``editable``)."""
+def items_html(rows: list[dict], *, editable: bool, version_id: int | None = None) -> Markup:
+    """The items' markup (``rows`` from ``item_rows`` with the same ``editable``; ``version_id``: their
+    questionnaire version, to reuse the markup of read-only items that show only their level)."""
+    if not editable and version_id is not None:
+        for row in rows:
+            row["markup"] = _level_only_item(version_id, row)
     template = engines["jinja2"].env.get_template(ITEMS_TEMPLATE)
     return Markup(template.render(rows=rows, editable=editable))
+
+
+# Read-only items showing nothing but their heading and level badge (no comment, N/A, help link,
+# proof, remark nor "à revoir"): most of the full view. Their markup depends only on the version, the
+# item and the level: rendered once through the item widget, then reused.
+_level_only_items: dict[tuple[int, str, str], Markup] = {}
+LEVEL_ONLY_ITEMS_MAX = 50_000
+
+
+def _level_only_item(version_id: int, row: dict) -> Markup | None:
+    if (
+        row["na_checked"]
+        or row["comment"]
+        or row["help_links"]
+        or row["proofs"]
+        or row["thread"]
+        or row["to_review"]
+        or row["declaration"]
+    ):
+        return None
+    key = (version_id, row["code"], row["level"])
+    if (markup := _level_only_items.get(key)) is None:
+        if len(_level_only_items) >= LEVEL_ONLY_ITEMS_MAX:
+            _level_only_items.clear()
+        item = engines["jinja2"].env.get_template(ITEM_TEMPLATE).module.item
+        markup = _level_only_items[key] = item(row, False)
+    return markup
 
 
 def item_rows(
@@ -178,6 +218,7 @@ def item_rows(
     badges = None if editable else level_badges(struct.version_id)
     label = justification_label(settings.NEEDS_EXPRESSION_URL) if editable else ""
     zone = timezone.get_current_timezone()
+    viewer_id = viewer.pk if viewer is not None else None  # once: request.user is a lazy object
     if extras is None:
         extras = declaration_extras(assessment, items)
     rows = []
@@ -187,7 +228,7 @@ def item_rows(
             answers.get(item["id"]),
             labels=labels,
             save_base=save_base,
-            viewer=viewer,
+            viewer_id=viewer_id,
             zone=zone,
         )
         row["parts"] = parts = item_parts(struct.version_id, item["code"], editable)
@@ -260,11 +301,13 @@ def level_labels(struct) -> dict[str, str]:
     return {level["code"]: level["label"] for level in struct.levels}
 
 
-def item_row(item, answer: AnswerData | None, *, labels, save_base="", viewer=None, zone=None) -> dict:
+def item_row(
+    item, answer: AnswerData | None, *, labels, save_base="", viewer_id: int | None = None, zone=None
+) -> dict:
     """What an item shows of its answer (``labels``: the version's level labels by code)."""
     level = answer.level if answer else ""
     justification = answer.justification if answer else ""
-    saved = answer is not None and answer.revision > 0
+    saved = answer is not None and answer.revision > 0 and answer.updated_at is not None
     return {
         "code": item["code"],
         "anchor": anchor(item["code"]),
@@ -275,11 +318,13 @@ def item_row(item, answer: AnswerData | None, *, labels, save_base="", viewer=No
         "justification": justification,
         "comment": answer.comment if answer else "",
         "revision": answer.revision if answer else 0,
-        "saved_by": person(answer, viewer) if saved else "",
+        "saved_by": person(answer, viewer_id) if saved else "",
         "saved_at": when(answer.updated_at, zone) if saved else "",
         "complete": is_complete(level, justification),
         "save_url": f"{save_base}{item['code']}/",
         "thread": None,
+        "proofs": None,
+        "markup": None,
         "declaration": False,
         "declarant": "",
         "declarant_role": "",

@@ -54,6 +54,8 @@ def _page_context(request, assessment, progress) -> dict:
 
 
 def _reply_to(request, assessment, editable: bool) -> dict | None:
+    """Where a reply to the reviewer's remarks goes, when the person may reply (``editable``; pass
+    False when no remark is shown: the CSRF token costs a random string)."""
     if not editable:
         return None
     url = reverse("portal:assessments:comment_reply", args=[assessment.public_id])
@@ -63,7 +65,7 @@ def _reply_to(request, assessment, editable: bool) -> dict | None:
 @member_required(per_object=True)
 @require_GET
 def assessment_section(request, public_id, index):
-    assessment = member_assessment(request, public_id)
+    assessment = member_assessment(request, public_id, page=True)
     if not assessment.qualification and assessment.is_editable:
         return redirect("portal:assessments:qualification", public_id=assessment.public_id)
     struct = assessment_structure(assessment)
@@ -72,16 +74,12 @@ def assessment_section(request, public_id, index):
     progress = selectors.assessment_progress(assessment)
     section = struct.sections[index]
     threads = vendor_threads(assessment)
-    section_items = [
-        item
-        for item in selectors.applicable_items(assessment)
-        if struct.section_of_item[item["code"]] is section
-    ]
+    section_items = list(selectors.applicable_by_section(assessment)[index])
     commented = [item for item in section_items if item["id"] in threads]
     only_commented = request.GET.get("filtre") == COMMENTED_FILTER and bool(threads)
     items = commented if only_commented else section_items
     # Who saved what and when: for this section's items only (dates are costly to decode).
-    answers = selectors.answer_data(assessment, item_ids=[item["id"] for item in items])
+    answers = selectors.answer_data(assessment, section_id=section["id"])
     page = _page_context(request, assessment, progress)
     rows = presenters.item_rows(
         assessment=assessment,
@@ -91,15 +89,17 @@ def assessment_section(request, public_id, index):
         comments=threads,
         viewer=request.user,
         editable=page["editable"],
-        reply_to=_reply_to(request, assessment, role_can(request.membership.role, ANSWER)),
-        help_links=entry_links_for_items(item["code"] for item in items),
+        reply_to=_reply_to(request, assessment, bool(threads) and role_can(request.membership.role, ANSWER)),
+        help_links=entry_links_for_items((item["code"] for item in items), version_id=struct.version_id),
     )
-    attach_proof_links(rows, assessment=assessment, items=items)
+    attach_proof_links(rows, assessment=assessment, items=items, section_id=section["id"])
     sections = progress["sections"]
     context = page | {
         "section": sections[index],
-        "menu": presenters.section_menu(assessment, progress, index),
-        "items": presenters.items_html(rows, editable=page["editable"]),
+        "menu": presenters.section_menu_html(
+            assessment, presenters.section_menu(assessment, progress, index)
+        ),
+        "items": presenters.items_html(rows, editable=page["editable"], version_id=struct.version_id),
         "previous": _neighbour(sections, index, -1),
         "next": _neighbour(sections, index, +1),
         "sent_back": bool(threads),
@@ -122,14 +122,14 @@ def _neighbour(sections, index, step):
 @require_GET
 def assessment_full(request, public_id):
     """Every applicable item with its answer, read-only, in one page made for printing."""
-    assessment = member_assessment(request, public_id)
+    assessment = member_assessment(request, public_id, page=True)
     struct = assessment_structure(assessment)
-    answers = selectors.answer_data(assessment)
-    values = {item_id: (answer.level, answer.justification) for item_id, answer in answers.items()}
-    progress = selectors.assessment_progress(assessment, values)
+    # Read-only items do not say who saved them: no dates nor names to decode for 300 answers.
+    answers = selectors.answer_data(assessment, saved_by=False)
+    progress = selectors.assessment_progress(assessment, selectors.answer_values_of(answers))
     applicable_items = selectors.applicable_items(assessment)
     applicable = {item["code"] for item in applicable_items}
-    help_links = entry_links_for_items(applicable)  # one query for the whole page
+    help_links = entry_links_for_items(applicable, version_id=struct.version_id)  # one query
     extras = presenters.declaration_extras(assessment, applicable_items)
     groups = []
     for section, figures in zip(struct.sections, progress["sections"], strict=True):
@@ -145,7 +145,8 @@ def assessment_full(request, public_id):
                 help_links=help_links,
                 extras=extras,
             )
-            groups.append({"section": figures, "items": presenters.items_html(rows, editable=False)})
+            items_html = presenters.items_html(rows, editable=False, version_id=struct.version_id)
+            groups.append({"section": figures, "items": items_html})
     context = _page_context(request, assessment, progress) | {"groups": groups, "editable": False}
     return render(request, "portal/assessments/assessment_full.html", context)
 
@@ -218,7 +219,7 @@ def answer_save(request, public_id, code):
             item,
             selectors.answer_data_of(conflict.answer),
             labels=presenters.level_labels(struct),
-            viewer=request.user,
+            viewer_id=request.user.pk,
         )
         own = conflict.answer.updated_by_id == request.user.pk
         who = row["saved_by"]

@@ -5,9 +5,13 @@ from django.urls import reverse
 from proofs import selectors
 
 
-def attach_proof_links(rows: list[dict], *, assessment, items: list[dict]) -> list[dict]:
-    """Add ``row["proofs"]`` ({url, expected, required, deposited}) to the rows of items expecting proofs."""
-    expected = selectors.expected_by_item(assessment, [item["id"] for item in items])
+def attach_proof_links(rows: list[dict], *, assessment, items: list[dict], section_id=None) -> list[dict]:
+    """Add ``row["proofs"]`` ({url, expected, required, deposited}) to the rows of items expecting proofs
+    (``section_id``: the items are of that section, read by it)."""
+    if section_id is None:
+        expected = selectors.expected_by_item(assessment, [item["id"] for item in items])
+    else:
+        expected = selectors.expected_by_item(assessment, section_id=section_id)
     if not expected:
         return rows
     counts = selectors.proof_counts(assessment)

@@ -4,8 +4,17 @@ import pytest
 from django.db import transaction
 from django.http import Http404
 
-from assessments.selectors import answer_data, answer_values, assessment_for_member
+from assessments.selectors import (
+    answer_data,
+    answer_values,
+    answer_values_of,
+    applicable_items,
+    assessment_for_member,
+    assessment_progress,
+    assessment_structure,
+)
 from assessments.services import answer_save
+from companies.selectors import user_memberships
 from products.selectors import product_for_member, product_version_for_member
 from tests.assessments.factories import QUALIFIED, AssessmentFactory, fill
 from tests.companies.factories import CompanyFactory, MembershipFactory, UserFactory
@@ -108,3 +117,74 @@ def test_answer_data_gives_who_saved_each_answer(member, assessment):
     assert answer_values(assessment) == {
         item_id: (row.level, row.justification) for item_id, row in data.items()
     }
+
+
+def test_among_the_listed_memberships_the_assessment_costs_one_query(
+    member, assessment, django_assert_num_queries
+):
+    memberships = list(user_memberships(member))
+    assessment_for_member(user=member, public_id=assessment.public_id, memberships=memberships)
+    with django_assert_num_queries(1):  # the published version is memoised: not joined, not read again
+        got = assessment_for_member(user=member, public_id=assessment.public_id, memberships=memberships)
+        assert got.pk == assessment.pk
+        assert got.membership.company.name == "alpha" and got.membership.role == "mandataire"
+        assert got.company_id == got.membership.company_id
+        assert got.product_version.product.company.name == "alpha"
+        assert (
+            got.questionnaire_version.questionnaire.code
+            == assessment.questionnaire_version.questionnaire.code
+        )
+        assert got.questionnaire_version.number == assessment.questionnaire_version.number
+
+
+@pytest.mark.parametrize("outsider", ["other company", "inactive membership", "inactive company"])
+def test_no_assessment_outside_the_listed_memberships(member, assessment, outsider):
+    company = assessment.product_version.product.company
+    if outsider == "other company":
+        user = MembershipFactory().user
+    elif outsider == "inactive membership":
+        user = MembershipFactory(company=company, is_active=False).user
+    else:
+        user = member
+        company.is_active = False
+        company.save()
+    with pytest.raises(Http404):
+        assessment_for_member(
+            user=user, public_id=assessment.public_id, memberships=list(user_memberships(user))
+        )
+
+
+def test_answer_data_of_a_section_holds_that_sections_answers_only(assessment):
+    data = answer_data(assessment)
+    section = assessment_structure(assessment).sections[1]
+    ids = {item["id"] for item in section["items"]}
+    by_section = answer_data(assessment, section_id=section["id"])
+    assert by_section and set(by_section) == ids & set(data)
+    assert by_section == {item_id: data[item_id] for item_id in by_section}
+
+
+def test_answer_data_without_who_saved_keeps_the_answers(member, assessment):
+    data = answer_data(assessment)
+    light = answer_data(assessment, saved_by=False)
+    assert set(light) == set(data)
+    assert all(row.updated_at is None and row.updated_by_id is None for row in light.values())
+    assert answer_values_of(light) == answer_values(assessment)
+    assert {item_id: row[:5] for item_id, row in light.items()} == {
+        item_id: row[:5] for item_id, row in data.items()
+    }
+
+
+def test_applicable_items_follow_each_assessments_qualification(assessment):
+    """The applicable items are memoised per version and qualification answers: an assessment of the
+    same version answering otherwise gets its own."""
+    with_mssante = AssessmentFactory(
+        questionnaire_version=assessment.questionnaire_version,
+        qualification=QUALIFIED | {"messagerie_mssante": True},
+    )
+    without = {item["code"] for item in applicable_items(assessment)}
+    with_it = {item["code"] for item in applicable_items(with_mssante)}
+    assert with_it - without and not without - with_it
+    assert {item["code"] for item in applicable_items(assessment)} == without
+    figures = assessment_progress(with_mssante)
+    assert figures["total"] == len(with_it) == sum(section["total"] for section in figures["sections"])
+    assert assessment_progress(assessment)["total"] == len(without)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from companies.models import Role
 from helpcentre.models import Entry
+from helpcentre.selectors import entry_links_for_items
 from questionnaires.models import QuestionnaireVersion
 from tests.assessments.factories import QUALIFIED, fill, questionnaire_version
 from tests.companies.factories import CompanyFactory
@@ -116,3 +117,15 @@ def test_item_page_shows_the_published_definition_and_its_entries(client, django
 def test_unknown_item_page_is_404(client, code):
     questionnaire_version()
     assert client.get(f"/aide/exigences/{code}/").status_code == 404
+
+
+def test_links_matched_by_version_are_those_matched_by_code():
+    version = questionnaire_version()
+    EntryFactory(title="Connexion", slug="connexion", item_codes=["A08.3.1", "Z.9"])
+    EntryFactory(title="Partage", slug="partage", item_codes=["A08.4.1"])
+    EntryFactory(title="Ailleurs", slug="ailleurs", item_codes=["Z.9"])
+    EntryFactory(title="Brouillon", draft=True, item_codes=["A08.3.1"])
+    codes = ["A08.3.1", "A08.4.3"]
+    by_version = entry_links_for_items(codes, version_id=version.pk)
+    assert by_version == entry_links_for_items(codes)
+    assert by_version == {"A08.3.1": [{"title": "Connexion", "url": "/aide/connexion/"}]}

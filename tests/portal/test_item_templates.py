@@ -13,7 +13,7 @@ from assessments.models import Answer
 from assessments.selectors import answer_data, assessment_structure
 from companies.models import Role
 from portal.assessments import presenters
-from questionnaires.models import Item, Level
+from questionnaires.models import Item, Level, Section
 from questionnaires.services import questionnaire_version_publish
 from tests.assessments.factories import QUALIFIED, AssessmentFactory, questionnaire_version
 from tests.companies.factories import CompanyFactory
@@ -116,3 +116,74 @@ def test_hostile_reviewer_remarks_and_answers_are_escaped(hostile_assessment, ed
 def test_an_undefined_variable_is_an_error_not_an_empty_string():
     with pytest.raises(jinja2.UndefinedError):
         presenters.items_html([{"anchor": "item-x"}], editable=False)
+
+
+def test_a_read_only_item_showing_only_its_level_is_escaped_when_reused(
+    vendor_client_factory, hostile_assessment
+):
+    # The item whose code and title are an <img> tag, answered "rouge" (a hostile label) without any
+    # comment: its markup is rendered once per version, item and level, then reused.
+    Answer.objects.filter(assessment=hostile_assessment, item__code=IMAGE).update(comment="")
+    client = vendor_client_factory(
+        role=Role.SALARIE, company=hostile_assessment.product_version.product.company
+    )
+    for _ in range(2):
+        html = page(client, "full", hostile_assessment)
+        assert "<img src=x" not in html
+        assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 3  # the code, the title, the level
+
+
+def test_reused_read_only_items_are_those_the_widget_renders(hostile_assessment):
+    """The full view reuses the markup of items showing only their level: it is the widget's own, and
+    an item of the same version, code and level with more to show (a comment, an N/A) is rendered."""
+    struct = assessment_structure(hostile_assessment)
+    other = AssessmentFactory(
+        product_version=ProductVersionFactory(
+            product=ProductFactory(company=hostile_assessment.product_version.product.company)
+        ),
+        questionnaire_version=hostile_assessment.questionnaire_version,
+        qualification=QUALIFIED,
+    )
+    Answer.objects.filter(assessment=hostile_assessment, item__code__startswith="A08").update(
+        level="jaune", comment="", revision=1
+    )
+    Answer.objects.filter(assessment=other, item__code__startswith="A08").update(
+        level="jaune", comment="Un commentaire de l'autre évaluation", revision=1
+    )
+
+    def rows_of(assessment):
+        return presenters.item_rows(
+            assessment=assessment,
+            struct=struct,
+            items=struct.items,
+            answers=answer_data(assessment, saved_by=False),
+            editable=False,
+        )
+
+    plain = str(presenters.items_html(rows_of(hostile_assessment), editable=False))
+    reused = str(
+        presenters.items_html(rows_of(hostile_assessment), editable=False, version_id=struct.version_id)
+    )
+    assert reused == plain
+    commented = str(presenters.items_html(rows_of(other), editable=False, version_id=struct.version_id))
+    assert commented.count("Un commentaire de l&#39;autre évaluation") == sum(
+        1 for item in struct.items if item["code"].startswith("A08")
+    )
+
+
+def test_hostile_section_titles_are_escaped_in_the_side_menu(vendor_client_factory):
+    version = questionnaire_version(items=10, sections=2, publish=False)
+    Section.objects.filter(version=version).update(title=SCRIPT)
+    questionnaire_version_publish(version=version)
+    company = CompanyFactory()
+    assessment = AssessmentFactory(
+        product_version=ProductVersionFactory(product=ProductFactory(company=company)),
+        questionnaire_version=version,
+        qualification=QUALIFIED,
+    )
+    client = vendor_client_factory(role=Role.SALARIE, company=company)
+    html = page(client, "section", assessment, 0)
+    menu = html[html.index('<nav class="fr-sidemenu') : html.index('id="overall-progress"')]
+    assert SCRIPT not in html
+    assert menu.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
+    assert menu.count('aria-current="page"') == 1
