@@ -1,6 +1,8 @@
-"""Questionnaire versions built in the database (any size) and assessments started through the services."""
+"""Questionnaire versions built in the database (any size), and assessments brought to any state of
+their lifecycle through the services: started, answered, submitted, taken, decided, as in production."""
 
 import itertools
+import random
 
 import factory
 
@@ -82,13 +84,15 @@ def questionnaire_version(
     per_section: int | None = None,
     publish: bool = True,
     code: str = "",
+    applicability: dict[int, dict] | None = None,
 ) -> QuestionnaireVersion:
     """A questionnaire version with ``items`` items spread over ``sections`` sections.
 
     The first items are the ones the DMP profile rules read, then one item gated on the MSSanté
     qualification question, then numbered filler items (fewer than 6 items: the first rule items only). With
     ``per_section``, sections hold that many items each (the last one the rest) and ``sections`` is
-    worked out from it.
+    worked out from it. ``applicability`` ({item index: condition}) makes more items conditional on
+    the qualification answers.
     """
     code = code or f"interop-{next(_numbers)}"
     questionnaire = Questionnaire.objects.create(
@@ -118,6 +122,8 @@ def questionnaire_version(
         (f"X.{n:03d}", f"Exigence complémentaire {n}", True, None) for n in range(1, items - len(specs) + 1)
     ]
     specs = specs[:items]
+    for index, condition in (applicability or {}).items():
+        specs[index] = (*specs[index][:3], condition)
     if per_section:
         sections = -(-len(specs) // per_section)
     per_section = per_section or -(-len(specs) // sections)
@@ -153,20 +159,55 @@ QUALIFIED = {
 }
 
 
+# The decisions a reviewer takes on an assessment in review, with the comment each needs.
+DECISIONS = {
+    "validated": (services.assessment_validate, ""),
+    "changes_requested": (services.assessment_request_changes, "Précisez A08.4.1."),
+    "refused": (services.assessment_refuse, "Hors périmètre."),
+}
+MIXED_COMMENT = "Prévu au prochain trimestre."
+NA_JUSTIFICATION = "Flux non géré par le produit."
+
+
 class AssessmentFactory(factory.django.DjangoModelFactory):
-    """Started through ``assessment_start`` (one answer row per item); traits fill and submit it."""
+    """Started through ``assessment_start`` (one answer row per item); traits bring it further through
+    the services, each implying the previous ones:
+
+    ``answered`` (qualification ``QUALIFIED`` unless given, answers by ``fill``), ``submitted`` (by
+    ``actor`` or a new mandataire of the company: a frozen submission), ``in_review`` (taken by
+    ``reviewer``, a new reviewer by default), then one decision: ``validated``, ``changes_requested``
+    or ``refused`` (with ``comment``, or a default one where the decision needs one).
+
+    Answers: ``level`` for every applicable item, ``rule_level`` for the items the profile rules
+    read, ``levels`` ({item code: level}) for chosen items ("na" gets a justification); ``mixed``
+    answers the other items with a seeded mix of levels, N/A and comments. ``items`` sizes the
+    default questionnaire version.
+    """
 
     class Meta:
         model = Assessment
 
+    class Params:
+        items = 12
+
     product_version = factory.SubFactory(ProductVersionFactory)
-    questionnaire_version = factory.LazyFunction(questionnaire_version)
+    questionnaire_version = factory.LazyAttribute(lambda o: questionnaire_version(items=o.items))
     qualification = None
     actor = None
+    reviewer = None
+    comment = None
 
     candidature = False  # a DMN questionnaire, answered inside a candidature (dmn app)
-    answered = False  # every applicable item answered "jaune" (vert for the rule items)
-    submitted = False  # answered, then submitted by a mandataire of the company
+    answered = False
+    submitted = False
+    in_review = False
+    validated = False
+    changes_requested = False
+    refused = False
+    level = "jaune"
+    rule_level = "vert"
+    levels = None
+    mixed = False
 
     @classmethod
     def _create(
@@ -177,41 +218,93 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
         questionnaire_version,
         qualification,
         actor,
+        reviewer,
+        comment,
+        candidature,
         answered,
-        candidature=False,
-        submitted=False,
-        **kwargs,
+        submitted,
+        in_review,
+        level,
+        rule_level,
+        levels,
+        mixed,
+        **decisions,
     ):
+        decided = [name for name in DECISIONS if decisions.pop(name)]
+        if decisions:  # a state is reached through the traits, never written
+            raise TypeError(f"AssessmentFactory sets no field directly: {sorted(decisions)}")
         assessment = services.assessment_start(
             product_version=product_version,
             questionnaire_version=questionnaire_version,
             actor=actor,
             candidature=candidature,
         )
-        answered = answered or submitted
+        in_review = in_review or bool(decided)
+        submitted = submitted or in_review
+        answered = answered or submitted or mixed or levels is not None
         if qualification is not None or answered:
             services.qualification_save(
                 assessment=assessment, answers=qualification or QUALIFIED, actor=actor
             )
         if answered:
-            fill(assessment, actor=actor)
+            fill(assessment, actor=actor, level=level, rule_level=rule_level, levels=levels, mixed=mixed)
         if submitted:
-            submitter = actor or _submitter(assessment)
-            services.assessment_submit(assessment=assessment, actor=submitter)
+            services.assessment_submit(assessment=assessment, actor=actor or _submitter(assessment))
+        if in_review:
+            reviewer = reviewer or _reviewer()
+            services.assessment_take(assessment=assessment, actor=reviewer)
+        for name in decided:
+            decide, default = DECISIONS[name]
+            decide(assessment=assessment, actor=reviewer, comment=default if comment is None else comment)
+        if submitted:
+            assessment.refresh_from_db()
         return assessment
 
 
-def fill(assessment: Assessment, *, actor=None, level: str = "jaune", rule_level: str = "vert") -> None:
-    """Answer every applicable item in one go (tests only: the services save one item at a time)."""
+def fill(
+    assessment: Assessment,
+    *,
+    actor=None,
+    level: str = "jaune",
+    rule_level: str = "vert",
+    levels: dict[str, str] | None = None,
+    mixed: bool = False,
+    seed: int = 3,
+) -> None:
+    """Answer every applicable item in one go (tests only: the services save one item at a time).
+
+    ``levels`` ({item code: level}) wins over ``rule_level`` (the profile rules' items) and ``level``;
+    with ``mixed``, the other items get a seeded mix of the four levels, N/A where the item allows it,
+    and comments. An N/A gets a justification.
+    """
     from assessments.models import Answer
     from assessments.selectors import applicable_items
 
     rule_codes = {c for c, _, _ in RULE_ITEMS}
+    levels = levels or {}
+    rng = random.Random(seed)
     for item in applicable_items(assessment):
+        chosen, comment = _level_for(item, level, rule_level, levels, rule_codes, rng if mixed else None)
         Answer.objects.filter(assessment=assessment, item_id=item["id"]).update(
-            level=rule_level if item["code"] in rule_codes else level, revision=1, updated_by=actor
+            level=chosen,
+            justification=NA_JUSTIFICATION if chosen == "na" else "",
+            comment=comment,
+            revision=1,
+            updated_by=actor,
         )
     services.assessment_recompute_profiles(assessment=assessment)
+
+
+def _level_for(item, level, rule_level, levels, rule_codes, rng) -> tuple[str, str]:
+    code = item["code"]
+    if code in levels:
+        return levels[code], ""
+    if code in rule_codes:
+        return rule_level, ""
+    if rng is None:
+        return level, ""
+    choices = ["rouge", "orange", "jaune", "vert"] + (["na"] if item["na_allowed"] else [])
+    return rng.choice(choices), rng.choice(["", MIXED_COMMENT])
 
 
 def _submitter(assessment: Assessment):
@@ -219,3 +312,9 @@ def _submitter(assessment: Assessment):
 
     company = assessment.product_version.product.company
     return MembershipFactory(company=company, mandataire=True).user
+
+
+def _reviewer():
+    from tests.companies.factories import UserFactory
+
+    return UserFactory(reviewer=True)
