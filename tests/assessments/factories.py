@@ -7,7 +7,7 @@ import random
 import factory
 
 from assessments import services
-from assessments.models import Assessment
+from assessments.models import Assessment, State
 from questionnaires.models import (
     Item,
     Level,
@@ -157,13 +157,15 @@ QUALIFIED = {
     "connecteur_tiers": False,
     "messagerie_mssante": False,
 }
+# Qualification answers under which every item of ``questionnaire_version`` applies.
+EVERY_ITEM = QUALIFIED | {"messagerie_mssante": True}
 
 
 # The decisions a reviewer takes on an assessment in review, with the comment each needs.
 DECISIONS = {
-    "validated": (services.assessment_validate, ""),
-    "changes_requested": (services.assessment_request_changes, "Précisez A08.4.1."),
-    "refused": (services.assessment_refuse, "Hors périmètre."),
+    State.VALIDATED: (services.assessment_validate, ""),
+    State.CHANGES_REQUESTED: (services.assessment_request_changes, "Précisez A08.4.1."),
+    State.REFUSED: (services.assessment_refuse, "Hors périmètre."),
 }
 MIXED_COMMENT = "Prévu au prochain trimestre."
 NA_JUSTIFICATION = "Flux non géré par le produit."
@@ -230,7 +232,7 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
         mixed,
         **decisions,
     ):
-        decided = [name for name in DECISIONS if decisions.pop(name)]
+        decided = [state for state in DECISIONS if decisions.pop(state)]
         if decisions:  # a state is reached through the traits, never written
             raise TypeError(f"AssessmentFactory sets no field directly: {sorted(decisions)}")
         assessment = services.assessment_start(
@@ -239,26 +241,44 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
             actor=actor,
             candidature=candidature,
         )
-        in_review = in_review or bool(decided)
-        submitted = submitted or in_review
-        answered = answered or submitted or mixed or levels is not None
-        if qualification is not None or answered:
+        target = decided[0] if decided else State.IN_REVIEW if in_review else None
+        target = target or (State.SUBMITTED if submitted else None)
+        if qualification is not None or answered or target or mixed or levels is not None:
             services.qualification_save(
                 assessment=assessment, answers=qualification or QUALIFIED, actor=actor
             )
-        if answered:
+        if answered or target or mixed or levels is not None:
             fill(assessment, actor=actor, level=level, rule_level=rule_level, levels=levels, mixed=mixed)
-        if submitted:
-            services.assessment_submit(assessment=assessment, actor=actor or _submitter(assessment))
-        if in_review:
-            reviewer = reviewer or _reviewer()
-            services.assessment_take(assessment=assessment, actor=reviewer)
-        for name in decided:
-            decide, default = DECISIONS[name]
-            decide(assessment=assessment, actor=reviewer, comment=default if comment is None else comment)
-        if submitted:
-            assessment.refresh_from_db()
+        if target:
+            advance(assessment, to=target, actor=actor, reviewer=reviewer, comment=comment)
+        _refresh(assessment)
         return assessment
+
+
+def advance(assessment: Assessment, *, to: str, actor=None, reviewer=None, comment=None) -> Assessment:
+    """Bring an answered assessment from its state to ``to`` through the services, as its company and
+    a reviewer would: submitted by ``actor`` (a new mandataire of the company by default), taken by
+    ``reviewer`` (the one who instructed it before, else a new one), then decided (``comment``, or a
+    default one where the decision needs one)."""
+    if assessment.state in (State.DRAFT, State.CHANGES_REQUESTED):
+        services.assessment_submit(assessment=assessment, actor=actor or submitter_of(assessment))
+    if to != State.SUBMITTED and assessment.state == State.SUBMITTED:
+        reviewer = reviewer or assessment.reviewer or _reviewer()
+        services.assessment_take(assessment=assessment, actor=reviewer)
+    if to in DECISIONS:
+        decide, default = DECISIONS[to]
+        reviewer = reviewer or assessment.reviewer
+        decide(assessment=assessment, actor=reviewer, comment=default if comment is None else comment)
+    _refresh(assessment)
+    assert assessment.state == to, (assessment.state, to)
+    return assessment
+
+
+def _refresh(assessment: Assessment) -> None:
+    """Reload the assessment's own fields (profiles, dates…), keeping the related objects it holds."""
+    assessment.refresh_from_db(
+        fields=[field.attname for field in Assessment._meta.concrete_fields if not field.is_relation]
+    )
 
 
 def fill(
@@ -274,8 +294,8 @@ def fill(
     """Answer every applicable item in one go (tests only: the services save one item at a time).
 
     ``levels`` ({item code: level}) wins over ``rule_level`` (the profile rules' items) and ``level``;
-    with ``mixed``, the other items get a seeded mix of the four levels, N/A where the item allows it,
-    and comments. An N/A gets a justification.
+    with ``mixed``, the other items get a seeded mix of the four levels and N/A where the item allows
+    it, and every item a seeded mix of comments. An N/A gets a justification.
     """
     from assessments.models import Answer
     from assessments.selectors import applicable_items
@@ -297,17 +317,19 @@ def fill(
 
 def _level_for(item, level, rule_level, levels, rule_codes, rng) -> tuple[str, str]:
     code = item["code"]
+    comment = rng.choice(["", MIXED_COMMENT]) if rng else ""
     if code in levels:
-        return levels[code], ""
+        return levels[code], comment
     if code in rule_codes:
-        return rule_level, ""
+        return rule_level, comment
     if rng is None:
-        return level, ""
+        return level, comment
     choices = ["rouge", "orange", "jaune", "vert"] + (["na"] if item["na_allowed"] else [])
-    return rng.choice(choices), rng.choice(["", MIXED_COMMENT])
+    return rng.choice(choices), comment
 
 
-def _submitter(assessment: Assessment):
+def submitter_of(assessment: Assessment):
+    """A new mandataire of the assessment's company: someone whose role may submit it."""
     from tests.companies.factories import MembershipFactory
 
     company = assessment.product_version.product.company
