@@ -281,6 +281,23 @@ def _refresh(assessment: Assessment) -> None:
     )
 
 
+def answer(assessment: Assessment, code: str, *, level: str, comment: str = "", actor=None) -> None:
+    """Save one item's answer through ``answer_save``, as the questionnaire page does (N/A justified)."""
+    from assessments.models import Answer
+
+    revision = Answer.objects.get(assessment=assessment, item__code=code).revision
+    justification = NA_JUSTIFICATION if level == "na" else ""
+    services.answer_save(
+        assessment=assessment,
+        item_code=code,
+        level=level,
+        justification=justification,
+        comment=comment,
+        expected_revision=revision,
+        actor=actor,
+    )
+
+
 def fill(
     assessment: Assessment,
     *,
