@@ -6,8 +6,8 @@ from assessments.models import Answer, Assessment
 from audit.models import AnswerEvent, AssessmentEvent, MembershipEvent
 from companies.models import Membership
 from instruction.trail import assessment_trail
+from tests.assessments.factories import EVERY_ITEM, AssessmentFactory, questionnaire_version
 from tests.companies.factories import MembershipFactory, UserFactory
-from tests.review.factories import AssessmentFactory, answer_all
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +32,26 @@ def test_audit_triggers_are_installed_in_the_database(table):
 
 
 def test_bulk_update_of_answers_is_recorded_old_to_new():
-    assessment = AssessmentFactory()
-    answer_all(assessment, default="orange")
+    assessment = AssessmentFactory(
+        answered=True,
+        questionnaire_version=questionnaire_version(items=6),
+        qualification=EVERY_ITEM,
+        level="orange",
+        rule_level="orange",
+    )
+    answered = AnswerEvent.objects.filter(pgh_label="update", assessment=assessment).count()  # the vendor's
     reviewer = UserFactory(reviewer=True)
 
     with pghistory.context(user=reviewer.pk):
         updated = Answer.objects.filter(assessment=assessment).update(level="vert")
 
-    events = AnswerEvent.objects.filter(pgh_label="update", assessment=assessment)
-    assert events.count() == updated == 6
-    assert set(events.values_list("level", flat=True)) == {"vert"}
-    changes = [entry for entry in assessment_trail(assessment=assessment) if entry.action == "modification"]
+    events = AnswerEvent.objects.filter(pgh_label="update", assessment=assessment).order_by("pgh_id")[
+        answered:
+    ]
+    assert len(events) == updated == 6
+    assert {event.level for event in events} == {"vert"}
+    trail = assessment_trail(assessment=assessment)
+    changes = [entry for entry in trail if entry.action == "modification" and entry.actor == str(reviewer)]
     assert len(changes) == 6
     assert changes[0].actor == str(reviewer)
     assert [(c.label, c.old, c.new) for c in changes[0].changes] == [("Niveau", "orange", "vert")]
@@ -51,15 +60,19 @@ def test_bulk_update_of_answers_is_recorded_old_to_new():
 
 def test_state_change_by_queryset_update_is_recorded():
     assessment = AssessmentFactory(submitted=True)
+    recorded = AssessmentEvent.objects.filter(pgh_obj=assessment).count()  # started, then submitted
 
     Assessment.objects.filter(pk=assessment.pk).update(state=Assessment.State.IN_REVIEW)
 
-    assert list(
+    events = list(
         AssessmentEvent.objects.filter(pgh_obj=assessment)
         .order_by("pgh_id")
         .values_list("pgh_label", "state")
-    ) == [("insert", "submitted"), ("update", "in_review")]
-    last = assessment_trail(assessment=assessment)[-1]
+    )
+    assert events[0] == ("insert", "draft")
+    assert events[recorded - 1 :] == [("update", "submitted"), ("update", "in_review")]
+    # The assessment's own last entry (the transition log written by the submission is listed too).
+    last = [entry for entry in assessment_trail(assessment=assessment) if entry.subject == "Évaluation"][-1]
     assert last.actor == "Système"
     assert ("État", "Soumise", "En instruction") in [(c.label, c.old, c.new) for c in last.changes]
 
@@ -89,14 +102,16 @@ def trail_page_queries(client, items_per_section: int) -> tuple[int, str]:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from tests.review.factories import questionnaire_version
-
     assessment = AssessmentFactory(
         in_review=True,
         reviewer=client.user,
-        questionnaire_version=questionnaire_version(items_per_section=items_per_section),
+        questionnaire_version=questionnaire_version(
+            items=3 * items_per_section, per_section=items_per_section
+        ),
+        qualification=EVERY_ITEM,
+        level="orange",
+        rule_level="orange",
     )
-    answer_all(assessment, default="orange")
     with pghistory.context(user=client.user.pk):
         Answer.objects.filter(assessment=assessment).update(level="vert")
     url = reverse("review:assessments:trail", kwargs={"public_id": assessment.public_id})
