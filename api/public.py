@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 
 from api.problems import responses
 from assessments.interchange import document_levels, questionnaire_reference, validate_document
-from assessments.services import parse_document
+from assessments.services import DECLARANT_MAX_LENGTH, parse_document
 from catalogue.selectors import CatalogueFilters, catalogue_rows, entries
 from certificates.codes import format_code
 from certificates.models import Certificate
@@ -30,6 +30,40 @@ BAD_CURSOR = "Curseur invalide : reprenez le « next_cursor » d'une réponse pr
 UNKNOWN_CODE = "Aucun document ne correspond à ce code de vérification."
 UNKNOWN_REFERENTIAL = "Aucune version publiée « {code} v{number} »."
 INVALID_DOCUMENT = "Le document d'échange n'est pas valide : voir « errors »."
+# One answer of the document: keys and rules as assessments/interchange.py checks them.
+INTERCHANGE_ANSWER = {
+    "type": "object",
+    "required": ["level"],
+    "additionalProperties": False,
+    "properties": {
+        "level": {"type": "string", "description": "code de niveau de l'échelle, ou « na »"},
+        "justification": {
+            "type": "string",
+            "description": "obligatoire pour « na » ; texte d'une déclaration",
+        },
+        "comment": {"type": "string"},
+        "declarant": {
+            "type": "string",
+            "maxLength": DECLARANT_MAX_LENGTH,
+            "description": "déclaration sur l'honneur : nom et prénom du déclarant",
+        },
+        "declarant_role": {
+            "type": "string",
+            "maxLength": DECLARANT_MAX_LENGTH,
+            "description": "déclaration sur l'honneur : qualité du déclarant",
+        },
+        "declared_on": {
+            "type": "string",
+            "format": "date",
+            "description": "déclaration sur l'honneur : date AAAA-MM-JJ, pas dans le futur",
+        },
+        "to_review": {
+            "type": "boolean",
+            "description": "« à revoir » : réponse reprise d'une version précédente, à confirmer ; "
+            "une réponse importée sans cette clé est confirmée",
+        },
+    },
+}
 INTERCHANGE_BODY = {
     "required": True,
     "content": {
@@ -48,7 +82,11 @@ INTERCHANGE_BODY = {
                         },
                     },
                     "qualification": {"type": "object"},
-                    "answers": {"type": "object"},
+                    "answers": {
+                        "type": "object",
+                        "description": "réponses par code d'exigence (assessments/INTERCHANGE.md)",
+                        "additionalProperties": INTERCHANGE_ANSWER,
+                    },
                     "meta": {"type": "object"},
                 },
             }
@@ -63,8 +101,16 @@ class Referential(Schema):
     version: str
 
 
+class CertifiedLine(Schema):
+    code: str = Field(description="code de la ligne générique (valeur du filtre « ligne »)")
+    label: str
+    specifications: Referential = Field(description="spécifications techniques de la ligne et leur version")
+
+
 class CatalogueItem(Schema):
-    document_kind: str = Field(description="« attestation » (les certificats DMN s'y ajouteront)")
+    document_kind: str = Field(
+        description="« attestation » (auto-évaluation) ou « conformite » (certificat de conformité DMN)"
+    )
     verification_code: str
     verification_url: str
     product_id: UUID
@@ -75,6 +121,9 @@ class CatalogueItem(Schema):
     version: str
     referential: Referential
     profiles_reached: list[str] = Field(description="codes des profils DMP atteints")
+    lines: list[CertifiedLine] = Field(
+        description="lignes génériques que couvre un certificat de conformité ; vide pour une attestation"
+    )
     issued_at: datetime
 
 
@@ -91,6 +140,14 @@ class CatalogueQuery(Schema):
     )
     profil: str = Field("", max_length=50, description="code d'un profil DMP atteint")
     questionnaire: str = Field("", max_length=50, description="code d'un référentiel")
+    ligne: str = Field(
+        "",
+        max_length=50,
+        description=(
+            "code d'une ligne générique DMN (diabete, renal, respiratoire, cardiaque, protheses) : "
+            "les certificats de conformité qui la couvrent"
+        ),
+    )
     entreprise: UUID | None = Field(None, description="identifiant d'une entreprise")
     cursor: str = Field("", max_length=200)
     limit: int = Field(50, ge=1, le=100)
@@ -115,7 +172,7 @@ def _decode_cursor(cursor: str) -> tuple | None:
     "/catalogue",
     response={200: CataloguePage, **responses(400, 422, 429)},
     url_name="catalogue",
-    summary="Produits attestés (catalogue public)",
+    summary="Produits attestés ou certifiés (catalogue public)",
 )
 def catalogue(request, query: Query[CatalogueQuery]):
     """The valid documents, newest first, with the catalogue's filters; cursor pagination."""
@@ -124,6 +181,7 @@ def catalogue(request, query: Query[CatalogueQuery]):
         profile=query.profil,
         questionnaire=query.questionnaire,
         company=str(query.entreprise or ""),
+        line=query.ligne,
         after=_decode_cursor(query.cursor),
     )
     rows = entries(catalogue_rows(filters)[: query.limit + 1])
@@ -143,12 +201,29 @@ def catalogue(request, query: Query[CatalogueQuery]):
                 code=entry.referential_code, title=entry.referential_title, version=entry.referential_version
             ),
             profiles_reached=sorted(code for code, p in (entry.profiles or {}).items() if p.get("reached")),
+            lines=certified_lines(entry.lines),
             issued_at=entry.issued_at,
         )
         for entry in page
     ]
     cursor = _encode_cursor(page[-1].issued_at, page[-1].verification_code) if more else None
     return {"items": items, "next_cursor": cursor}
+
+
+def certified_lines(lines: list | None) -> list[CertifiedLine]:
+    """The lines a certificate of conformity states (its labels and specifications, nothing else)."""
+    return [
+        CertifiedLine(
+            code=line["code"],
+            label=line["label"],
+            specifications=Referential(
+                code=line["questionnaire"]["code"],
+                title=line["questionnaire"]["title"],
+                version=str(line["questionnaire"]["version"]),
+            ),
+        )
+        for line in lines or ()
+    ]
 
 
 class Verification(Schema):
@@ -163,6 +238,7 @@ class Verification(Schema):
     version: str
     referential: Referential
     profiles_reached: list[str]
+    lines: list[CertifiedLine] = Field(description="lignes génériques certifiées (certificat de conformité)")
     validated_at: str | None
     issued_at: datetime | None
 
@@ -197,6 +273,7 @@ def verification(request, code: str = Path(..., max_length=64)):
             code=questionnaire["code"], title=questionnaire["title"], version=str(questionnaire["version"])
         ),
         profiles_reached=sorted(c for c, p in snapshot["profiles"].items() if p.get("reached")),
+        lines=certified_lines(snapshot.get("lines")),
         validated_at=snapshot.get("validated_at"),
         issued_at=certificate.rendered_at,
     )

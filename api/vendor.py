@@ -214,7 +214,7 @@ def submit(request, assessment_id: UUID):
     assessment = company_object(request.auth, assessment_for_member, public_id=assessment_id)
     with audited_write(request) as actor:
         try:
-            assessment_submit(assessment=assessment, actor=actor)
+            assessment_submit(assessment=assessment, actor=actor, api_key_name=request.auth.name)
         except AssessmentIncomplete as error:
             lines = [
                 INCOMPLETE_ITEM.format(code=item["code"], reason=item["reason"]) for item in error.missing

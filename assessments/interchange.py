@@ -5,12 +5,21 @@ so the evaluation command, the assessment import and the export share one set of
 Every problem is reported, each with its location, in French.
 """
 
+import datetime
+import re
 from collections.abc import Mapping
 
 from questionnaires.profiles import NA
 
 DOCUMENT_KEYS = frozenset({"questionnaire", "qualification", "answers", "meta"})
-ANSWER_KEYS = frozenset({"level", "comment", "justification"})
+# A sworn declaration (its text is the justification): who made it, in what capacity, on which day.
+DECLARATION_KEYS = frozenset({"declarant", "declarant_role", "declared_on"})
+TEXT_KEYS = frozenset({"level", "comment", "justification", "declarant", "declarant_role"})
+ANSWER_KEYS = TEXT_KEYS | {"declared_on", "to_review"}
+# The years a declaration date may name, on the questionnaire page as in a document.
+DECLARATION_YEARS = (2000, 2100)
+# Calendar dates only: Python also reads week dates (2026-W10-1) and compact forms (20260302).
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 NOT_AN_OBJECT = "{where} : un objet JSON est attendu."
 UNKNOWN_KEYS = "{where} : clé(s) inconnue(s) {keys}."
@@ -28,6 +37,10 @@ NOT_TEXT = "answers.{code}.{key} : un texte est attendu."
 UNKNOWN_LEVEL = "answers.{code}.level : niveau « {level} » inconnu ; attendu l'un de {levels}."
 NA_WITHOUT_JUSTIFICATION = "answers.{code} : « non applicable » exige une justification écrite."
 NA_FORBIDDEN = "answers.{code} : cette exigence n'accepte pas « non applicable »."
+NOT_A_DATE = (
+    "answers.{code}.declared_on : une date réelle au format AAAA-MM-JJ (années 2000 à 2100) est attendue."
+)
+NOT_A_FLAG = "answers.{code}.to_review : true ou false est attendu."
 
 
 def questionnaire_reference(document) -> tuple[tuple[str, int] | None, list[str]]:
@@ -66,6 +79,18 @@ def document_levels(document: Mapping) -> tuple[dict[str, bool | None], dict[str
     """(qualification answers, {item code: level}) of a valid document, ready for profiles.evaluate."""
     levels = {code: answer["level"] for code, answer in document["answers"].items()}
     return dict(document["qualification"]), levels
+
+
+def declaration_date(text: str) -> datetime.date | None:
+    """The day written ``AAAA-MM-JJ`` (years ``DECLARATION_YEARS``), None when ``text`` is not one."""
+    if not isinstance(text, str) or not ISO_DAY.fullmatch(text):
+        return None
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+    first, last = DECLARATION_YEARS
+    return day if first <= day.year <= last else None
 
 
 def _name(definition: Mapping) -> str:
@@ -125,7 +150,7 @@ def _plainly_valid(answer, level_codes: Mapping) -> bool:
     """The common case (a known level, text fields only), checked cheaply: 10,000 documents a call."""
     return (
         type(answer) is dict
-        and answer.keys() <= ANSWER_KEYS
+        and answer.keys() <= TEXT_KEYS
         and all(type(value) is str for value in answer.values())
         and answer.get("level") in level_codes
     )
@@ -135,9 +160,13 @@ def _answer_errors(code: str, answer: Mapping, item: Mapping, level_codes: Mappi
     errors = _keys_errors(answer, ANSWER_KEYS, {"level"}, f"answers.{code}")
     errors += [
         NOT_TEXT.format(code=code, key=key)
-        for key in ANSWER_KEYS
+        for key in sorted(TEXT_KEYS)
         if key in answer and not isinstance(answer[key], str)
     ]
+    if "declared_on" in answer and declaration_date(answer["declared_on"]) is None:
+        errors.append(NOT_A_DATE.format(code=code))
+    if "to_review" in answer and not isinstance(answer["to_review"], bool):
+        errors.append(NOT_A_FLAG.format(code=code))
     level = answer.get("level")
     if not isinstance(level, str):
         return errors

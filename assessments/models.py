@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from audit.models import track
 from core.models import PublicModel
+from core.triggers import append_only
 
 
 class State(models.TextChoices):
@@ -162,9 +163,14 @@ class Answer(models.Model):
 
 
 class Transition(models.Model):
-    """The log of every state change: who, when, from, to, and why."""
+    """The log of every state change: who, when, from, to, and why; the one history of the state.
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="transitions")
+    Append-only in the database (triggers below). The assessment's ``state``, ``reviewer``,
+    ``submitted_at`` and ``validated_at`` are what its latest transitions set: the audit trail does not
+    copy them again.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="transitions")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -172,6 +178,8 @@ class Transition(models.Model):
     to_state = models.CharField("état d'arrivée", max_length=20, choices=State.choices)
     comment = models.TextField("commentaire", blank=True)
     at = models.DateTimeField("le", default=timezone.now)
+    # The name of the API key the actor's change went through; empty for a change made in the pages.
+    api_key_name = models.CharField("clé d'API", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "changement d'état"
@@ -185,6 +193,10 @@ class Transition(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["assessment", "at"], name="assessments_transition_at")]
+        triggers = append_only(
+            name="transition",
+            columns=("id", "assessment_id", "from_state", "to_state", "comment", "at", "api_key_name"),
+        )
 
     def __str__(self) -> str:
         return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
@@ -241,10 +253,7 @@ track(
         "updated_by",
     ],
 )
-track(
-    Assessment,
-    name="AssessmentEvent",
-    fields=["state", "reviewer", "submitted_at", "validated_at", "reached_profiles"],
-)
+# The state, the reviewer and the dates of submission and validation are stated by the
+# ``Transition`` log (who, when, from, to, why), the one history of the lifecycle: not copied here.
+track(Assessment, name="AssessmentEvent", fields=["reached_profiles"])
 track(Qualification, name="QualificationEvent", fields=["product_version", "answers", "updated_by"])
-track(Transition, name="TransitionEvent", fields=["assessment", "actor", "from_state", "to_state", "comment"])

@@ -370,24 +370,42 @@ def submissions_of_product(*, product) -> list[Submission]:
 
 
 def assessment_document(assessment: Assessment) -> dict:
-    """The interchange document of the assessment (export): answered applicable items only."""
+    """The interchange document of the assessment (export): answered applicable items only, with
+    their sworn declaration and their "à revoir" flag when they have one."""
     struct = assessment_structure(assessment)
     answers = {}
-    values = (
+    rows = (
         Answer.objects.filter(assessment=assessment)
         .exclude(level="")
-        .values_list("item_id", "level", "justification", "comment")
+        .values_list(
+            "item_id",
+            "level",
+            "justification",
+            "comment",
+            "declarant",
+            "declarant_role",
+            "declared_on",
+            "to_review",
+        )
     )
-    by_id = {item_id: (level, justification, comment) for item_id, level, justification, comment in values}
+    by_id = {item_id: values for item_id, *values in rows}
     for item in applicable_items(assessment):
         if item["id"] not in by_id:
             continue
-        level, justification, comment = by_id[item["id"]]
+        level, justification, comment, declarant, declarant_role, declared_on, to_review = by_id[item["id"]]
         answer = {"level": level}
         if level == NA_LEVEL:
             answer["justification"] = justification
         if comment:
             answer["comment"] = comment
+        if declarant:
+            answer["declarant"] = declarant
+        if declarant_role:
+            answer["declarant_role"] = declarant_role
+        if declared_on:
+            answer["declared_on"] = declared_on.isoformat()
+        if to_review:
+            answer["to_review"] = True
         answers[item["code"]] = answer
     product_version = assessment.product_version
     return {

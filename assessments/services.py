@@ -87,6 +87,13 @@ FIELD_LABELS = {"justification": "justification", "comment": "commentaire"}
 ANSWER_FIELDS = ["level", "justification", "comment", "declarant", "declarant_role", "declared_on"]
 # What a sworn declaration adds to an N/A answer (its text is the justification).
 DECLARATION_FIELDS = ("declarant", "declarant_role", "declared_on")
+# Every part of a sworn declaration, in the order of the form, as a status line names it.
+DECLARATION_PARTS = {
+    "justification": "le texte de la déclaration",
+    "declarant": "le nom du déclarant",
+    "declarant_role": "la qualité du déclarant",
+    "declared_on": "la date",
+}
 
 
 class AnswerConflict(Exception):
@@ -452,6 +459,15 @@ def declaration_expected(item: dict, qualification: dict) -> bool:
     return condition is not None and profiles.applicable(condition, qualification)
 
 
+def declaration_missing(*, item: dict, qualification: dict, answer: Answer) -> list[str]:
+    """What the saved ``answer`` still lacks of the sworn declaration its item expects (French, in
+    the order of the form); empty when it is complete or none is expected. Such an answer is saved
+    (the person is typing) but blocks submission (``answer_gaps``). No query."""
+    if answer.level != NA_LEVEL or not declaration_expected(item, qualification):
+        return []
+    return [label for name, label in DECLARATION_PARTS.items() if not getattr(answer, name)]
+
+
 def na_possible(item: dict, qualification: dict) -> bool:
     """Whether N/A is an allowed answer of the item under these qualification answers."""
     if declaration_expected(item, qualification):
@@ -582,9 +598,12 @@ def answers_import(
 ) -> Assessment:
     """Replace the qualification and fill answers from an interchange document, all at once.
 
-    The caller has validated the whole document (``assessments.interchange.validate_document``).
-    Items absent from ``answers`` keep their current answer. Every changed answer gets a new revision,
-    so a colleague's open page sees a conflict instead of overwriting the import.
+    The caller has validated the whole document (``document_errors``). Items absent from ``answers``
+    keep their current answer. An answer in the document is the vendor stating it, as a save on the
+    page does: it replaces the level, texts and sworn declaration, and clears "à revoir" unless the
+    document itself says ``"to_review": true`` (an export of an unconfirmed answer, imported back).
+    Every changed answer gets a new revision, so a colleague's open page sees a conflict instead of
+    overwriting the import.
     """
     assessment = _lock(assessment)
     ensure_editable(assessment)
@@ -595,26 +614,48 @@ def answers_import(
     struct = assessment_structure(assessment)
     item_ids = [struct.items_by_code[code]["id"] for code in answers if code in struct.items_by_code]
     now, changed = timezone.now(), []
+    fields = [*ANSWER_FIELDS, "to_review"]
     for answer in Answer.objects.filter(assessment=assessment, item_id__in=item_ids):
         values = _imported_values(answers[struct.items_by_id[answer.item_id]["code"]])
-        if values == (answer.level, answer.justification, answer.comment):
+        if values == tuple(getattr(answer, name) for name in fields):
             continue
-        answer.level, answer.justification, answer.comment = values
+        for name, value in zip(fields, values, strict=True):
+            setattr(answer, name, value)
         answer.revision += 1
         answer.updated_by, answer.updated_at = actor, now
         changed.append(answer)
-    Answer.objects.bulk_update(
-        changed, ["level", "justification", "comment", "revision", "updated_by", "updated_at"]
-    )
+    Answer.objects.bulk_update(changed, [*fields, "revision", "updated_by", "updated_at"])
     assessment_recompute_profiles(assessment=assessment)
     return assessment
 
 
-def _imported_values(answer: dict) -> tuple[str, str, str]:
-    """(level, justification, comment) as ``answer_save`` would store them (justification only for N/A)."""
+class ImportedAnswer(NamedTuple):
+    """An answer of a document as ``answer_save`` would store it (``ANSWER_FIELDS``, then the flag)."""
+
+    level: str
+    justification: str
+    comment: str
+    declarant: str
+    declarant_role: str
+    declared_on: object  # datetime.date | None
+    to_review: bool
+
+
+def _imported_values(answer: dict) -> ImportedAnswer:
+    """The stored values of a validated document answer: texts trimmed, the justification only for
+    N/A, the declaration date as a date (``interchange.declaration_date``)."""
     level = answer.get("level", "")
     justification = (answer.get("justification") or "").strip() if level == NA_LEVEL else ""
-    return level, justification, (answer.get("comment") or "").strip()
+    declared_on = answer.get("declared_on")
+    return ImportedAnswer(
+        level,
+        justification,
+        (answer.get("comment") or "").strip(),
+        (answer.get("declarant") or "").strip(),
+        (answer.get("declarant_role") or "").strip(),
+        interchange.declaration_date(declared_on) if declared_on else None,
+        answer.get("to_review") is True,
+    )
 
 
 # --- Export / import (interchange document, see assessments/INTERCHANGE.md) -----------------------------
@@ -640,6 +681,10 @@ IMPORT_BAD_CHARACTER = (
     "il doit contenir du texte Unicode valide."
 )
 IMPORT_ANSWER_ERROR = "answers.{code} : {message}"
+IMPORT_DECLARATION_NOT_EXPECTED = (
+    "L'exigence « {code} » ne se remplit pas par une déclaration sur l'honneur d'après la "
+    "qualification du document : retirez « declarant », « declarant_role » et « declared_on »."
+)
 IMPORT_MORE_ERRORS = "… et {count} autre(s) problème(s)."
 
 
@@ -698,7 +743,8 @@ def document_errors(*, assessment: Assessment, document) -> list[str]:
     """Every problem of an interchange document for this assessment (empty list: it can be imported).
 
     Each answer goes through ``answer_errors``, the rules of the item save, under the document's
-    qualification, with its texts as they will be stored.
+    qualification, with its texts and sworn declaration as they will be stored; a declaration on an
+    item that the document's qualification does not answer by one is refused.
     """
     struct = assessment_structure(assessment)
     errors = interchange.validate_document(document, struct.definition)
@@ -707,18 +753,24 @@ def document_errors(*, assessment: Assessment, document) -> list[str]:
     qualification = document["qualification"]
     errors = qualification_errors(assessment=assessment, answers=qualification)
     for code, answer in document["answers"].items():
-        level, justification, comment = _imported_values(answer)
-        errors += [
-            IMPORT_ANSWER_ERROR.format(code=code, message=message)
-            for message in answer_errors(
-                assessment=assessment,
-                item=struct.items_by_code[code],
-                level=level,
-                justification=justification,
-                comment=comment,
-                qualification=qualification,
-            )
-        ]
+        values = _imported_values(answer)
+        item = struct.items_by_code[code]
+        messages = answer_errors(
+            assessment=assessment,
+            item=item,
+            level=values.level,
+            justification=values.justification,
+            comment=values.comment,
+            qualification=qualification,
+            declarant=values.declarant,
+            declarant_role=values.declarant_role,
+            declared_on=values.declared_on,
+        )
+        # The page drops a declaration where none is expected; a document saying one is refused.
+        declared = values.declarant or values.declarant_role or values.declared_on
+        if declared and not declaration_expected(item, qualification):
+            messages.append(IMPORT_DECLARATION_NOT_EXPECTED.format(code=code))
+        errors += [IMPORT_ANSWER_ERROR.format(code=code, message=message) for message in messages]
     return errors
 
 
@@ -783,9 +835,10 @@ def assessment_recompute_profiles(
 
 # --- Submission and review --------------------------------------------------------------------------
 @transaction.atomic
-def assessment_submit(*, assessment: Assessment, actor) -> Assessment:
+def assessment_submit(*, assessment: Assessment, actor, api_key_name: str = "") -> Assessment:
     """Submit for review: refused (``AssessmentIncomplete``) while an applicable item lacks a complete
-    answer; the role check of the workflow comes first. Writes a frozen ``Submission``."""
+    answer; the role check of the workflow comes first. Writes a frozen ``Submission``.
+    ``api_key_name``: the API key submitting, logged on the transition (empty from the pages)."""
     assessment = _lock(assessment)
     workflow.check(assessment=assessment, to=State.SUBMITTED, actor=actor)
     values = answer_values(assessment)
@@ -797,7 +850,7 @@ def assessment_submit(*, assessment: Assessment, actor) -> Assessment:
         order = {item["code"]: index for index, item in enumerate(struct.items)}
         raise AssessmentIncomplete(sorted(missing, key=lambda entry: order[entry["code"]]))
     assessment_recompute_profiles(assessment=assessment)
-    workflow.transition(assessment=assessment, to=State.SUBMITTED, actor=actor)
+    workflow.transition(assessment=assessment, to=State.SUBMITTED, actor=actor, api_key_name=api_key_name)
     _write_submission(assessment, actor=actor)
     return assessment
 

@@ -84,8 +84,13 @@ def allowed(*, assessment: Assessment, to: str, actor, membership: Membership | 
 
 
 @transaction.atomic
-def transition(*, assessment: Assessment, to: str, actor, comment: str = "") -> Assessment:
-    """Apply one declared transition; return the updated assessment (the same instance)."""
+def transition(
+    *, assessment: Assessment, to: str, actor, comment: str = "", api_key_name: str = ""
+) -> Assessment:
+    """Apply one declared transition; return the updated assessment (the same instance).
+
+    ``api_key_name``: the API key the actor acts through, logged with the transition (empty in pages).
+    """
     source = assessment.state
     check(assessment=assessment, to=to, actor=actor, comment=comment)
     comment = (comment or "").strip()
@@ -104,6 +109,7 @@ def transition(*, assessment: Assessment, to: str, actor, comment: str = "") -> 
         to_state=to,
         comment=comment,
         at=changes["updated_at"],
+        api_key_name=api_key_name,
     )
     return assessment
 

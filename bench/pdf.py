@@ -2,16 +2,19 @@
 
 Prints, in one run:
 - the median time of our whole pipeline (snapshot → template → QR code → WeasyPrint, PDF/A-3b,
-  tagged) for the attestation and for a 300-item report;
+  tagged) for the attestation, for a 300-item report and for a DMN certificate of conformity
+  covering the five generic lines;
 - the median time of WeasyPrint alone on the same HTML with the same PDF options, both cold (a new
   font configuration each time, as a plain ``HTML(...).write_pdf()`` does) and with the shared font
   configuration our pipeline keeps per process; and the ratios;
-- unless ``--no-worker``: the time from ``certificate_request`` to ``ready`` with a warm Celery worker
-  it starts itself on a private queue. That part migrates and writes to the database of
+- unless ``--no-worker``: the time from ``certificate_request`` (attestation) and from
+  ``certificate_certify`` (certificate of conformity) to ``ready`` with a warm Celery worker it
+  starts itself on a private queue. That part migrates and writes to the database of
   ``DATABASE_URL`` (a company « Banc d'essai PDF », a questionnaire ``banc-pdf-<pid>``, a few
   assessments and attestations, left there): point it at a scratch database.
 
-Aims (issue 7): attestation ≤ 150 ms and ≤ 1.3 × WeasyPrint alone; 300-item report ≤ 1.5 s.
+Aims (issue 7): attestation ≤ 150 ms and ≤ 1.3 × WeasyPrint alone; 300-item report ≤ 1.5 s; the
+certificate of conformity (issue 16), a one-page document like the attestation: ≤ 150 ms.
 """
 
 import argparse
@@ -22,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,11 +41,11 @@ from pypdf import PdfReader  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from certificates import rendering  # noqa: E402
-from certificates.snapshot import ATTESTATION, RAPPORT  # noqa: E402
-from tests.certificates.snapshots import make_snapshot  # noqa: E402
+from certificates.snapshot import ATTESTATION, CONFORMITE, RAPPORT, conformity_snapshot  # noqa: E402
+from tests.certificates.snapshots import conformity_content, make_snapshot  # noqa: E402
 
 CODE = "ABCDEFGHIJKLMNOP"
-AIMS = {ATTESTATION: 0.150, RAPPORT: 1.5}
+AIMS = {ATTESTATION: 0.150, RAPPORT: 1.5, CONFORMITE: 0.150}
 
 
 def timed(function) -> tuple[float, float]:
@@ -60,7 +64,10 @@ def weasyprint_alone(html: str, *, shared_fonts: bool) -> bytes:
 
 def bench_render(kind: str, runs: int) -> dict:
     """Medians of the three renders, interleaved round by round so that load changes hit them alike."""
-    snapshot = make_snapshot(kind=kind, items=300)
+    if kind == CONFORMITE:
+        snapshot = conformity_snapshot(**conformity_content(lines=5))
+    else:
+        snapshot = make_snapshot(kind=kind, items=300)
     html = rendering.document_html(snapshot, CODE)
     contenders = {
         "ours": lambda: rendering.render_pdf(snapshot, CODE),
@@ -124,7 +131,7 @@ def wait_ready(certificate, timeout: float = 60) -> float:
     raise SystemExit("Document toujours en attente : le worker ne le traite pas.")
 
 
-def bench_request_to_ready(runs: int) -> float:
+def bench_request_to_ready(runs: int) -> dict[str, float]:
     from django.core.management import call_command
 
     from certificates import services
@@ -136,15 +143,26 @@ def bench_request_to_ready(runs: int) -> float:
     made = BenchData()
     worker = start_worker(queue)
     try:
-        timings = []
+        issue = {
+            ATTESTATION: lambda assessment: services.certificate_request(
+                assessment=assessment, kind=ATTESTATION, actor=None
+            ),
+            CONFORMITE: lambda assessment: services.certificate_certify(
+                assessments=[assessment],
+                procedure_ref=uuid.uuid4(),
+                content=conformity_content(lines=5),
+                actor=None,
+            ),
+        }
+        timings = {kind: [] for kind in issue}
         for index in range(runs + 1):
-            assessment = made.validated_assessment()
-            started = time.monotonic()
-            certificate = services.certificate_request(assessment=assessment, kind=ATTESTATION, actor=None)
-            finished = wait_ready(certificate)
-            if index:  # the first one warms the worker up
-                timings.append(finished - started)
-        return statistics.median(timings)
+            for kind, request in issue.items():
+                assessment = made.validated_assessment()
+                started = time.monotonic()
+                finished = wait_ready(request(assessment))
+                if index:  # the first round warms the worker up
+                    timings[kind].append(finished - started)
+        return {kind: statistics.median(values) for kind, values in timings.items()}
     finally:
         worker.terminate()
         worker.wait(timeout=30)
@@ -185,11 +203,15 @@ def main() -> None:
         "Rendu PDF (PDF/A-3b, balisé) : temps CPU médian (et temps mur) ; ratio = pipeline / WeasyPrint seul ;"
         f" charge de la machine {os.getloadavg()[0]:.1f}"
     )
-    for kind, runs in ((ATTESTATION, arguments.runs), (RAPPORT, max(3, arguments.runs // 3))):
+    for kind, runs in (
+        (ATTESTATION, arguments.runs),
+        (RAPPORT, max(3, arguments.runs // 3)),
+        (CONFORMITE, arguments.runs),
+    ):
         print_render(bench_render(kind, runs))
     if not arguments.no_worker:
-        median = bench_request_to_ready(max(3, arguments.runs // 3))
-        print(f"demande → prêt (attestation, worker chaud) : médiane {median * 1000:.0f} ms")
+        for kind, median in bench_request_to_ready(max(3, arguments.runs // 3)).items():
+            print(f"demande → prêt ({kind}, worker chaud) : médiane {median * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,11 @@
 """Development-only demo subscriptions: a few (confirmed) subscribers to each product holding a demo
-attestation, so that the back office shows counts and the mails can be tried (the console shows
-them). Runs after ``certificates.demo``; loading twice makes nothing new."""
+attestation or certificate of conformity, so that the back office shows counts and the mails can be
+tried (the console shows them). Runs after ``certificates.demo`` and ``dmn.demo``; loading twice makes nothing new."""
 
 from django.utils import timezone
 
 from catalogue.models import Frequency, Subscription
-from certificates.models import Certificate
+from certificates.models import LISTED_KINDS, Certificate
 from products.models import Product
 
 SUBSCRIBERS = [
@@ -15,7 +15,7 @@ SUBSCRIBERS = [
 
 
 def load(stdout) -> list[tuple[str, str]]:
-    attested = Certificate.objects.filter(kind=Certificate.Kind.ATTESTATION).values(
+    attested = Certificate.objects.filter(kind__in=LISTED_KINDS).values(
         "assessment__product_version__product"
     )
     products = Product.objects.filter(pk__in=attested).order_by("pk")

@@ -16,6 +16,11 @@ class CatalogueFilterForm(forms.Form):
     )
     profil = forms.ChoiceField(label="Profil DMP atteint", required=False)
     questionnaire = forms.ChoiceField(label="Référentiel", required=False)
+    ligne = forms.ChoiceField(
+        label="Ligne générique certifiée",
+        help_text="Dispositifs médicaux numériques de télésurveillance : les certificats couvrant cette ligne.",
+        required=False,
+    )
     # Set by the company links of the list (thousands of companies make no usable select).
     entreprise = forms.UUIDField(required=False, widget=forms.HiddenInput)
     tri = forms.ChoiceField(
@@ -24,7 +29,7 @@ class CatalogueFilterForm(forms.Form):
 
     def __init__(self, data=None, *, choices: dict):
         super().__init__(data)
-        for name, key in (("profil", "profile"), ("questionnaire", "questionnaire")):
+        for name, key in (("profil", "profile"), ("questionnaire", "questionnaire"), ("ligne", "line")):
             self.fields[name].choices = [("", "Tous")] + list(choices[key])
 
     def filters(self) -> CatalogueFilters:
@@ -38,6 +43,7 @@ class CatalogueFilterForm(forms.Form):
             profile=data.get("profil", ""),
             questionnaire=data.get("questionnaire", ""),
             company=str(data.get("entreprise") or ""),
+            line=data.get("ligne", ""),
             sort=data.get("tri") or SORT_RECENT,
         )
 

@@ -4,11 +4,11 @@ The catalogue states what the documents state: every column comes from a documen
 (company, product, version, referential, profiles), never from rows a vendor can still edit, and
 never anything of the answers (levels, comments, justifications, proofs).
 
-A listed entry is one valid document: ready, not revoked, the latest of its assessment. Each kind of
+A listed entry is one valid document: ready, not revoked, the latest of its assessment (an
+attestation) or of its procedure (a certificate of conformity, one per DMN candidature). Each kind of
 document is a *source* (``SOURCES``): a function giving, for the filters, a queryset of the same
-``COLUMNS``; the catalogue is their union. Attestations are the only source today; the DMN
-certificates (with their certified lines) will be a second source giving the same columns, the
-lines joining as one more column of every source.
+``COLUMNS``; the catalogue is their union. The certified lines are one of these columns (null for an
+attestation), the lines' labels and questionnaires as the certificate states them.
 
 Every function runs a constant number of queries, whatever the number of rows.
 """
@@ -16,19 +16,34 @@ Every function runs a constant number of queries, whatever the number of rows.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from catalogue.models import Subscription
 from certificates.codes import format_code
-from certificates.models import Certificate
+from certificates.models import LISTED_KINDS, Certificate
 from core.search import normalised
 from products.models import Product
 from questionnaires.models import QuestionnaireVersion
 
 ATTESTATION = Certificate.Kind.ATTESTATION
+CONFORMITE = Certificate.Kind.CONFORMITE
 SORT_RECENT = "recent"
 SORT_COMPANY = "entreprise"
 SORT_PRODUCT = "produit"
@@ -54,6 +69,7 @@ COLUMNS = (
     "referential_title",
     "referential_version",
     "profiles",
+    "lines",
     "issued_at",
 )
 SEARCH_WORDS = 8
@@ -65,6 +81,7 @@ class CatalogueFilters:
     profile: str = ""  # a DMP profile code reached
     questionnaire: str = ""  # a referential (questionnaire) code
     company: str = ""  # Company.public_id
+    line: str = ""  # a generic line a certificate of conformity covers (its code)
     sort: str = SORT_RECENT
     # Keyset pagination (the API's cursor), newest first: rows after (issued_at, verification_code).
     after: tuple | None = None
@@ -86,7 +103,12 @@ class CatalogueEntry:
     referential_title: str
     referential_version: str
     profiles: dict
+    lines: list | None  # [{"code", "label", "questionnaire": {...}}] for a certificate of conformity
     issued_at: object
+
+    @property
+    def line_labels(self) -> list[str]:
+        return line_labels(self.lines)
 
     @property
     def display_code(self) -> str:
@@ -120,6 +142,11 @@ def profiles_reached(profiles: dict) -> list[str]:
     )
 
 
+def line_labels(lines: list | None) -> list[str]:
+    """The labels of the lines a certificate states, in its order (never their codes)."""
+    return [line["label"] for line in lines or ()]
+
+
 def valid_attestations() -> QuerySet[Certificate]:
     """Attestations that state a validation today: ready, not revoked, the latest of their assessment
     (a reissue or a new template leaves only one per assessment)."""
@@ -130,9 +157,29 @@ def valid_attestations() -> QuerySet[Certificate]:
     return live.filter(~Exists(newer))
 
 
+def valid_conformity_certificates() -> QuerySet[Certificate]:
+    """Certificates of conformity in force: ready, not revoked (one live per candidature)."""
+    return Certificate.objects.filter(
+        kind=CONFORMITE, status=Certificate.Status.READY, revoked_at__isnull=True
+    )
+
+
 def _attestation_rows(filters: CatalogueFilters) -> QuerySet:
-    rows = valid_attestations().annotate(
-        document_kind=Value(ATTESTATION, output_field=CharField()),
+    rows = _listed_rows(valid_attestations(), kind=ATTESTATION, filters=filters)
+    return rows.none() if filters.line else rows  # an attestation certifies no line
+
+
+def _conformity_rows(filters: CatalogueFilters) -> QuerySet:
+    rows = valid_conformity_certificates()
+    if filters.line:
+        rows = rows.filter(stated_lines__contains=[{"code": filters.line}])
+    return _listed_rows(rows, kind=CONFORMITE, filters=filters)
+
+
+def _listed_rows(documents: QuerySet[Certificate], *, kind: str, filters: CatalogueFilters) -> QuerySet:
+    """The ``COLUMNS`` of listed ``documents`` of one ``kind``, with the filters every source shares."""
+    rows = documents.annotate(
+        document_kind=Value(kind, output_field=CharField()),
         verification_code=F("code"),
         product_public_id=F("assessment__product_version__product__public_id"),
         company_public_id=F("company__public_id"),
@@ -144,6 +191,7 @@ def _attestation_rows(filters: CatalogueFilters) -> QuerySet:
         referential_title=F("stated_referential_title"),
         referential_version=F("stated_referential_version"),
         profiles=F("stated_profiles"),
+        lines=F("stated_lines"),
         issued_at=F("rendered_at"),
     )
     if filters.profile:
@@ -163,7 +211,7 @@ def _attestation_rows(filters: CatalogueFilters) -> QuerySet:
 
 
 # Each kind of listed document; a new kind adds its function here (same columns, same filters).
-SOURCES: tuple[Callable[[CatalogueFilters], QuerySet], ...] = (_attestation_rows,)
+SOURCES: tuple[Callable[[CatalogueFilters], QuerySet], ...] = (_attestation_rows, _conformity_rows)
 
 
 def search_words(search: str) -> list[str]:
@@ -194,13 +242,16 @@ def entries(rows) -> list[CatalogueEntry]:
 
 
 def catalogue_filter_choices() -> dict[str, list[tuple[str, str]]]:
-    """The options of the catalogue's filters: referentials of the listed documents, profiles of the
-    published rules (two queries). Companies are chosen from the list's links, not from options."""
+    """The options of the catalogue's filters: referentials of the listed documents, generic lines of
+    the listed certificates, profiles of the published rules (three queries). Companies are chosen
+    from the list's links, not from options."""
+    first, *others = (
+        source(CatalogueFilters()).order_by().values_list("referential_code", "referential_title").distinct()
+        for source in SOURCES
+    )
     questionnaires: dict[str, str] = {}
-    for source in SOURCES:
-        rows = source(CatalogueFilters()).order_by()
-        for code, title in rows.values_list("referential_code", "referential_title").distinct():
-            questionnaires.setdefault(code, title)
+    for code, title in first.union(*others) if others else first:
+        questionnaires.setdefault(code, title)
     profiles: dict[str, str] = {}
     for rules in QuestionnaireVersion.objects.exclude(profile_rules={}).values_list(
         "profile_rules", flat=True
@@ -210,7 +261,22 @@ def catalogue_filter_choices() -> dict[str, list[tuple[str, str]]]:
     return {
         "questionnaire": sorted(questionnaires.items(), key=lambda pair: pair[1].casefold()),
         "profile": sorted(profiles.items(), key=lambda pair: pair[1].casefold()),
+        "line": listed_lines(),
     }
+
+
+def listed_lines() -> list[tuple[str, str]]:
+    """The generic lines (code, label) of the certificates of conformity in force, by label (one
+    query, over the distinct lines only)."""
+    # One row per line of each certificate (a set-returning function; both keys read the same row).
+    element = Func(F("stated_lines"), function="jsonb_array_elements", output_field=JSONField())
+    lines = valid_conformity_certificates().annotate(
+        line_code=KeyTextTransform("code", element), line_label=KeyTextTransform("label", element)
+    )
+    labels = {}
+    for code, label in lines.order_by().values_list("line_code", "line_label").distinct():
+        labels.setdefault(code, label)
+    return sorted(labels.items(), key=lambda pair: pair[1].casefold())
 
 
 # --- One product's public page ------------------------------------------------------------------------
@@ -223,6 +289,7 @@ class HistoryEntry:
     version_label: str
     referential: str
     profiles_reached: list[str]
+    lines: list[str]  # the labels of the lines a certificate of conformity covers
     issued_at: object
     revoked_at: object
     revocation_reason: str
@@ -245,31 +312,33 @@ class PublicProduct:
 
 
 def public_product(*, public_id) -> PublicProduct:
-    """A product that holds or held a document, named as its latest document states it, with every
-    document issued (newest first, revoked ones with their date); 404 for any other product, so the
-    page reveals nothing of products never attested (two queries)."""
+    """A product that holds or held a public document (attestation, certificate of conformity), named
+    as its latest document states it, with every document issued (newest first, revoked ones with
+    their date, certificates with their lines); 404 for any other product, so the page reveals
+    nothing of products never attested (two queries)."""
     product = Product.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
     if product is None:
         raise Http404("Produit introuvable.")
     documents = list(
         Certificate.objects.filter(
             assessment__product_version__product_id=product,
-            kind=ATTESTATION,
+            kind__in=LISTED_KINDS,
             status=Certificate.Status.READY,
         )
         .order_by("-rendered_at", "-pk")
-        .values("code", "snapshot", "rendered_at", "revoked_at", "revocation_reason")
+        .values("kind", "code", "snapshot", "rendered_at", "revoked_at", "revocation_reason")
     )
     if not documents:
         raise Http404("Produit introuvable.")
     latest = documents[0]["snapshot"]
     history = [
         HistoryEntry(
-            kind_label=Certificate.Kind.ATTESTATION.label,
+            kind_label=Certificate.Kind(document["kind"]).label,
             display_code=format_code(document["code"]),
             version_label=document["snapshot"]["version"]["label"],
             referential=_referential(document["snapshot"]["questionnaire"]),
             profiles_reached=profiles_reached(document["snapshot"].get("profiles")),
+            lines=line_labels(document["snapshot"].get("lines")),
             issued_at=document["rendered_at"],
             revoked_at=document["revoked_at"],
             revocation_reason=document["revocation_reason"],
@@ -290,10 +359,12 @@ def _referential(questionnaire: dict) -> str:
 
 # --- Subscriptions ------------------------------------------------------------------------------------
 def subscribable_product(*, public_id) -> Product:
-    """A product one may subscribe to: one with a public page (it holds or held an attestation);
-    404 for any other (one query)."""
+    """A product one may subscribe to: one with a public page (it holds or held an attestation or a
+    certificate of conformity); 404 for any other (one query)."""
     attested = Certificate.objects.filter(
-        assessment__product_version__product=OuterRef("pk"), kind=ATTESTATION, status=Certificate.Status.READY
+        assessment__product_version__product=OuterRef("pk"),
+        kind__in=LISTED_KINDS,
+        status=Certificate.Status.READY,
     )
     product = Product.objects.filter(Exists(attested), public_id=public_id).first()
     if product is None:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.emails import send_templated_email
 from catalogue.models import DocumentNotice, Frequency, Subscription
 from certificates.codes import format_code
-from certificates.models import Certificate
+from certificates.models import LISTED_KINDS, Certificate
 from core.throttle import throttle_hit
 from products.models import Product
 
@@ -122,9 +122,29 @@ def _send(*, template: str, subscription: Subscription, context: dict) -> None:
 
 
 # --- Telling subscribers ---------------------------------------------------------------------------
+# How a message names each kind of public document (the words agree with it).
+KIND_WORDS = {
+    Certificate.Kind.ATTESTATION: {
+        "name": "attestation",
+        "the": "l'attestation",
+        "a": "Une attestation",
+        "issued": "délivrée",
+        "revoked": "révoquée",
+    },
+    Certificate.Kind.CONFORMITE: {
+        "name": "certificat de conformité",
+        "the": "le certificat de conformité",
+        "a": "Un certificat de conformité",
+        "issued": "délivré",
+        "revoked": "révoqué",
+    },
+}
+
+
 def _document(certificate: dict) -> dict:
     """What a message says of a document: only what its public pages show."""
     return {
+        "words": KIND_WORDS[certificate["kind"]],
         "product": certificate["stated_product_name"],
         "company": certificate["stated_company_name"],
         "version": certificate["stated_version_label"],
@@ -138,6 +158,7 @@ def _document(certificate: dict) -> dict:
 
 
 DOCUMENT_FIELDS = (
+    "kind",
     "code",
     "stated_product_name",
     "stated_company_name",
@@ -148,10 +169,9 @@ DOCUMENT_FIELDS = (
 )
 
 
-def _attestations():
-    return Certificate.objects.filter(
-        kind=Certificate.Kind.ATTESTATION, status=Certificate.Status.READY
-    ).values(
+def _documents():
+    """The public documents (attestations, certificates of conformity) once rendered."""
+    return Certificate.objects.filter(kind__in=LISTED_KINDS, status=Certificate.Status.READY).values(
         *DOCUMENT_FIELDS,
         product_id=F("assessment__product_version__product_id"),
         product_public_id=F("assessment__product_version__product__public_id"),
@@ -160,14 +180,14 @@ def _attestations():
 
 def subscriptions_notify_document(*, certificate_id: int, change: str) -> int:
     """E-mail every subscriber of the document's product who asked for each change that the
-    attestation ``certificate_id`` was issued or revoked (``change``); returns how many were sent.
+    public document ``certificate_id`` was issued or revoked (``change``); returns how many were sent.
 
     Called by a task once the change is committed. Idempotent: the subscribers are told once per
-    document and change (``DocumentNotice``); a change that did not happen (an attestation not
+    document and change (``DocumentNotice``); a change that did not happen (a document not
     ready, not revoked) or a report sends nothing."""
     if change not in Change.values:
         return 0
-    document = _attestations().filter(pk=certificate_id).first()
+    document = _documents().filter(pk=certificate_id).first()
     if document is None or (change == Change.REVOKED and document["revoked_at"] is None):
         return 0
     with transaction.atomic():
@@ -207,7 +227,7 @@ def subscriptions_send_digests(*, now=None) -> int:
         revoked_at__gt=earliest, revoked_at__lte=now
     )
     for document in (
-        _attestations()
+        _documents()
         .filter(window, product_id__in={s.product_id for s in subscriptions})
         .order_by("rendered_at", "code")
     ):

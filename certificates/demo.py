@@ -12,11 +12,16 @@ from accounts.models import User
 from assessments.models import Assessment
 from certificates import services
 from certificates.models import Certificate
+from questionnaires.models import Questionnaire
 
 
 def load(stdout) -> list[tuple[str, str]]:
     reviewer = User.objects.filter(email=REVIEWER_EMAIL).first()
-    validated = Assessment.objects.filter(state=Assessment.State.VALIDATED).order_by("pk")
+    # The questionnaires of a DMN candidature end in its certificate of conformity (``dmn.demo``).
+    validated = Assessment.objects.filter(
+        state=Assessment.State.VALIDATED,
+        questionnaire_version__questionnaire__theme__in=Questionnaire.SELF_ASSESSMENT_THEMES,
+    ).order_by("pk")
     for assessment in validated:
         certificate = services.certificate_request(
             assessment=assessment, kind=Certificate.Kind.ATTESTATION, actor=reviewer

@@ -1,7 +1,10 @@
 """Certificates: PDF documents rendered from a frozen snapshot, verifiable by an unguessable code.
 
-Status changes go through ``certificates.services`` only, each one logged as a ``CertificateEvent``.
-A certificate is never deleted: revocation is a logged transition that the public page shows.
+Status changes go through ``certificates.services`` only. Each fact of a certificate's life is a column
+of its row (who requested it, its status, when it was last requeued, what it replaces and why, its
+revocation), so the audit trail of the row (``audit.CertificateAuditEvent``) is its one history, read
+as « demandé, généré, relancé… » by ``certificates.selectors.certificate_history``. A certificate is
+never deleted: revocation is a logged transition that the public page shows.
 """
 
 from django.conf import settings
@@ -10,7 +13,6 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.fields.json import KT, KeyTransform
 from django.db.models.functions import Concat
-from django.utils import timezone
 
 from audit.models import track
 from certificates.codes import CODE_LENGTH, format_code, new_code
@@ -21,6 +23,13 @@ from core.search import normalised
 class Kind(models.TextChoices):
     ATTESTATION = "attestation", "Attestation d'auto-évaluation"
     RAPPORT = "rapport", "Rapport d'auto-évaluation"
+    # Issued by a certification procedure (a DMN candidature) when the agency validates it.
+    CONFORMITE = "conformite", "Certificat de conformité"
+
+
+# The public documents: listed in the catalogue while valid, announced to its subscribers. Reports
+# are private.
+LISTED_KINDS = (Kind.ATTESTATION, Kind.CONFORMITE)
 
 
 class Status(models.TextChoices):
@@ -70,7 +79,12 @@ class Certificate(PublicModel):
     attempts = models.PositiveSmallIntegerField("tentatives de génération", default=0)
     failure_reason = models.TextField("raison de l'échec", blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="demandé par",
     )
     rendered_at = models.DateTimeField("généré le", null=True, blank=True)
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
@@ -78,6 +92,23 @@ class Certificate(PublicModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revocation_reason = models.TextField("motif de la révocation", blank=True)
+    # Set each time the periodic sweep enqueues the render again (``certificates_requeue_pending``).
+    requeued_at = models.DateTimeField("relancé le", null=True, blank=True)
+    # An attestation delivered again by the agency after the revocation of the one it replaces.
+    reissue_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="délivré à nouveau à la place de",
+    )
+    reissue_reason = models.TextField("motif de la nouvelle délivrance", blank=True)
+    # The certification procedure a certificate of conformity closes (a DMN candidature's public id):
+    # given by the procedure's app, which this one does not know; one live certificate per procedure.
+    # The certificate still anchors on an assessment (the procedure's referential) for its company,
+    # access and product, which several procedures can share.
+    procedure_ref = models.UUIDField("procédure certifiée", null=True, blank=True, editable=False)
     # What the public catalogue lists, sorts and searches, copied from the frozen snapshot by
     # PostgreSQL on insert (a snapshot never changes): a list of thousands of documents then reads
     # plain columns instead of decompressing every snapshot several times.
@@ -91,6 +122,10 @@ class Certificate(PublicModel):
     stated_referential_version = _stated("questionnaire__version")
     stated_profiles = models.GeneratedField(
         expression=KeyTransform("profiles", "snapshot"), output_field=models.JSONField(), db_persist=True
+    )
+    # The generic lines a certificate of conformity covers (null for the other kinds).
+    stated_lines = models.GeneratedField(
+        expression=KeyTransform("lines", "snapshot"), output_field=models.JSONField(), db_persist=True
     )
     # The searched texts, without accents and in lower case, stored once (a search then reads a plain
     # column, through a trigram index, instead of normalising every row).
@@ -116,6 +151,18 @@ class Certificate(PublicModel):
                 name="certificates_one_live_document_per_content",
                 violation_error_message="Ce document existe déjà pour ces données.",
             ),
+            models.UniqueConstraint(
+                fields=["procedure_ref"],
+                condition=Q(procedure_ref__isnull=False, revoked_at__isnull=True) & ~Q(status="failed"),
+                name="certificates_one_live_certificate_per_procedure",
+                violation_error_message="Cette procédure a déjà un certificat en vigueur.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="conformite", procedure_ref__isnull=False)
+                | (~Q(kind="conformite") & Q(procedure_ref__isnull=True)),
+                name="certificates_conformity_names_its_procedure",
+                violation_error_message="Un certificat de conformité, et lui seul, désigne sa procédure.",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="ready") | (~Q(file="") & Q(rendered_at__isnull=False)),
                 name="certificates_ready_has_file",
@@ -125,6 +172,11 @@ class Certificate(PublicModel):
                 condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""),
                 name="certificates_revocation_reason_required",
                 violation_error_message="Le motif de la révocation est obligatoire.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reissue_of__isnull=True) | ~Q(reissue_reason=""),
+                name="certificates_reissue_reason_required",
+                violation_error_message="Le motif de la nouvelle délivrance est obligatoire.",
             ),
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[A-Z2-7]{16}$"),
@@ -146,6 +198,17 @@ class Certificate(PublicModel):
                 name="certificates_listed_search",
                 condition=Q(kind="attestation", status="ready", revoked_at__isnull=True),
             ),
+            # The same two for the certificates of conformity, the catalogue's second source.
+            models.Index(
+                fields=["-rendered_at", "code"],
+                name="certificates_certified_recent",
+                condition=Q(kind="conformite", status="ready", revoked_at__isnull=True),
+            ),
+            GinIndex(
+                OpClass("stated_search", name="gin_trgm_ops"),
+                name="certificates_certified_search",
+                condition=Q(kind="conformite", status="ready", revoked_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -164,36 +227,8 @@ class Certificate(PublicModel):
         return bool(self.snapshot.get("draft"))
 
 
-class CertificateEvent(models.Model):
-    """The log of a certificate's life: requested, rendered, failed, requeued, revoked."""
-
-    class Action(models.TextChoices):
-        REQUESTED = "requested", "Demandé"
-        RENDERED = "rendered", "Généré"
-        FAILED = "failed", "Échec"
-        REQUEUED = "requeued", "Relancé"
-        REVOKED = "revoked", "Révoqué"
-        REISSUED = "reissued", "Délivré à nouveau après révocation"
-
-    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    action = models.CharField("action", max_length=20, choices=Action.choices)
-    detail = models.TextField("détail", blank=True)
-    at = models.DateTimeField("le", default=timezone.now)
-
-    class Meta:
-        verbose_name = "événement d'attestation"
-        verbose_name_plural = "événements d'attestation"
-        ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["certificate", "at"], name="certificates_event_at")]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} le {timezone.localtime(self.at):%d/%m/%Y %H:%M}"
-
-
-# Every issue, render, failure and revocation (see audit/models.py).
+# Every request, reissue, render, failure, requeue and revocation (see audit/models.py): the one
+# history of a certificate.
 track(
     Certificate,
     name="CertificateAuditEvent",
@@ -201,10 +236,15 @@ track(
         "assessment",
         "company",
         "kind",
+        "procedure_ref",
         "status",
         "code",
+        "requested_by",
+        "reissue_of",
+        "reissue_reason",
         "file_sha256",
         "failure_reason",
+        "requeued_at",
         "revoked_at",
         "revoked_by",
         "revocation_reason",

@@ -11,6 +11,8 @@ from assessments.notifications import decision_recipients
 from certificates.models import Certificate
 
 REVOKED_TEMPLATE = "certificates/revoked"
+# "révoqué" agrees with the document's kind: an attestation is « révoquée », a certificate « révoqué ».
+REVOKED_WORDS = {Certificate.Kind.CONFORMITE: "révoqué"}
 
 
 def revocation_notify(*, certificate: Certificate) -> list[str]:
@@ -21,6 +23,7 @@ def revocation_notify(*, certificate: Certificate) -> list[str]:
     snapshot = certificate.snapshot
     context = {
         "kind": certificate.get_kind_display(),
+        "revoked_word": REVOKED_WORDS.get(certificate.kind, "révoquée"),
         "product": snapshot["product"]["display_name"],
         "version": snapshot["version"]["label"],
         "code": certificate.display_code,

@@ -21,7 +21,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from certificates.codes import format_code
-from certificates.snapshot import ATTESTATION, NA, RAPPORT, UNANSWERED
+from certificates.snapshot import ATTESTATION, CONFORMITE, NA, RAPPORT, UNANSWERED
 from questionnaires.levels import (
     NA_COLOUR,
     NA_LABEL,
@@ -33,7 +33,11 @@ from questionnaires.levels import (
 # Stored on each certificate: a layout change gets a new version, old snapshots keep their meaning.
 TEMPLATE_VERSION = "2026.1"
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
-TEMPLATES = {ATTESTATION: "certificates/pdf/attestation.html", RAPPORT: "certificates/pdf/rapport.html"}
+TEMPLATES = {
+    ATTESTATION: "certificates/pdf/attestation.html",
+    RAPPORT: "certificates/pdf/rapport.html",
+    CONFORMITE: "certificates/pdf/conformite.html",
+}
 # Archival (PDF/A-3b) and tagged for screen readers.
 PDF_OPTIONS = {"pdf_variant": "pdf/a-3b", "pdf_tags": True}
 DRAFT_WATERMARK = "document de travail, non validé"
@@ -157,16 +161,11 @@ def _item_row(item: dict, by_code: dict) -> dict:
 
 
 def document_context(snapshot: dict, code: str) -> dict:
-    styles = level_styles(snapshot)
     url = verification_url(code)
-    return {
+    context = {
         "snapshot": snapshot,
         "draft": snapshot["draft"],
         "watermark": DRAFT_WATERMARK,
-        "styles": styles,
-        "sections": section_rows(snapshot, styles),
-        # Stored as jsonb, whose key order is not kept: sort for a stable document.
-        "profiles": sorted(snapshot["profiles"].values(), key=lambda profile: profile["label"]),
         "validated_at": snapshot_date(snapshot["validated_at"]),
         "issued_at": snapshot_date(snapshot["issued_at"]),
         "code": format_code(code),
@@ -174,6 +173,16 @@ def document_context(snapshot: dict, code: str) -> dict:
         "qr_svg": mark_safe(qr_svg(url)),
         "fonts_url": FONTS_DIR.as_uri(),
         "template_version": TEMPLATE_VERSION,
+    }
+    if snapshot["kind"] == CONFORMITE:
+        # A certificate of conformity states its lines, not levels per section nor profiles.
+        return context | {"lines": snapshot["lines"]}
+    styles = level_styles(snapshot)
+    return context | {
+        "styles": styles,
+        "sections": section_rows(snapshot, styles),
+        # Stored as jsonb, whose key order is not kept: sort for a stable document.
+        "profiles": sorted(snapshot["profiles"].values(), key=lambda profile: profile["label"]),
     }
 
 

@@ -1,6 +1,7 @@
 """Writes on certificates: request (freeze + enqueue), render, fail, revoke, reissue, requeue.
 
-Every status change writes a ``CertificateEvent``. Rendering is idempotent: a ready certificate is
+Every fact is written on the certificate's row, whose audit trail is its history
+(``selectors.certificate_history``). Rendering is idempotent: a ready certificate is
 never rendered again, whatever the number of deliveries of its task.
 """
 
@@ -18,13 +19,24 @@ from django.utils.module_loading import import_string
 
 from assessments.models import Assessment
 from certificates import notifications, rendering, selectors
-from certificates.models import Certificate, CertificateEvent
-from certificates.snapshot import assessment_snapshot, snapshot_sha256
+from certificates.models import LISTED_KINDS, Certificate
+from certificates.snapshot import assessment_snapshot, conformity_snapshot, snapshot_sha256
+from questionnaires.models import Questionnaire
 
 logger = logging.getLogger(__name__)
 
 ATTESTATION_NEEDS_VALIDATION = "Une attestation n'est délivrée que pour une évaluation validée."
 UNKNOWN_KIND = "Type de document inconnu."
+NOT_A_SELF_ASSESSMENT = (
+    "Cette évaluation fait partie d'une procédure de certification : elle n'ouvre droit à aucune "
+    "attestation d'auto-évaluation. Le certificat de conformité est délivré à la validation de la candidature."
+)
+CONFORMITY_BY_PROCEDURE = (
+    "Un certificat de conformité n'est délivré qu'à la validation de la candidature qu'il certifie."
+)
+CONFORMITY_NEEDS_VALIDATION = (
+    "Un certificat de conformité n'est délivré que pour des questionnaires tous validés."
+)
 ALREADY_REVOKED = "Ce document est déjà révoqué."
 REVOCATION_REASON_REQUIRED = "Indiquez le motif de la révocation."
 ATTESTATION_REVOKED = (
@@ -48,8 +60,6 @@ REQUEUE_AFTER = timedelta(minutes=5)
 ISSUED, REVOKED = "issued", "revoked"
 FAILURE_REASON_LENGTH = 2000
 
-Action = CertificateEvent.Action
-
 
 @transaction.atomic
 def certificate_request(*, assessment: Assessment, kind: str, actor) -> Certificate:
@@ -63,12 +73,16 @@ def certificate_request(*, assessment: Assessment, kind: str, actor) -> Certific
     """
     if kind not in Certificate.Kind.values:
         raise ValidationError(UNKNOWN_KIND)
+    if kind == Certificate.Kind.CONFORMITE:
+        raise ValidationError(CONFORMITY_BY_PROCEDURE)
     # Serialises concurrent requests for one assessment, so two clicks make one document.
     assessment = (
-        Assessment.objects.select_related("product_version__product")
+        Assessment.objects.select_related("product_version__product", "questionnaire_version__questionnaire")
         .select_for_update(of=("self",))
         .get(pk=assessment.pk)
     )
+    if kind == Certificate.Kind.ATTESTATION and not is_self_assessment(assessment):
+        raise ValidationError(NOT_A_SELF_ASSESSMENT)
     if kind == Certificate.Kind.ATTESTATION and assessment.state != Assessment.State.VALIDATED:
         raise ValidationError(ATTESTATION_NEEDS_VALIDATION)
     # A report of a validated assessment states the validation too: neither may outlive a revocation.
@@ -76,12 +90,59 @@ def certificate_request(*, assessment: Assessment, kind: str, actor) -> Certific
         assessment=assessment
     ):
         raise ValidationError(ATTESTATION_REVOKED)
-    return _issue(assessment=assessment, kind=kind, actor=actor, action=Action.REQUESTED)
+    return _issue(assessment=assessment, kind=kind, actor=actor)
 
 
-def _issue(*, assessment: Assessment, kind: str, actor, action: str, detail: str = "") -> Certificate:
-    """Freeze, then return the live certificate with that content or create one (logged as
-    ``action``) and enqueue its render on commit."""
+def is_self_assessment(assessment: Assessment) -> bool:
+    """Whether ``assessment`` answers a self-assessment questionnaire (the only ones attested): the
+    questionnaires of a certification procedure (DMN) end in its certificate of conformity."""
+    theme = assessment.questionnaire_version.questionnaire.theme
+    return theme in Questionnaire.SELF_ASSESSMENT_THEMES
+
+
+@transaction.atomic
+def certificate_certify(*, assessments: list[Assessment], procedure_ref, content: dict, actor) -> Certificate:
+    """The certificate of conformity of a validated certification procedure (a DMN candidature),
+    rendered in the background once the transaction commits.
+
+    ``assessments``: the procedure's questionnaires, its referential first (the certificate's anchor:
+    company, product, access), each one validated, else ``CONFORMITY_NEEDS_VALIDATION``;
+    ``procedure_ref``: the procedure's public id; ``content``: the keyword arguments of
+    ``certificates.snapshot.conformity_snapshot`` (plain data, frozen by the procedure's app).
+    Idempotent: the live certificate of the procedure, when there is one, is returned as it is.
+    """
+    referential, *_lines = assessments
+    ids = [assessment.pk for assessment in assessments]
+    states = dict(Assessment.objects.select_for_update().filter(pk__in=ids).values_list("pk", "state"))
+    if len(states) != len(set(ids)) or set(states.values()) != {Assessment.State.VALIDATED}:
+        raise ValidationError(CONFORMITY_NEEDS_VALIDATION)
+    existing = (
+        Certificate.objects.filter(procedure_ref=procedure_ref, revoked_at__isnull=True)
+        .exclude(status=Certificate.Status.FAILED)
+        .first()
+    )
+    if existing is not None:
+        return existing
+    snapshot = conformity_snapshot(**content)
+    certificate = Certificate.objects.create(
+        kind=Certificate.Kind.CONFORMITE,
+        company_id=referential.product_version.product.company_id,
+        assessment=referential,
+        procedure_ref=procedure_ref,
+        snapshot=snapshot,
+        snapshot_sha256=snapshot_sha256(snapshot),
+        template_version=rendering.TEMPLATE_VERSION,
+        requested_by=actor,
+    )
+    transaction.on_commit(lambda: certificate_enqueue(certificate_id=certificate.pk))
+    return certificate
+
+
+def _issue(
+    *, assessment: Assessment, kind: str, actor, reissue_of: Certificate | None = None, reason: str = ""
+) -> Certificate:
+    """Freeze, then return the live certificate with that content or create one (replacing
+    ``reissue_of`` for ``reason`` when given) and enqueue its render on commit."""
     snapshot = assessment_snapshot(assessment=assessment, kind=kind)
     digest = snapshot_sha256(snapshot)
     if existing := _live_certificate(assessment=assessment, kind=kind, digest=digest):
@@ -94,8 +155,9 @@ def _issue(*, assessment: Assessment, kind: str, actor, action: str, detail: str
         snapshot_sha256=digest,
         template_version=rendering.TEMPLATE_VERSION,
         requested_by=actor,
+        reissue_of=reissue_of,
+        reissue_reason=reason if reissue_of else "",
     )
-    _log(certificate, action, actor=actor, detail=detail)
     transaction.on_commit(lambda: certificate_enqueue(certificate_id=certificate.pk))
     return certificate
 
@@ -103,7 +165,7 @@ def _issue(*, assessment: Assessment, kind: str, actor, action: str, detail: str
 @transaction.atomic
 def certificate_reissue(*, assessment: Assessment, actor, reason: str) -> Certificate:
     """A new attestation (new verification code) for a validated assessment whose attestation was
-    revoked: the agency's decision alone, with its reason logged on the new document's events.
+    revoked: the agency's decision alone, its reason and the document it replaces stated on the new one.
 
     The revoked document stays revoked (its public page keeps saying so); afterwards the company's
     requests return the new document again.
@@ -119,13 +181,12 @@ def certificate_reissue(*, assessment: Assessment, actor, reason: str) -> Certif
     revoked = selectors.revoked_attestation(assessment=assessment)
     if revoked is None:
         raise ValidationError(NOTHING_TO_REISSUE)
-    detail = f"{reason} (remplace le document {revoked.display_code}, révoqué)"
     return _issue(
         assessment=assessment,
         kind=Certificate.Kind.ATTESTATION,
         actor=actor,
-        action=Action.REISSUED,
-        detail=detail,
+        reissue_of=revoked,
+        reason=reason,
     )
 
 
@@ -173,9 +234,10 @@ def _publish(task, *args) -> bool:
 
 def _announce(certificate: Certificate, change: str) -> None:
     """Once committed, enqueue each task of ``settings.CERTIFICATE_CHANGE_TASKS`` with the
-    attestation's id and ``change`` (``issued`` or ``revoked``): upper layers (the catalogue's
-    subscriptions) learn of the change without this app importing them. Reports are private."""
-    if certificate.kind != Certificate.Kind.ATTESTATION:
+    document's id and ``change`` (``issued`` or ``revoked``): upper layers (the catalogue's
+    subscriptions) learn of the change without this app importing them. Only the public documents
+    (attestations, certificates of conformity) are announced: reports are private."""
+    if certificate.kind not in LISTED_KINDS:
         return
     certificate_id = certificate.pk
 
@@ -211,7 +273,6 @@ def _store_pdf(*, certificate_id: int, pdf: bytes) -> Certificate:
     certificate.rendered_at = timezone.now()
     certificate.failure_reason = ""
     certificate.save()
-    _log(certificate, Action.RENDERED, detail=f"{len(pdf)} octets, SHA-256 {certificate.file_sha256}")
     _announce(certificate, ISSUED)
     return certificate
 
@@ -225,7 +286,6 @@ def certificate_fail(*, certificate: Certificate, reason: str) -> Certificate:
     certificate.status = Certificate.Status.FAILED
     certificate.failure_reason = reason[:FAILURE_REASON_LENGTH]
     certificate.save(update_fields=["status", "failure_reason", "updated_at"])
-    _log(certificate, Action.FAILED, detail=certificate.failure_reason)
     return certificate
 
 
@@ -234,8 +294,9 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
     """Revoke a document (logged, never deleted); the public page then shows the date and reason.
 
     Revoking an attestation also revokes the live reports of its assessment that state the
-    validation (not the working drafts): otherwise one of them would still verify as valid; and it
-    e-mails the company's mandataires and représentants once committed.
+    validation (not the working drafts): otherwise one of them would still verify as valid. Revoking
+    a public document (attestation, certificate of conformity) e-mails the company's mandataires and
+    représentants and tells the catalogue's subscribers, once committed.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -247,9 +308,9 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
     certificate.revoked_by = actor
     certificate.revocation_reason = reason
     certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason", "updated_at"])
-    _log(certificate, Action.REVOKED, actor=actor, detail=reason)
     if certificate.kind == Certificate.Kind.ATTESTATION:
         _revoke_validated_reports(attestation=certificate, actor=actor)
+    if certificate.kind in LISTED_KINDS:
         notifications.revocation_notify(certificate=certificate)
         _announce(certificate, REVOKED)
     return certificate
@@ -266,7 +327,6 @@ def _revoke_validated_reports(*, attestation: Certificate, actor) -> None:
     for report in reports:
         report.revoked_at, report.revoked_by, report.revocation_reason = attestation.revoked_at, actor, reason
         report.save(update_fields=["revoked_at", "revoked_by", "revocation_reason", "updated_at"])
-        _log(report, Action.REVOKED, actor=actor, detail=reason)
 
 
 def certificates_requeue_pending(*, older_than: timedelta = REQUEUE_AFTER) -> int:
@@ -288,9 +348,5 @@ def certificates_requeue_pending(*, older_than: timedelta = REQUEUE_AFTER) -> in
 
 def _requeued(certificate_id: int) -> None:
     # Touching updated_at keeps the next sweep from enqueueing it again straight away.
-    Certificate.objects.filter(pk=certificate_id).update(updated_at=timezone.now())
-    CertificateEvent.objects.create(certificate_id=certificate_id, action=Action.REQUEUED)
-
-
-def _log(certificate: Certificate, action: str, *, actor=None, detail: str = "") -> None:
-    CertificateEvent.objects.create(certificate=certificate, action=action, actor=actor, detail=detail)
+    now = timezone.now()
+    Certificate.objects.filter(pk=certificate_id).update(updated_at=now, requeued_at=now)

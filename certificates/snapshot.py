@@ -18,6 +18,7 @@ from questionnaires.levels import NA_LEVEL
 SCHEMA = 1
 ATTESTATION = "attestation"
 RAPPORT = "rapport"
+CONFORMITE = "conformite"
 NA = NA_LEVEL
 UNANSWERED = "sans_reponse"
 REVIEWER_ORGANISATION = "Agence du numérique en santé"
@@ -281,3 +282,71 @@ def _snapshot_of(assessment, frozen: Frozen, *, kind: str, levels: list[dict], s
         sections=sections,
         validated_at=assessment.validated_at.isoformat() if validated and assessment.validated_at else None,
     )
+
+
+# --- Certificates of conformity -----------------------------------------------------------------------
+def conformity_snapshot(
+    *,
+    company: dict,
+    capacity: str,
+    product: dict,
+    version: dict,
+    referential: dict,
+    lines: list[dict],
+    validated_at: str,
+    issued_at: str | None = None,
+) -> dict:
+    """What a certificate of conformity states, from plain data given by the certification procedure
+    (``dmn.certification``): the operator, the device version, the referential and every line
+    certified with its technical specifications, each questionnaire with its number of requirements
+    instructed and of those declared not applicable. Nothing of the answers themselves.
+
+    ``referential`` and each line's ``questionnaire``: ``code``, ``title``, ``version``, ``requirements``,
+    ``not_applicable``; each line: ``code``, ``label``, ``questionnaire``; lines keep the given order.
+    ``profiles`` is empty (no DMP profile for this procedure) so that every listed document has the
+    catalogue's columns.
+    """
+    return {
+        "schema": SCHEMA,
+        "kind": CONFORMITE,
+        "draft": False,
+        "company": {"name": company["name"], "siren": company["siren"]},
+        "capacity": capacity,
+        "product": {
+            "display_name": product["display_name"],
+            "commercial_name": product.get("commercial_name") or "",
+        },
+        "version": {"label": version["label"]},
+        "questionnaire": _conformity_questionnaire(referential),
+        "lines": [
+            {
+                "code": line["code"],
+                "label": line["label"],
+                "questionnaire": _conformity_questionnaire(line["questionnaire"]),
+            }
+            for line in lines
+        ],
+        "profiles": {},
+        "validated_at": validated_at,
+        "reviewer_organisation": REVIEWER_ORGANISATION,
+        "issued_at": issued_at or timezone.now().isoformat(),
+    }
+
+
+def _conformity_questionnaire(questionnaire: dict) -> dict:
+    return {
+        "code": questionnaire["code"],
+        "title": questionnaire["title"],
+        "version": questionnaire["version"],
+        "requirements": questionnaire["requirements"],
+        "not_applicable": questionnaire["not_applicable"],
+    }
+
+
+def requirement_counts(answers: dict) -> dict:
+    """How many requirements a frozen submission answers (every applicable one) and how many of them
+    it declares not applicable."""
+    return {
+        "requirements": len(answers),
+        "not_applicable": sum(1 for answer in answers.values() if answer.get("level") == NA),
+    }

@@ -74,6 +74,8 @@ def _verification_context(certificate: Certificate) -> dict:
         "snapshot": snapshot,
         "profiles_reached": sorted(p["label"] for p in snapshot["profiles"].values() if p["reached"]),
         "validated_at": snapshot_date(snapshot["validated_at"]),
+        # A certificate of conformity states its lines (labels and questionnaires, never codes).
+        "lines": snapshot.get("lines", []),
     }
 
 

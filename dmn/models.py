@@ -14,6 +14,7 @@ from django.db.models import Q
 from assessments.models import COMMENT_REQUIRED_STATES, State
 from audit.models import track
 from core.models import PublicModel, TimestampedModel
+from core.triggers import append_only
 
 
 class Line(models.TextChoices):
@@ -146,9 +147,11 @@ class CandidatureLine(models.Model):
 
 
 class CandidatureTransition(models.Model):
-    """The log of every state change of a candidature: who, when, from, to, and why."""
+    """The log of every state change of a candidature: who, when, from, to, and why; the one history of
+    its state (the candidature's ``state``, ``reviewer``, ``submitted_at`` and ``decided_at`` are what its
+    transitions set). Append-only in the database (triggers below)."""
 
-    candidature = models.ForeignKey(Candidature, on_delete=models.CASCADE, related_name="transitions")
+    candidature = models.ForeignKey(Candidature, on_delete=models.PROTECT, related_name="transitions")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -168,15 +171,15 @@ class CandidatureTransition(models.Model):
                 violation_error_message="Un commentaire est obligatoire pour demander des compléments ou refuser.",
             )
         ]
+        triggers = append_only(
+            name="candidature_transition",
+            columns=("id", "candidature_id", "from_state", "to_state", "comment", "at"),
+        )
 
     def __str__(self) -> str:
         return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
 
 
-track(Candidature, name="DmnCandidatureEvent", fields=["state", "reviewer", "submitted_at", "decided_at"])
-track(
-    CandidatureTransition,
-    name="DmnCandidatureTransitionEvent",
-    fields=["candidature", "actor", "from_state", "to_state", "comment"],
-)
+# A candidature's state changes are its ``CandidatureTransition`` log, not audited twice; what else it
+# holds is written once, at its creation (``created_by``, ``created_at``).
 track(DeviceCapacity, name="DmnDeviceCapacityEvent", fields=["product", "capacity", "declared_by"])

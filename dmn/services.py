@@ -14,6 +14,7 @@ from django.db import transaction
 from assessments import services as assessment_services
 from assessments.models import CLOSED_STATES, Assessment, State
 from dmn import workflow
+from dmn.certification import candidature_certify
 from dmn.models import (
     LINE_QUESTIONNAIRES,
     REFERENTIAL,
@@ -232,8 +233,11 @@ def candidature_decide(*, candidature: Candidature, decision: str, actor, commen
     """Apply the reviewer's decision to the candidature and to each of its assessments in review.
 
     Valider: every proof must be accepted (``ensure_proofs_accepted``) and the referential validated
-    or in review by this reviewer; compléments or refuser: a comment is required, the reviewer's
-    comments are published to the vendor. Raises ``ValidationError``; nothing is written then.
+    or in review by this reviewer; then the candidature's one certificate of conformity, covering all
+    its lines, is issued and rendered once the transaction commits (``dmn.certification``): never for
+    a partly validated candidature, since any refusal rolls the whole decision back. Compléments or
+    refuser: a comment is required, the reviewer's comments are published to the vendor. Raises
+    ``ValidationError``; nothing is written then.
     """
     if decision not in Decision.CHOICES:
         raise ValidationError(UNKNOWN_DECISION)
@@ -242,6 +246,8 @@ def candidature_decide(*, candidature: Candidature, decision: str, actor, commen
     workflow.transition(candidature=candidature, to=target, actor=actor, comment=comment)
     for assessment in candidature_assessments(candidature):
         _decide_assessment(assessment, decision=decision, actor=actor, comment=comment)
+    if decision == Decision.VALIDATE:
+        candidature_certify(candidature=candidature, actor=actor)
     return candidature
 
 

@@ -62,10 +62,18 @@ def _mine(reviewer) -> Q:
     return Q(state__in=[State.IN_REVIEW, State.SUBMITTED], reviewer=reviewer)
 
 
+def _received() -> QuerySet[Assessment]:
+    """The assessments the agency has received. A DMN questionnaire is instructed in its candidature's
+    queue (review.dmn), where it is taken and decided with the candidature's other questionnaires."""
+    return Assessment.objects.filter(state__in=REVIEWABLE_STATES).exclude(
+        questionnaire_version__questionnaire__theme=Questionnaire.Theme.DMN
+    )
+
+
 def review_queue(*, filters: QueueFilters, reviewer) -> QuerySet[Assessment]:
     """The assessments of one queue with the filters applied, oldest submission first."""
     assessments = (
-        Assessment.objects.filter(state__in=REVIEWABLE_STATES)
+        _received()
         .select_related(
             "product_version__product__company", "questionnaire_version__questionnaire", "reviewer"
         )
@@ -101,7 +109,7 @@ def _filtered(assessments: QuerySet[Assessment], filters: QueueFilters) -> Query
 
 def queue_counts(*, reviewer) -> dict[str, int]:
     """How many assessments each queue holds (one query)."""
-    return Assessment.objects.filter(state__in=REVIEWABLE_STATES).aggregate(
+    return _received().aggregate(
         **{
             QUEUE_TO_TAKE: Count("pk", filter=_to_take()),
             QUEUE_MINE: Count("pk", filter=_mine(reviewer)),
@@ -113,7 +121,11 @@ def queue_counts(*, reviewer) -> dict[str, int]:
 
 def queue_filter_choices() -> dict[str, list[tuple[str, str]]]:
     """The options of the dashboard filters (three queries, whatever the number of rows)."""
-    questionnaires = list(Questionnaire.objects.order_by("title").values_list("code", "title"))
+    questionnaires = list(
+        Questionnaire.objects.exclude(theme=Questionnaire.Theme.DMN)
+        .order_by("title")
+        .values_list("code", "title")
+    )
     companies = [
         (str(public_id), f"{name} ({siren})")
         for public_id, name, siren in Company.objects.filter(

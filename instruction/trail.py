@@ -1,8 +1,9 @@
 """Reads of the audit trail of an assessment, in French, for the reviewer's "journal" page.
 
-Each event table is read directly, filtered on its indexed foreign key to the assessment, and the
-old → new values are worked out here by comparing each event with the previous one of the same row.
-(pghistory's aggregate ``Events`` view computes its diffs over whole tables before filtering: seconds
+State changes are read from the assessment's ``Transition`` log (their one history), everything else
+from the event tables. Each event table is read directly, filtered on its indexed foreign key to the
+assessment, and the old → new values are worked out here by comparing each event with the previous
+one of the same row. (pghistory's aggregate ``Events`` view computes its diffs over whole tables before filtering: seconds
 once the answers of every assessment are in there.)
 """
 
@@ -13,22 +14,16 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import User
-from assessments.models import Assessment
-from audit.models import (
-    AnswerEvent,
-    AssessmentEvent,
-    CertificateAuditEvent,
-    ReviewCommentEvent,
-    TransitionEvent,
-)
+from assessments.models import Assessment, Transition
+from audit.models import AnswerEvent, AssessmentEvent, CertificateAuditEvent, ReviewCommentEvent
 from questionnaires.models import Item
 
 ACTIONS = {"insert": "création", "update": "modification", "delete": "suppression"}
+STATE_CHANGE = "changement d'état"
 # (event model, the field pointing at the assessment): one query each.
 SOURCES = (
     (AssessmentEvent, "pgh_obj_id"),
     (AnswerEvent, "assessment_id"),
-    (TransitionEvent, "assessment_id"),
     (ReviewCommentEvent, "assessment_id"),
     (CertificateAuditEvent, "assessment_id"),
 )
@@ -54,8 +49,9 @@ class TrailEntry:
 
 
 def assessment_trail(*, assessment: Assessment) -> list[TrailEntry]:
-    """Every recorded change touching the assessment (its state, answers, transitions, review
-    comments, certificates), oldest first, with who made it and old → new values. Seven queries."""
+    """Every recorded change touching the assessment (its state, answers, review comments,
+    certificates), oldest first, with who made it and old → new values. Seven queries."""
+    transitions = list(Transition.objects.filter(assessment=assessment).order_by("at", "pk"))
     raw = []
     for order, (event_model, key) in enumerate(SOURCES):
         rows = (
@@ -65,15 +61,41 @@ def assessment_trail(*, assessment: Assessment) -> list[TrailEntry]:
         )
         raw.extend((order, row) for row in rows)
     raw.sort(key=lambda pair: (pair[1].pgh_created_at, pair[0], pair[1].pgh_id))
-    names = _NameBook([row for _, row in raw])
+    names = _NameBook([row for _, row in raw], actor_ids={t.actor_id for t in transitions if t.actor_id})
     previous: dict[tuple[type, int], dict] = {}
-    entries = []
+    entries = [_transition_entry(transition, names) for transition in transitions]
     for _, row in raw:
         snapshot = _snapshot(row)
         before = previous.get((type(row), row.pgh_obj_id))
         previous[(type(row), row.pgh_obj_id)] = snapshot
-        entries.append(_entry(row, snapshot, before, names))
+        entry = _entry(row, snapshot, before, names)
+        # An update leaving every shown value as it was (e.g. an assessment event recorded when the
+        # trail still copied the state, now read from the transitions) changed nothing to show.
+        if row.pgh_label != "update" or entry.changes or before is None:
+            entries.append(entry)
+    entries.sort(key=lambda entry: entry.at)  # stable: each source keeps its own order
     return entries
+
+
+def _transition_entry(transition: Transition, names: "_NameBook") -> TrailEntry:
+    changes = [
+        Change(
+            label=str(Assessment._meta.get_field("state").verbose_name).capitalize(),
+            old=transition.get_from_state_display(),
+            new=transition.get_to_state_display(),
+        )
+    ]
+    if transition.comment:
+        changes.append(Change(label="Commentaire", old="—", new=transition.comment))
+    if transition.api_key_name:
+        changes.append(Change(label="Clé d'API", old="—", new=transition.api_key_name))
+    return TrailEntry(
+        at=transition.at,
+        actor=names.user(transition.actor_id) if transition.actor_id else "Système",
+        subject=str(Transition._meta.verbose_name).capitalize(),
+        action=STATE_CHANGE,
+        changes=changes,
+    )
 
 
 def _tracked_fields(event_model) -> list[models.Field]:
@@ -139,8 +161,8 @@ class _NameBook:
 
     USER_COLUMNS = ("updated_by_id", "actor_id", "author_id", "reviewer_id", "revoked_by_id", "user_id")
 
-    def __init__(self, rows):
-        user_ids, item_ids = set(), set()
+    def __init__(self, rows, *, actor_ids: set[int] = frozenset()):
+        user_ids, item_ids = set(actor_ids), set()
         for row in rows:
             if row.pgh_context_id and row.pgh_context and row.pgh_context.metadata.get("user"):
                 user_ids.add(_int(row.pgh_context.metadata["user"]))

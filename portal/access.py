@@ -9,6 +9,8 @@ it. Views using them are declared ``@member_required(per_object=True)``.
 from assessments.models import Assessment
 from assessments.selectors import assessment_for_member
 from companies.current import enter_company
+from dmn.models import Candidature
+from dmn.selectors import candidature_for_member
 from products.models import Product, ProductVersion
 from products.selectors import product_for_member, product_version_for_member
 
@@ -29,3 +31,9 @@ def member_product_version(request, public_id) -> ProductVersion:
     version = product_version_for_member(user=request.user, public_id=public_id)
     enter_company(request, version.membership)
     return version
+
+
+def member_candidature(request, public_id) -> Candidature:
+    candidature = candidature_for_member(user=request.user, public_id=public_id)
+    enter_company(request, candidature.membership)
+    return candidature

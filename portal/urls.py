@@ -13,4 +13,5 @@ urlpatterns = [
     path("produits/", include("portal.product_panels.urls")),
     path("evaluations/", include("portal.assessments.urls")),
     path("evaluations/", include("portal.proofs.urls")),
+    path("candidatures-dmn/", include("portal.dmn.urls")),
 ]

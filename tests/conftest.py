@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.html_checker import nu_errors, require_checker
 from tests.system import require_debian_tool
@@ -16,6 +17,11 @@ from tests.system import require_debian_tool
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the same
 # tests are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests check what the code does, not how fast: Hypothesis's default 200 ms deadline per
+# example turns a busy machine into failures (figures belong in bench/, never in tests).
+hypothesis_settings.register_profile("convergence", deadline=None)
+hypothesis_settings.load_profile("convergence")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

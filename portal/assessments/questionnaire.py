@@ -5,8 +5,6 @@ lost work). The response updates only the item's status line and hidden revision
 the profile panel and the progress figures, so what the person is typing is never replaced.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments import selectors, services
+from assessments import interchange, selectors, services
 from assessments.selectors import assessment_structure
 from companies.current import member_required
 from companies.roles import ANSWER, role_can
@@ -29,6 +27,8 @@ from portal.proofs.presenters import attach_proof_links
 from questionnaires.levels import NA_LEVEL
 
 SAVED = "Enregistré"
+# After SAVED, when the item's sworn declaration still lacks a part (submission would refuse it).
+DECLARATION_INCOMPLETE = "déclaration sur l'honneur incomplète : indiquez {missing}."
 BAD_REVISION = "La page est incomplète : rechargez-la avant de répondre."
 BAD_DATE = "La date de la déclaration n'est pas une date valide (jour, mois, année)."
 CONFLICT = "{who} a enregistré une autre réponse le {when}."
@@ -199,8 +199,6 @@ def answer_save(request, public_id, code):
                 return _respond(request, context | {"status": "error", "errors": [BAD_DATE]})
             if revision is None:
                 return _respond(request, context | {"status": "error", "errors": [BAD_REVISION]})
-            if declared_on is False:
-                return _respond(request, context | {"status": "error", "errors": [BAD_DATE]})
             saved = services.answer_save(
                 assessment=assessment,
                 item_code=code,
@@ -236,12 +234,16 @@ def answer_save(request, public_id, code):
     answer = saved.answer
     progress = selectors.assessment_progress(assessment, saved.values)
     section_code = assessment_structure(assessment).section_of_item[code]["code"]
+    missing = services.declaration_missing(item=item, qualification=assessment.qualification, answer=answer)
+    warning = DECLARATION_INCOMPLETE.format(missing=_french_list(missing)) if missing else ""
     context |= {
         "status": "saved",
         "message": SAVED,
         "revision": answer.revision,
         "complete": selectors.is_complete(answer.level, answer.justification),
-        "na_unjustified": answer.level == NA_LEVEL and not answer.justification,
+        # A declaration's missing text is named with its other parts.
+        "na_unjustified": answer.level == NA_LEVEL and not answer.justification and not missing,
+        "declaration_warning": warning,
         "progress": progress,
         "section": next(s for s in progress["sections"] if s["code"] == section_code),
         "oob": True,
@@ -253,11 +255,12 @@ def _date(value: str):
     """The posted date (AAAA-MM-JJ, as a date field sends it), None when empty, False when invalid."""
     if not value:
         return None
-    try:
-        day = datetime.date.fromisoformat(value[:10])
-    except ValueError:
-        return False
-    return day if len(value) == 10 and 2000 <= day.year <= 2100 else False
+    return interchange.declaration_date(value) or False
+
+
+def _french_list(parts: list[str]) -> str:
+    """« a », « a et b », « a, b et c »."""
+    return " et ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
 
 
 def _respond(request, context):

@@ -19,6 +19,7 @@ from certificates.selectors import assessment_certificates, revoked_attestation
 from certificates.services import ATTESTATION_REVOKED
 from companies.current import member_required
 from companies.roles import ANSWER, SUBMIT_ASSESSMENT, role_can
+from dmn.selectors import assessment_candidatures
 from instruction.selectors import commented_items, vendor_threads
 from portal.access import member_assessment, member_product_version
 from portal.assessments import presenters
@@ -38,6 +39,7 @@ QUALIFICATION_SAVED = (
     "s'appliquent pas sont masquées."
 )
 SUBMITTED = "L'évaluation est soumise à l'agence. Elle n'est plus modifiable pendant l'instruction."
+SUBMIT_WITH_CANDIDATURE = "Ce questionnaire fait partie d'une candidature DMN : il se soumet avec elle, depuis la page de la candidature."
 IMPORTED = "Le fichier est importé : {count} réponse(s) reprise(s)."
 IMPORT_REFUSED = "Le fichier n'est pas importé : corrigez les erreurs ci-dessous (rien n'a été modifié)."
 
@@ -104,6 +106,10 @@ def _overview_context(request, assessment, **extra) -> dict:
         assessment=assessment, to=State.SUBMITTED, actor=request.user, membership=request.membership
     )
     history = selectors.assessment_history(assessment)
+    # A DMN questionnaire is submitted with its candidature, from the candidature's page.
+    candidatures = []
+    if _is_dmn(assessment):
+        candidatures, can_submit = assessment_candidatures(assessment), False
     return {
         "assessment": assessment,
         "product": assessment.product_version.product,
@@ -117,7 +123,10 @@ def _overview_context(request, assessment, **extra) -> dict:
         "can_answer": role_can(role, ANSWER) and assessment.is_editable,
         "can_submit": can_submit,
         # Submitting is possible from this state, but the person's role does not allow it.
-        "submit_reserved": not can_submit and workflow.is_declared(assessment.state, State.SUBMITTED),
+        "submit_reserved": not candidatures
+        and not can_submit
+        and workflow.is_declared(assessment.state, State.SUBMITTED),
+        "candidatures": candidatures,
         "validated": validated,
         "qualified": bool(assessment.qualification),
         "missing": None,
@@ -127,6 +136,10 @@ def _overview_context(request, assessment, **extra) -> dict:
         "certificates": assessment_certificates(assessment=assessment),
         **extra,
     }
+
+
+def _is_dmn(assessment) -> bool:
+    return assessment.questionnaire_version.questionnaire.theme == Questionnaire.Theme.DMN
 
 
 def _remarks(request, assessment, history) -> dict | None:
@@ -202,6 +215,8 @@ def assessment_qualification(request, public_id):
 def assessment_submit(request, public_id):
     assessment = member_assessment(request, public_id)
     try:
+        if _is_dmn(assessment):
+            raise ValidationError(SUBMIT_WITH_CANDIDATURE)
         # With the proofs: a required proof missing blocks the submission too; they are frozen with it.
         proof_services.assessment_submit(assessment=assessment, actor=request.user)
     except services.AssessmentIncomplete as error:

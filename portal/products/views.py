@@ -8,7 +8,8 @@ from assessments import diff
 from assessments.models import State
 from assessments.selectors import submissions_of_product
 from companies.current import member_required
-from companies.roles import ANSWER, EDIT_PRODUCTS, role_can
+from companies.roles import ANSWER, EDIT_PRODUCTS, SUBMIT_ASSESSMENT, role_can
+from dmn.selectors import product_dmn_summary
 from portal.access import member_product, member_product_version
 from portal.products.forms import VARIANT_HELP, ProductForm, ProductSearchForm, ProductVersionForm
 from products import selectors, services
@@ -105,6 +106,8 @@ def product_detail(request, public_id):
         "diff_error": DIFF_IMPOSSIBLE if all(requested) and result is None else "",
         "can_edit": role_can(role, EDIT_PRODUCTS),
         "can_answer": role_can(role, ANSWER),
+        "can_file": role_can(role, SUBMIT_ASSESSMENT),
+        "dmn": product_dmn_summary(product=product),
     }
     return render(request, "portal/products/product_detail.html", context)
 

@@ -1,18 +1,28 @@
 """The vendor API: key hashing, scopes, revocation, company isolation, the writes (same services and
 validation as the portal) audited with the key's name, and the per-key rate limit."""
 
+import datetime
 import hashlib
 import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apikeys.models import ApiKey
+from assessments import interchange, services
 from assessments.models import Answer, Assessment
-from audit.models import AnswerEvent, ProductVersionEvent, TransitionEvent
+from audit.models import AnswerEvent, ProductVersionEvent
 from companies.models import Role
 from tests.api.conftest import bearer
-from tests.assessments.factories import GATED_ITEM, QUALIFIED, AssessmentFactory, questionnaire_version
+from tests.assessments.factories import (
+    DECLARATION_ITEM,
+    GATED_ITEM,
+    QUALIFIED,
+    AssessmentFactory,
+    declaration_questionnaire_version,
+    questionnaire_version,
+)
 from tests.companies.factories import MembershipFactory
 from tests.products.factories import ProductFactory, ProductVersionFactory
 
@@ -150,10 +160,13 @@ def test_ecriture_runs_the_whole_flow_audited_with_the_key_name(client, make_key
     for events in (
         ProductVersionEvent.objects.filter(pgh_obj__label="5.2"),
         AnswerEvent.objects.filter(assessment=assessment, pgh_label="update"),
-        TransitionEvent.objects.filter(assessment=assessment),
     ):
         assert events.exists()
         assert {event.pgh_context.metadata["api_key"] for event in events} == {"Intégration continue"}
+    # The state change is in its one history, the transition log, with the key it went through.
+    assert list(assessment.transitions.values_list("to_state", "api_key_name")) == [
+        ("submitted", "Intégration continue")
+    ]
 
 
 def test_import_is_all_or_nothing_with_every_error(client, make_key, mandataire):
@@ -167,6 +180,58 @@ def test_import_is_all_or_nothing_with_every_error(client, make_key, mandataire)
     assert response.status_code == 422
     assert len(response.json()["errors"]) >= 2
     assert not Answer.objects.filter(assessment=assessment).exclude(level="").exists()
+
+
+def test_import_carries_a_sworn_declaration_with_the_page_rules(client, make_key, mandataire):
+    assessment = assessment_of(
+        mandataire.company, questionnaire_version=declaration_questionnaire_version(items=8)
+    )
+    _api_key, key = make_key(scope="ecriture")
+    url = f"/api/v1/entreprise/evaluations/{assessment.public_id}/reponses"
+    sent = json.loads(document(assessment))
+    sent["answers"][DECLARATION_ITEM] = {
+        "level": "na",
+        "justification": "Aucune identité traitée.",
+        "declarant": "Claire Durand",
+        "declarant_role": "Présidente",
+        "declared_on": "2025-03-02",
+    }
+    assert client.put(url, json.dumps(sent), "application/json", **bearer(key)).status_code == 200
+    declared = Answer.objects.get(assessment=assessment, item__code=DECLARATION_ITEM)
+    assert (declared.declarant, declared.declared_on) == ("Claire Durand", datetime.date(2025, 3, 2))
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    sent["answers"][DECLARATION_ITEM]["declared_on"] = tomorrow
+    sent["answers"]["A08.5.23"] = {"level": "na", "justification": "Rien.", "declarant": "Claire Durand"}
+    sent["answers"]["A08.3.1"]["declared_on"] = "2025-02-30"
+    response = client.put(url, json.dumps(sent), "application/json", **bearer(key))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [interchange.NOT_A_DATE.format(code="A08.3.1")]
+    del sent["answers"]["A08.3.1"]["declared_on"]
+    response = client.put(url, json.dumps(sent), "application/json", **bearer(key))
+    assert response.status_code == 422
+    assert sorted(response.json()["errors"]) == [
+        services.IMPORT_ANSWER_ERROR.format(
+            code="A08.5.23", message=services.IMPORT_DECLARATION_NOT_EXPECTED.format(code="A08.5.23")
+        ),
+        services.IMPORT_ANSWER_ERROR.format(code=DECLARATION_ITEM, message=services.DECLARATION_FUTURE),
+    ]
+    declared.refresh_from_db()
+    assert declared.declared_on == datetime.date(2025, 3, 2)
+    assert Answer.objects.get(assessment=assessment, item__code="A08.5.23").level == "vert"
+
+
+def test_the_schema_documents_every_key_of_an_answer(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    for path, method in [
+        ("/api/v1/entreprise/evaluations/{assessment_id}/reponses", "put"),
+        ("/api/v1/profils/evaluation", "post"),
+    ]:
+        body = schema["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+        answer = body["properties"]["answers"]["additionalProperties"]
+        assert set(answer["properties"]) == interchange.ANSWER_KEYS
+        assert answer["additionalProperties"] is False and answer["required"] == ["level"]
+        assert answer["properties"]["to_review"]["type"] == "boolean"
+        assert answer["properties"]["declared_on"]["format"] == "date"
 
 
 def test_submitting_an_incomplete_assessment_lists_the_items(client, make_key, mandataire):

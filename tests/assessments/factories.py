@@ -151,6 +151,20 @@ def questionnaire_version(
     return version
 
 
+# Answered by a sworn declaration (an N/A with text, name, role and date) unless the product uses
+# MSSanté: under QUALIFIED, a declaration is expected.
+DECLARATION_ITEM = "X.001"
+
+
+def declaration_questionnaire_version(**kwargs) -> QuestionnaireVersion:
+    """``questionnaire_version`` whose ``DECLARATION_ITEM`` is answered by a sworn declaration."""
+    version = questionnaire_version(publish=False, **kwargs)
+    Item.objects.filter(version=version, code=DECLARATION_ITEM).update(
+        declaration_condition={"not": {"qualification": "messagerie_mssante"}}
+    )
+    return questionnaire_version_publish(version=version)
+
+
 QUALIFIED = {
     "infra_partage": False,
     "interagit_partage": True,

@@ -1,5 +1,6 @@
 """Export and import of an assessment as an interchange document: service and commands."""
 
+import datetime
 import io
 import json
 
@@ -7,11 +8,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
-from assessments import services
+from assessments import interchange, services
 from assessments.models import Answer
 from assessments.selectors import assessment_document
-from tests.assessments.factories import QUALIFIED, AssessmentFactory
+from tests.assessments.factories import (
+    DECLARATION_ITEM,
+    QUALIFIED,
+    AssessmentFactory,
+    declaration_questionnaire_version,
+)
 from tests.assessments.hostile import HOSTILE_FILES
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +223,165 @@ def test_import_command_refuses_hostile_files_with_exit_code_2(tmp_path, name):
     assert error.value.returncode == 2
     assert message in err.getvalue()
     assert levels(assessment) == {}
+
+
+# --- Sworn declarations and « à revoir » -----------------------------------------------------------------
+DECLARATION = {
+    "level": "na",
+    "justification": "Le produit ne traite aucune identité.",
+    "declarant": "Claire Durand",
+    "declarant_role": "Directrice technique",
+    "declared_on": "2025-03-02",
+}
+
+
+def stored(assessment, code: str) -> tuple:
+    answer = Answer.objects.get(assessment=assessment, item__code=code)
+    return (
+        answer.level,
+        answer.justification,
+        answer.declarant,
+        answer.declarant_role,
+        answer.declared_on,
+        answer.to_review,
+    )
+
+
+def declared(assessment):
+    """A draft of the declaration questionnaire: the declaration saved on the page, A08.3.1 flagged."""
+    services.answer_save(
+        assessment=assessment,
+        item_code=DECLARATION_ITEM,
+        expected_revision=0,
+        actor=None,
+        **DECLARATION | {"declared_on": datetime.date(2025, 3, 2)},
+    )
+    services.answer_save(
+        assessment=assessment, item_code="A08.3.1", level="vert", expected_revision=0, actor=None
+    )
+    Answer.objects.filter(assessment=assessment, item__code="A08.3.1").update(to_review=True)
+    return assessment
+
+
+def test_round_trip_keeps_sworn_declarations_and_the_review_flag():
+    source = declared(
+        AssessmentFactory(questionnaire_version=declaration_questionnaire_version(), qualification=QUALIFIED)
+    )
+    document = json.loads(json.dumps(assessment_document(source)))
+    assert document["answers"][DECLARATION_ITEM] == DECLARATION
+    assert document["answers"]["A08.3.1"] == {"level": "vert", "to_review": True}
+    target = AssessmentFactory(questionnaire_version=source.questionnaire_version)
+    services.assessment_import(assessment=target, document=document, actor=None)
+    for code in (DECLARATION_ITEM, "A08.3.1"):
+        assert stored(target, code) == stored(source, code)
+    assert stored(target, DECLARATION_ITEM)[2:5] == (
+        "Claire Durand",
+        "Directrice technique",
+        datetime.date(2025, 3, 2),
+    )
+    assert stored(target, "A08.3.1")[-1] is True
+    assert [gap["code"] for gap in services.answer_gaps(target)] == ["A08.3.1"]
+
+
+def test_importing_an_answer_confirms_it_as_saving_it_on_the_page_does():
+    assessment = declared(
+        AssessmentFactory(questionnaire_version=declaration_questionnaire_version(), qualification=QUALIFIED)
+    )
+    Answer.objects.filter(assessment=assessment, item__code=DECLARATION_ITEM).update(to_review=True)
+    document = assessment_document(assessment)
+    del document["answers"]["A08.3.1"]["to_review"]  # the vendor stated this one again
+    del document["answers"][DECLARATION_ITEM]  # absent: keeps its answer and its flag
+    revision = Answer.objects.get(assessment=assessment, item__code="A08.3.1").revision
+    services.assessment_import(assessment=assessment, document=document, actor=None)
+    confirmed = Answer.objects.get(assessment=assessment, item__code="A08.3.1")
+    assert (confirmed.level, confirmed.to_review, confirmed.revision) == ("vert", False, revision + 1)
+    assert stored(assessment, DECLARATION_ITEM)[-1] is True
+
+
+def test_a_document_without_the_new_keys_still_imports():
+    assessment = AssessmentFactory(
+        questionnaire_version=declaration_questionnaire_version(), qualification=QUALIFIED
+    )
+    old = {"level": "na", "justification": DECLARATION["justification"]}
+    services.assessment_import(
+        assessment=assessment, document=document_for(assessment, {DECLARATION_ITEM: old}), actor=None
+    )
+    assert stored(assessment, DECLARATION_ITEM) == ("na", old["justification"], "", "", None, False)
+    # As on the page: saved, but submission waits for the name, role and date.
+    assert services.answer_gaps(assessment)[0]["reason"] == services.DECLARATION_INCOMPLETE_REASON
+
+
+TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("code", "answer", "message"),
+    [
+        (
+            DECLARATION_ITEM,
+            DECLARATION | {"declared_on": TOMORROW},
+            services.DECLARATION_FUTURE,
+        ),
+        (
+            DECLARATION_ITEM,
+            DECLARATION | {"declarant": "x" * (services.DECLARANT_MAX_LENGTH + 1)},
+            services.DECLARANT_TOO_LONG.format(max=services.DECLARANT_MAX_LENGTH),
+        ),
+        (
+            DECLARATION_ITEM,
+            DECLARATION | {"declarant_role": "Nul\x00 ici"},
+            services.TEXT_FORBIDDEN_CHARACTER.format(field="déclarant"),
+        ),
+        (
+            "A08.5.23",
+            DECLARATION,
+            services.IMPORT_DECLARATION_NOT_EXPECTED.format(code="A08.5.23"),
+        ),
+        (
+            "A08.3.1",
+            {"level": "vert", "declared_on": "2025-03-02"},
+            services.IMPORT_DECLARATION_NOT_EXPECTED.format(code="A08.3.1"),
+        ),
+        (
+            DECLARATION_ITEM,
+            DECLARATION | {"level": "vert"},
+            services.DECLARATION_ONLY.format(code=DECLARATION_ITEM),
+        ),
+    ],
+    ids=["future date", "name too long", "nul character", "item without declaration", "level", "not na"],
+)
+def test_import_refuses_a_declaration_the_page_would_refuse_and_writes_nothing(code, answer, message):
+    assessment = AssessmentFactory(
+        questionnaire_version=declaration_questionnaire_version(), qualification=QUALIFIED
+    )
+    answers = {"A08.4.1": {"level": "vert"}, code: answer}
+    with pytest.raises(ValidationError) as error:
+        services.assessment_import(
+            assessment=assessment, document=document_for(assessment, answers), actor=None
+        )
+    assert error.value.messages == [answer_error(code, message)]
+    assert levels(assessment) == {}
+    assert not Answer.objects.filter(assessment=assessment).exclude(declarant="", declared_on=None).exists()
+
+
+def test_a_declaration_date_is_checked_as_a_calendar_date():
+    assessment = AssessmentFactory(
+        questionnaire_version=declaration_questionnaire_version(), qualification=QUALIFIED
+    )
+    answers = {DECLARATION_ITEM: DECLARATION | {"declared_on": "02/03/2025"}}
+    with pytest.raises(ValidationError) as error:
+        services.assessment_import(
+            assessment=assessment, document=document_for(assessment, answers), actor=None
+        )
+    assert error.value.messages == [interchange.NOT_A_DATE.format(code=DECLARATION_ITEM)]
+
+
+def test_commands_carry_the_declaration_from_one_draft_to_another(tmp_path):
+    version = declaration_questionnaire_version()
+    source = declared(AssessmentFactory(questionnaire_version=version, qualification=QUALIFIED))
+    path = tmp_path / "evaluation.json"
+    call_command("export_assessment", str(source.public_id), "-o", str(path))
+    target = AssessmentFactory(questionnaire_version=version)
+    call_command("import_assessment", str(target.public_id), str(path), stdout=io.StringIO())
+    assert stored(target, DECLARATION_ITEM) == stored(source, DECLARATION_ITEM)
+    assert stored(target, "A08.3.1") == stored(source, "A08.3.1")

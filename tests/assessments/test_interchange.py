@@ -1,12 +1,18 @@
 """Validation of the interchange document (pure: the definition is plain data)."""
 
 import copy
+import datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.interchange import document_levels, questionnaire_reference, validate_document
+from assessments.interchange import (
+    declaration_date,
+    document_levels,
+    questionnaire_reference,
+    validate_document,
+)
 
 DEFINITION = {
     "questionnaire": {"code": "interoperabilite"},
@@ -39,6 +45,33 @@ def errors_after(change) -> list[str]:
 
 def test_valid_document_has_no_error():
     assert validate_document(copy.deepcopy(VALID), DEFINITION) == []
+
+
+def test_a_sworn_declaration_and_the_review_flag_are_part_of_an_answer():
+    def change(doc):
+        doc["answers"]["A08.5.23"] |= {
+            "declarant": "Claire Durand",
+            "declarant_role": "Directrice technique",
+            "declared_on": "2025-03-02",
+        }
+        doc["answers"]["A08.3.1"]["to_review"] = True
+
+    assert errors_after(change) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2025-03-02", datetime.date(2025, 3, 2)),
+        ("2100-12-31", datetime.date(2100, 12, 31)),
+        ("2025-3-2", None),
+        ("2101-01-01", None),
+        ("2025-03-02T10:00", None),
+        ("２０２５-０３-０２", None),
+    ],
+)
+def test_declaration_date_reads_calendar_days_only(text, day):
+    assert declaration_date(text) == day
 
 
 def test_levels_and_qualification_are_extracted():
@@ -96,6 +129,22 @@ def test_levels_and_qualification_are_extracted():
             "answers.A08.3.1 : un objet JSON est attendu.",
         ),
         (lambda doc: doc.update(answers=[]), "answers : un objet JSON est attendu."),
+        (
+            lambda doc: doc["answers"]["A08.5.23"].update(declarant=["Claire", "Durand"]),
+            "answers.A08.5.23.declarant : un texte est attendu.",
+        ),
+        (
+            lambda doc: doc["answers"]["A08.5.23"].update(to_review="oui"),
+            "answers.A08.5.23.to_review : true ou false est attendu.",
+        ),
+        *[
+            (
+                lambda doc, day=day: doc["answers"]["A08.5.23"].update(declared_on=day),
+                "answers.A08.5.23.declared_on : une date réelle au format AAAA-MM-JJ (années 2000 à "
+                "2100) est attendue.",
+            )
+            for day in ["2025-02-30", "02/03/2025", "2025-W10-1", "20250302", 20250302, "1999-12-31", None]
+        ],
         (lambda doc: doc.update(extra=1), "document : clé(s) inconnue(s) « extra »."),
         (lambda doc: doc.pop("qualification"), "document : la clé « qualification » est obligatoire."),
         (

@@ -3,6 +3,7 @@ import pytest
 from django.db import connection
 
 from assessments.models import Answer, Assessment
+from assessments.services import assessment_request_changes, assessment_take
 from audit.models import AnswerEvent, AssessmentEvent, MembershipEvent
 from companies.models import Membership
 from instruction.trail import assessment_trail
@@ -14,7 +15,6 @@ pytestmark = pytest.mark.django_db
 TRACKED_TABLES = [
     "assessments_answer",
     "assessments_assessment",
-    "assessments_transition",
     "assessments_reviewcomment",
     "companies_membership",
     "certificates_certificate",
@@ -58,23 +58,25 @@ def test_bulk_update_of_answers_is_recorded_old_to_new():
     assert changes[0].subject == "Réponse A08.3.1"
 
 
-def test_state_change_by_queryset_update_is_recorded():
+def test_a_state_change_is_read_from_the_transition_log_alone():
     assessment = AssessmentFactory(submitted=True)
-    recorded = AssessmentEvent.objects.filter(pgh_obj=assessment).count()  # started, then submitted
+    reviewer = UserFactory(reviewer=True)
 
-    Assessment.objects.filter(pk=assessment.pk).update(state=Assessment.State.IN_REVIEW)
+    assessment_take(assessment=assessment, actor=reviewer)
+    assessment_request_changes(assessment=assessment, actor=reviewer, comment="Précisez le volet.")
 
-    events = list(
-        AssessmentEvent.objects.filter(pgh_obj=assessment)
-        .order_by("pgh_id")
-        .values_list("pgh_label", "state")
-    )
-    assert events[0] == ("insert", "draft")
-    assert events[recorded - 1 :] == [("update", "submitted"), ("update", "in_review")]
-    # The assessment's own last entry (the transition log written by the submission is listed too).
-    last = [entry for entry in assessment_trail(assessment=assessment) if entry.subject == "Évaluation"][-1]
-    assert last.actor == "Système"
-    assert ("État", "Soumise", "En instruction") in [(c.label, c.old, c.new) for c in last.changes]
+    # The audit trail does not copy what the transitions state (state, reviewer, dates).
+    assert not AssessmentEvent.objects.filter(pgh_obj=assessment, pgh_label="update").exists()
+    changes = [
+        entry for entry in assessment_trail(assessment=assessment) if entry.action == "changement d'état"
+    ]
+    assert [(entry.actor, [(c.label, c.old, c.new) for c in entry.changes]) for entry in changes] == [
+        (str(reviewer), [("État", "Soumise", "En instruction")]),
+        (
+            str(reviewer),
+            [("État", "En instruction", "Compléments demandés"), ("Commentaire", "—", "Précisez le volet.")],
+        ),
+    ]
 
 
 def test_a_profile_recomputation_alone_leaves_no_state_event():

@@ -167,7 +167,9 @@ def test_query_count_does_not_grow_with_rows(client, django_assert_max_num_queri
 @pytest.mark.parametrize(
     "value", ["%00", "%ff", "9" * 5000, "'%20OR%201=1--", "%3Cscript%3E", "x" * 20_000, "-1", "{0}{}"]
 )
-@pytest.mark.parametrize("parameter", ["recherche", "profil", "questionnaire", "entreprise", "tri", "page"])
+@pytest.mark.parametrize(
+    "parameter", ["recherche", "profil", "questionnaire", "ligne", "entreprise", "tri", "page"]
+)
 def test_hostile_parameters_never_fail(client, parameter, value):
     attest()
     for url in (LIST, EXPORT):

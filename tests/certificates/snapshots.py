@@ -132,3 +132,45 @@ def certificate_from_snapshot(*, assessment=None, snapshot: dict | None = None, 
         "template_version": "2026.1",
     }
     return Certificate.objects.create(**{**defaults, **fields})
+
+
+# A certificate of conformity (DMN): plain data as ``dmn.certification`` gives it.
+DMN_LINES = [
+    ("diabete", "Diabète"),
+    ("renal", "Insuffisance rénale chronique"),
+    ("respiratoire", "Insuffisance respiratoire chronique"),
+    ("cardiaque", "Insuffisance cardiaque chronique"),
+    ("protheses", "Prothèses cardiaques implantables"),
+]
+
+
+def conformity_content(lines: int = 2) -> dict:
+    """The keyword arguments of ``conformity_snapshot`` for a device certified for ``lines`` lines."""
+    return {
+        "company": {"name": "Télésuivi Santé Atlantique", "siren": "732829320"},
+        "capacity": "Exploitant du dispositif",
+        "product": {"display_name": "Glyco Suivi Android Mobile", "commercial_name": "GlycoSuivi"},
+        "version": {"label": "3.1"},
+        "referential": {
+            "code": "dmn_referentiel",
+            "title": "Référentiel d'interopérabilité et de sécurité des DMN",
+            "version": 1,
+            "requirements": 42,
+            "not_applicable": 3,
+        },
+        "lines": [
+            {
+                "code": code,
+                "label": label,
+                "questionnaire": {
+                    "code": f"dmn_{code}",
+                    "title": f"Spécifications techniques — {label}",
+                    "version": 1,
+                    "requirements": 4,
+                    "not_applicable": 0,
+                },
+            }
+            for code, label in DMN_LINES[:lines]
+        ],
+        "validated_at": "2026-11-20T10:30:00+01:00",
+    }

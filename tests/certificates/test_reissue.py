@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from certificates import services
-from certificates.models import Certificate, CertificateEvent
+from certificates.models import Certificate
+from certificates.selectors import HistoryAction, certificate_history
 from review.assessments.views import REISSUED
 from tests.accounts.factories import UserFactory
 from tests.assessments.factories import AssessmentFactory
@@ -90,8 +91,9 @@ def test_reviewer_reissues_a_new_document_with_the_reason_logged(revoked, django
 
     assert new.pk != revoked.revoked.pk and new.code != revoked.revoked.code
     assert not new.is_revoked and len(callbacks) == 1
-    event = new.events.get()
-    assert (event.action, event.actor) == (CertificateEvent.Action.REISSUED, reviewer)
+    (event,) = certificate_history(certificate=new)
+    assert (event.action, event.actor) == (HistoryAction.REISSUED, str(reviewer))
+    assert (new.reissue_of, new.reissue_reason) == (revoked.revoked, "Erreur de l'agence corrigée")
     assert "Erreur de l'agence corrigée" in event.detail and revoked.revoked.display_code in event.detail
     revoked.revoked.refresh_from_db()
     assert revoked.revoked.is_revoked
@@ -149,7 +151,7 @@ def test_reviewer_reissues_from_the_instruction_page_with_a_reason(reviewer_clie
     new = Certificate.objects.filter(assessment=revoked).latest("created_at")
     assert response.redirect_chain[-1][0] == reverse("certificates:status", args=[new.public_id])
     assert escape(REISSUED) in response.content.decode()
-    assert new.events.get().detail.startswith("Erreur de l'agence corrigée")
+    assert certificate_history(certificate=new)[0].detail.startswith("Erreur de l'agence corrigée")
 
 
 def test_reissue_of_a_live_attestation_is_refused_on_the_page(
@@ -208,7 +210,7 @@ def test_revoking_the_attestation_revokes_the_reports_stating_the_validation(
     assert report.is_revoked and report.revocation_reason == services.REPORT_REVOKED_WITH.format(
         reason="Déclaration inexacte", code=attestation.display_code
     )
-    assert report.events.filter(action=CertificateEvent.Action.REVOKED).exists()
+    assert HistoryAction.REVOKED in [e.action for e in certificate_history(certificate=report)]
     assert not working.is_revoked
     page = client.get(reverse("certificates:verify", args=[report.display_code])).content.decode()
     assert "Document révoqué" in page and "Document valide" not in page

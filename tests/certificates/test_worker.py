@@ -13,7 +13,8 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from certificates import services
-from certificates.models import Certificate, CertificateEvent
+from certificates.models import Certificate
+from certificates.selectors import HistoryAction, certificate_history
 from certificates.snapshot import RAPPORT
 from certificates.tasks import certificate_render
 from convergence.celery import app
@@ -42,7 +43,7 @@ def wait_ready(certificate, timeout=90) -> Certificate:
 
 
 def rendered_events(certificate) -> int:
-    return certificate.events.filter(action=CertificateEvent.Action.RENDERED).count()
+    return [e.action for e in certificate_history(certificate=certificate)].count(HistoryAction.RENDERED)
 
 
 def test_requested_attestation_is_rendered_by_the_worker(celery_worker):
@@ -122,4 +123,5 @@ def test_broker_down_leaves_the_document_pending_until_requeued(celery_worker, m
     call_command("requeue_pending_certificates", "--older-than", "0", stdout=stdout)
     assert stdout.getvalue().startswith("1 document(s)")
     certificate = wait_ready(certificate)
-    assert list(certificate.events.values_list("action", flat=True)) == ["requested", "requeued", "rendered"]
+    history = certificate_history(certificate=certificate)
+    assert [entry.action for entry in history] == ["requested", "requeued", "rendered"]

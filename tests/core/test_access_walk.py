@@ -23,12 +23,14 @@ from certificates.models import Certificate
 from certificates.services import certificate_request
 from companies.models import Invitation, Role
 from companies.selectors import token_hash
+from dmn.models import Line
 from questionnaires.models import ExpectedProof
 from review.statistics.views import TABLES
 from tests.accounts.factories import TOTPDeviceFactory, UserFactory
 from tests.accounts.helpers import accept_current_terms, verified_login
 from tests.assessments.factories import AssessmentFactory
 from tests.companies.factories import AccountRequestFactory, MembershipFactory
+from tests.dmn.factories import candidature_of
 from tests.proofs.factories import stored_proof
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +163,16 @@ ACCESS = {
     "review:helpcentre:edit": REVIEWER,
     "review:helpcentre:history": REVIEWER,
     "review:referentials:comparison": REVIEWER,
+    "portal:dmn:list": MEMBER,
+    "portal:dmn:capacity": MEMBER,
+    "portal:dmn:create": MEMBER,
+    "portal:dmn:detail": MEMBER,
+    "portal:dmn:submit": MEMBER,
+    "portal:dmn:renew": MEMBER,
+    "review:dmn:list": REVIEWER,
+    "review:dmn:detail": REVIEWER,
+    "review:dmn:take": REVIEWER,
+    "review:dmn:decide": REVIEWER,
 }
 # Built with values that match nothing (a made-up token or code): their own page says so.
 MADE_UP_ARGUMENTS = {"accounts:password_set", "portal:members:invitation_accept", "certificates:verify"}
@@ -296,6 +308,8 @@ def world():
         max_size=10**6,
     )
     proof = stored_proof(assessment, expected)
+    line_assessment = AssessmentFactory(validated=True, mixed=True, items=3, product_version=product_version)
+    candidature = candidature_of(assessment, lines=[(Line.DIABETE, line_assessment)])
     identifiers = {
         "portal:members": colleague.public_id,
         "portal:members:invitation_revoke": invitation.public_id,
@@ -318,6 +332,10 @@ def world():
         "certificates": certificate.public_id,
         "certificates:request": assessment.public_id,
         "catalogue:product": product_version.product.public_id,
+        "portal:dmn": candidature.public_id,
+        "portal:dmn:create": product_version.public_id,
+        "portal:dmn:capacity": product_version.product.public_id,
+        "review:dmn": candidature.public_id,
     }
     return {"vendor": vendor, "identifiers": identifiers, "item_code": item.code, "table": next(iter(TABLES))}
 

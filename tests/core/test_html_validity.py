@@ -62,4 +62,5 @@ def test_every_reachable_page_passes_the_nu_checker(world):  # noqa: F811
     names = {label.rsplit("(", 1)[1].rstrip(")") for label, _ in documents}
     # Each audience's pages were reached (a broken walk must not pass with nothing checked).
     assert {"home", "helpcentre:entry", "portal:assessments:section", "review:assessments:detail"} <= names
+    assert {"portal:dmn:detail", "portal:dmn:create", "review:dmn:list", "review:dmn:detail"} <= names
     assert not (errors := nu_errors(documents)), "Nu Html Checker :\n" + "\n".join(errors)

@@ -10,7 +10,7 @@ import pytest
 from accounts.models import KnownLoginAddress, User
 from assessments.diff import submission_label
 from assessments.models import Assessment, Submission
-from certificates.models import CertificateEvent
+from certificates.selectors import HistoryAction, HistoryEntry
 from instruction.history import _certificates as product_history_certificates
 from portal.assessments.forms import _previous_label
 from portal.assessments.presenters import _widgets
@@ -37,7 +37,7 @@ def test_the_compare_dropdown_labels_a_submission_in_paris_time():
 
 
 def test_a_certificate_event_tells_its_time_in_paris():
-    event = CertificateEvent(action=CertificateEvent.Action.REVOKED, at=MORNING)
+    event = HistoryEntry(at=MORNING, action=HistoryAction.REVOKED, actor="Système")
     assert str(event).endswith("le 02/03/2026 07:31")
 
 

@@ -1,9 +1,12 @@
 """DMN candidatures built through the services, and helpers completing their questionnaires."""
 
+from django.utils import timezone
+
 from assessments import services as assessment_services
+from assessments.models import State
 from assessments.selectors import applicable_items
 from dmn import services
-from dmn.models import Capacity, Grouping
+from dmn.models import Candidature, CandidatureLine, Capacity, Grouping
 from questionnaires.models import ExpectedProof
 from questionnaires.services import questionnaire_import
 from tests.assessments.factories import fill
@@ -55,3 +58,18 @@ def complete_candidature(candidature, user) -> None:
     for assessment in services.candidature_assessments(candidature):
         if assessment.is_editable:
             complete(assessment, user)
+
+
+def candidature_of(referential, *, lines=(), state=State.IN_REVIEW) -> Candidature:
+    """A candidature row around existing assessments (``lines``: (line, assessment) pairs), without the
+    DMN questionnaires: for the tests walking every page; the real path is ``file_candidatures``."""
+    candidature = Candidature.objects.create(
+        product_version=referential.product_version,
+        grouping=Grouping.TOGETHER,
+        referential=referential,
+        state=state,
+        submitted_at=None if state == State.DRAFT else timezone.now(),
+    )
+    for line, assessment in lines:
+        CandidatureLine.objects.create(candidature=candidature, line=line, assessment=assessment)
+    return candidature

@@ -11,7 +11,12 @@ from assessments import services
 from assessments.models import Answer
 from companies.models import Role
 from core.body_limit import BODY_TOO_LARGE
-from tests.assessments.factories import QUALIFIED, AssessmentFactory
+from tests.assessments.factories import (
+    DECLARATION_ITEM,
+    QUALIFIED,
+    AssessmentFactory,
+    declaration_questionnaire_version,
+)
 from tests.assessments.hostile import HOSTILE_FILES
 from tests.companies.factories import CompanyFactory
 from tests.products.factories import ProductFactory, ProductVersionFactory
@@ -119,3 +124,25 @@ def test_upload_of_too_long_a_comment_is_refused_as_on_the_answer_page(salarie, 
     too_long = services.TEXT_TOO_LONG.format(field="commentaire", max=services.TEXT_MAX_LENGTH)
     assert escape(f"answers.A08.3.1 : {too_long}") in response.content.decode()
     assert not Answer.objects.filter(assessment=assessment).exclude(level="").exists()
+
+
+def test_upload_round_trips_a_declaration_and_refuses_one_on_another_item(salarie, company):
+    version = declaration_questionnaire_version()
+    source = assessment_of(company, questionnaire_version=version, qualification=QUALIFIED)
+    declaration = {"declarant": "Claire Durand", "declarant_role": "Présidente", "declared_on": "2025-03-02"}
+    Answer.objects.filter(assessment=source, item__code=DECLARATION_ITEM).update(
+        level="na", justification="Aucune identité traitée.", **declaration
+    )
+    exported = json.loads(salarie.get(reverse("portal:assessments:export", args=[source.public_id])).content)
+    assert exported["answers"][DECLARATION_ITEM]["declarant"] == "Claire Durand"
+    target = assessment_of(company, questionnaire_version=version)
+    exported["answers"]["A08.5.23"] = {"level": "na", "justification": "Rien."} | declaration
+    response = upload(salarie, target, json.dumps(exported).encode())
+    assert response.status_code == 422
+    assert (
+        escape(services.IMPORT_DECLARATION_NOT_EXPECTED.format(code="A08.5.23")) in response.content.decode()
+    )
+    assert not Answer.objects.filter(assessment=target).exclude(level="").exists()
+    del exported["answers"]["A08.5.23"]
+    assert upload(salarie, target, json.dumps(exported).encode()).status_code == 302
+    assert Answer.objects.get(assessment=target, item__code=DECLARATION_ITEM).declarant == "Claire Durand"

@@ -76,3 +76,36 @@ def test_posting_a_declaration_stores_name_and_date(setup):
     assert (
         "Déclaration sur l'honneur</strong> de Claire Durand, Directrice technique, le 02/03/2026" in content
     )
+
+
+def test_status_line_names_what_the_declaration_still_lacks_until_it_is_complete(setup):
+    client, assessment = setup
+    url = reverse("portal:assessments:answer_save", args=[assessment.public_id, "SEC.1.5"])
+    data = {"revision": "0", "level": "na", "justification": "Aucune identité traitée."}
+    status = client.post(url, data | {"declarant_role": "Directrice technique"}).content.decode()
+    assert (
+        'Enregistré</span> — <span class="cv-status--warning">déclaration sur l&#x27;honneur '
+        "incomplète : indiquez le nom du déclarant et la date.</span>"
+    ) in status
+    # Nothing typed is lost: the answer is saved as it stands.
+    answer = Answer.objects.get(assessment=assessment, item__code="SEC.1.5")
+    assert (answer.level, answer.declarant_role) == ("na", "Directrice technique")
+    data |= {"revision": "1", "justification": "", "declarant": "Claire Durand", "declarant_role": ""}
+    status = client.post(url, data).content.decode()
+    assert "indiquez le texte de la déclaration, la qualité du déclarant et la date." in status
+    assert "La justification est obligatoire" not in status  # the text is named once, as a part
+    complete = data | {
+        "revision": "2",
+        "justification": "Aucune identité traitée.",
+        "declarant_role": "Directrice technique",
+        "declared_on": "2025-03-02",
+    }
+    status = client.post(url, complete).content.decode()
+    assert "Enregistré" in status and "incomplète" not in status
+
+
+def test_an_ordinary_item_never_warns_of_a_declaration(setup):
+    client, assessment = setup
+    url = reverse("portal:assessments:answer_save", args=[assessment.public_id, "SEC.1.1"])
+    status = client.post(url, {"revision": "0", "level": "rouge"}).content.decode()
+    assert "Enregistré" in status and "déclaration" not in status

@@ -13,6 +13,7 @@ from instruction.services import COMMENT_UNKNOWN_ITEM
 from review.assessments.views import UNKNOWN_ITEM
 from tests.assessments.factories import AssessmentFactory, questionnaire_version
 from tests.companies.factories import AccountRequestFactory
+from tests.dmn.factories import candidature_of
 from tests.helpcentre.factories import EntryFactory
 from tests.proofs.factories import proof_of
 from tests.review.test_permissions import PATTERNS, url_kwargs
@@ -60,9 +61,12 @@ PARAMETERS = {
     "review:proofs:download": [],
     "review:proofs:inline": [],
     "review:referentials:comparison": [],
+    "review:dmn:list": ["statut", "page"],
+    "review:dmn:detail": [],
 }
 ACTIONS = {"review:assessments:take", "review:assessments:decide", "review:account_requests:approve"}
 ACTIONS |= {"review:account_requests:reject", "review:assessments:reissue", "review:proofs:verdict"}
+ACTIONS |= {"review:dmn:take", "review:dmn:decide"}
 # Raw (already percent-encoded) values, as a hand-made URL would carry them.
 HOSTILE_VALUES = [
     "%s%s",
@@ -98,6 +102,7 @@ def objects():
         "certificate": certificate_request(
             assessment=assessment, kind=Certificate.Kind.ATTESTATION, actor=None
         ),
+        "candidature": candidature_of(assessment),
     }
 
 

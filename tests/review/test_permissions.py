@@ -12,6 +12,7 @@ from certificates.services import certificate_request
 from tests.accounts.helpers import accept_current_terms, make_reviewer, verified_login
 from tests.assessments.factories import AssessmentFactory, questionnaire_version
 from tests.companies.factories import AccountRequestFactory, MembershipFactory
+from tests.dmn.factories import candidature_of
 from tests.helpcentre.factories import EntryFactory
 from tests.proofs.factories import proof_of
 
@@ -49,6 +50,7 @@ def objects():
         "certificate": certificate_request(
             assessment=assessment, kind=Certificate.Kind.ATTESTATION, actor=None
         ),
+        "candidature": candidature_of(assessment),
     }
 
 
@@ -64,6 +66,7 @@ def url_kwargs(name: str, kwarg_names: list[str], objects) -> dict:
         ("review:helpcentre", "public_id"): objects["entry"].public_id,
         ("review:proofs", "public_id"): objects["assessment"].public_id,
         ("review:proofs", "proof_id"): objects["proof"].public_id,
+        ("review:dmn", "public_id"): objects["candidature"].public_id,
     }
     flow = name.rsplit(":", 1)[0]
     missing = [kwarg for kwarg in kwarg_names if (flow, kwarg) not in values]

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates.models import Certificate, CertificateEvent
+from certificates.models import Certificate
+from certificates.selectors import HistoryAction, certificate_history
 from review.assessments.documents import REVOKED
 from tests.assessments.factories import AssessmentFactory
 from tests.certificates.snapshots import certificate_from_snapshot, make_snapshot
@@ -72,7 +73,7 @@ def test_reviewer_revokes_through_the_back_office(reviewer_client):
     assert escape(REVOKED) in response.content.decode()
     attestation.refresh_from_db()
     assert attestation.is_revoked and attestation.revoked_by == reviewer_client.user
-    assert attestation.events.filter(action=CertificateEvent.Action.REVOKED).exists()
+    assert HistoryAction.REVOKED in [e.action for e in certificate_history(certificate=attestation)]
 
 
 def test_a_document_of_another_assessment_is_a_404(reviewer_client):

@@ -32,6 +32,7 @@ DEMO_LOADERS = [
     "assessments.demo",
     "proofs.demo",
     "certificates.demo",
+    "dmn.demo",
     "catalogue.demo",
     "apikeys.demo",
     "helpcentre.demo",
