@@ -59,18 +59,21 @@ def test_bulk_update_of_answers_is_recorded_old_to_new():
 
 
 def test_a_state_change_is_read_from_the_transition_log_alone():
-    assessment = AssessmentFactory(submitted=True)
+    assessment = AssessmentFactory(submitted=True)  # answered: its reached profiles were recorded
+    submitter = assessment.submissions.get().submitted_by
+    recorded = AssessmentEvent.objects.filter(pgh_obj=assessment, pgh_label="update").count()
     reviewer = UserFactory(reviewer=True)
 
     assessment_take(assessment=assessment, actor=reviewer)
     assessment_request_changes(assessment=assessment, actor=reviewer, comment="Précisez le volet.")
 
     # The audit trail does not copy what the transitions state (state, reviewer, dates).
-    assert not AssessmentEvent.objects.filter(pgh_obj=assessment, pgh_label="update").exists()
+    assert AssessmentEvent.objects.filter(pgh_obj=assessment, pgh_label="update").count() == recorded
     changes = [
         entry for entry in assessment_trail(assessment=assessment) if entry.action == "changement d'état"
     ]
     assert [(entry.actor, [(c.label, c.old, c.new) for c in entry.changes]) for entry in changes] == [
+        (str(submitter), [("État", "Brouillon", "Soumise")]),
         (str(reviewer), [("État", "Soumise", "En instruction")]),
         (
             str(reviewer),
