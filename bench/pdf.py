@@ -173,33 +173,23 @@ class BenchData:
     runs never collide; left in the scratch database afterwards."""
 
     def __init__(self):
-        from tests.certificates.factories import (
-            AssessmentFactory,
-            ProductVersionFactory,
-            answer_all,
-            freeze_submission,
-            questionnaire_with_items,
-        )
+        from tests.assessments.factories import AssessmentFactory, questionnaire_version
         from tests.companies.factories import siren_with_luhn
+        from tests.products.factories import ProductVersionFactory
 
-        self.answer_all, self.factory, self.assessments = answer_all, AssessmentFactory, []
-        self.freeze_submission = freeze_submission
+        self.factory, self.assessments = AssessmentFactory, []
         self.version = ProductVersionFactory(
             product__company__name="Banc d'essai PDF",
             product__company__siren=siren_with_luhn(f"{99_000_000 + os.getpid() % 1_000_000:08d}"),
             product__name=f"Banc {os.getpid()}",
         )
-        self.questionnaire = questionnaire_with_items(items=300, sections=8)
-        self.questionnaire.questionnaire.code = f"banc-pdf-{os.getpid()}"
-        self.questionnaire.questionnaire.save(update_fields=["code"])
+        self.questionnaire = questionnaire_version(items=300, sections=8, code=f"banc-pdf-{os.getpid()}")
 
     def validated_assessment(self):
+        # Answered (a mix of levels, N/A and comments), submitted and validated through the services.
         assessment = self.factory(
-            product_version=self.version, questionnaire_version=self.questionnaire, validated=True
+            product_version=self.version, questionnaire_version=self.questionnaire, validated=True, mixed=True
         )
-        self.answer_all(assessment)
-        # An attestation states the frozen submission, as the real flow leaves one.
-        self.freeze_submission(assessment)
         self.assessments.append(assessment)
         return assessment
 

@@ -51,8 +51,9 @@ from companies.models import Company  # noqa: E402
 from convergence import urls  # noqa: E402
 from questionnaires.models import Item  # noqa: E402
 from tests.accounts.helpers import reviewer_client  # noqa: E402
+from tests.assessments.factories import AssessmentFactory, questionnaire_version  # noqa: E402
 from tests.companies.factories import CompanyFactory  # noqa: E402
-from tests.review.factories import ProductVersionFactory, questionnaire_version  # noqa: E402
+from tests.products.factories import ProductVersionFactory  # noqa: E402
 
 LEVELS = ("rouge", "orange", "jaune", "vert", "vert", "na")
 
@@ -64,7 +65,7 @@ def trivial(request):
 def build(products: int):
     # Factory sequences restart with each run: continue after the rows earlier runs left.
     CompanyFactory.reset_sequence(Company.objects.count() + 1)
-    version = questionnaire_version(items_per_section=100)
+    version = questionnaire_version(items=300, per_section=100, code=f"banc-instruction-{os.getpid()}")
     items = list(Item.objects.filter(version=version).order_by("order"))
     now = timezone.now()
     assessments = Assessment.objects.bulk_create(
@@ -90,14 +91,13 @@ def build(products: int):
             for column, item in enumerate(items)
         )
     client = reviewer_client()
-    in_review = Assessment.objects.create(
-        product_version=ProductVersionFactory(),
-        questionnaire_version=version,
-        state=State.IN_REVIEW,
-        submitted_at=now,
+    in_review = AssessmentFactory(
+        in_review=True,
         reviewer=client.user,
+        questionnaire_version=version,
+        level="orange",
+        rule_level="orange",
     )
-    Answer.objects.bulk_create(Answer(assessment=in_review, item=item, level="orange") for item in items)
     with pghistory.context(user=client.user.pk):
         Answer.objects.filter(assessment=in_review).update(level="jaune")
     return client, version, in_review

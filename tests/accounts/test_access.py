@@ -6,9 +6,11 @@ from django.test import Client
 from django.urls import include, path, reverse
 
 from accounts.second_factor import PENDING_SESSION_KEY
+from certificates.models import Certificate
+from certificates.services import certificate_request
 from tests.accounts.factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
 from tests.accounts.helpers import accept_current_terms, totp_code, verified_login
-from tests.certificates.factories import make_assessment, make_certificate
+from tests.assessments.factories import AssessmentFactory
 from tests.companies.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +57,10 @@ def _password_only_vendor():
 
 def test_password_only_vendor_reaches_nothing_but_the_second_factor_pages():
     client, membership, device = _password_only_vendor()
-    assessment = make_assessment(company=membership.company, items=3)
-    certificate = make_certificate(assessment=assessment)
+    assessment = AssessmentFactory(
+        validated=True, mixed=True, product_version__product__company=membership.company, items=3
+    )
+    certificate = certificate_request(assessment=assessment, kind=Certificate.Kind.ATTESTATION, actor=None)
     product = assessment.product_version.product
     stopped = [
         reverse("accounts:terms"),
@@ -86,7 +90,7 @@ def test_password_only_vendor_can_log_out():
 
 
 def test_htmx_request_of_an_expired_session_gets_401_without_swap():
-    assessment = make_assessment(validated=False, items=3)
+    assessment = AssessmentFactory(mixed=True, items=3)
     item = assessment.questionnaire_version.items.order_by("pk").first()
     url = reverse("portal:assessments:answer_save", args=[assessment.public_id, item.code])
     response = Client().post(url, {"level": "vert"}, headers={"HX-Request": "true"})

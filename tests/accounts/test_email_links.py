@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from companies.models import Role
 from tests.accounts.factories import UserFactory
+from tests.assessments.factories import AssessmentFactory
 from tests.companies.factories import AccountRequestFactory, MembershipFactory
-from tests.review.factories import AssessmentFactory, answer_all, submit_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -69,9 +69,7 @@ def test_account_approval_link(reviewer_client, django_capture_on_commit_callbac
 
 
 def test_decision_notification_links(reviewer_client, django_capture_on_commit_callbacks):
-    assessment = AssessmentFactory(in_review=True, reviewer=reviewer_client.user)
-    answer_all(assessment, default="jaune")
-    submit_snapshot(assessment)
+    assessment = AssessmentFactory(in_review=True, reviewer=reviewer_client.user, rule_level="jaune")
     MembershipFactory(company=assessment.product_version.product.company, role=Role.MANDATAIRE)
     url = reverse("review:assessments:decide", kwargs={"public_id": assessment.public_id})
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,11 +1,13 @@
-"""Questionnaire versions built in the database (any size) and assessments started through the services."""
+"""Questionnaire versions built in the database (any size), and assessments brought to any state of
+their lifecycle through the services: started, answered, submitted, taken, decided, as in production."""
 
 import itertools
+import random
 
 import factory
 
 from assessments import services
-from assessments.models import Assessment
+from assessments.models import Assessment, State
 from questionnaires.models import (
     Item,
     Level,
@@ -82,13 +84,15 @@ def questionnaire_version(
     per_section: int | None = None,
     publish: bool = True,
     code: str = "",
+    applicability: dict[int, dict] | None = None,
 ) -> QuestionnaireVersion:
     """A questionnaire version with ``items`` items spread over ``sections`` sections.
 
     The first items are the ones the DMP profile rules read, then one item gated on the MSSanté
     qualification question, then numbered filler items (fewer than 6 items: the first rule items only). With
     ``per_section``, sections hold that many items each (the last one the rest) and ``sections`` is
-    worked out from it.
+    worked out from it. ``applicability`` ({item index: condition}) makes more items conditional on
+    the qualification answers.
     """
     code = code or f"interop-{next(_numbers)}"
     questionnaire = Questionnaire.objects.create(
@@ -118,6 +122,8 @@ def questionnaire_version(
         (f"X.{n:03d}", f"Exigence complémentaire {n}", True, None) for n in range(1, items - len(specs) + 1)
     ]
     specs = specs[:items]
+    for index, condition in (applicability or {}).items():
+        specs[index] = (*specs[index][:3], condition)
     if per_section:
         sections = -(-len(specs) // per_section)
     per_section = per_section or -(-len(specs) // sections)
@@ -165,22 +171,59 @@ QUALIFIED = {
     "connecteur_tiers": False,
     "messagerie_mssante": False,
 }
+# Qualification answers under which every item of ``questionnaire_version`` applies.
+EVERY_ITEM = QUALIFIED | {"messagerie_mssante": True}
+
+
+# The decisions a reviewer takes on an assessment in review, with the comment each needs.
+DECISIONS = {
+    State.VALIDATED: (services.assessment_validate, ""),
+    State.CHANGES_REQUESTED: (services.assessment_request_changes, "Précisez A08.4.1."),
+    State.REFUSED: (services.assessment_refuse, "Hors périmètre."),
+}
+MIXED_COMMENT = "Prévu au prochain trimestre."
+NA_JUSTIFICATION = "Flux non géré par le produit."
 
 
 class AssessmentFactory(factory.django.DjangoModelFactory):
-    """Started through ``assessment_start`` (one answer row per item); traits fill and submit it."""
+    """Started through ``assessment_start`` (one answer row per item); traits bring it further through
+    the services, each implying the previous ones:
+
+    ``answered`` (qualification ``QUALIFIED`` unless given, answers by ``fill``), ``submitted`` (by
+    ``actor`` or a new mandataire of the company: a frozen submission), ``in_review`` (taken by
+    ``reviewer``, a new reviewer by default), then one decision: ``validated``, ``changes_requested``
+    or ``refused`` (with ``comment``, or a default one where the decision needs one).
+
+    Answers: ``level`` for every applicable item, ``rule_level`` for the items the profile rules
+    read, ``levels`` ({item code: level}) for chosen items ("na" gets a justification); ``mixed``
+    answers the other items with a seeded mix of levels, N/A and comments. ``items`` sizes the
+    default questionnaire version.
+    """
 
     class Meta:
         model = Assessment
 
+    class Params:
+        items = 12
+
     product_version = factory.SubFactory(ProductVersionFactory)
-    questionnaire_version = factory.LazyFunction(questionnaire_version)
+    questionnaire_version = factory.LazyAttribute(lambda o: questionnaire_version(items=o.items))
     qualification = None
     actor = None
+    reviewer = None
+    comment = None
 
     candidature = False  # a DMN questionnaire, answered inside a candidature (dmn app)
-    answered = False  # every applicable item answered "jaune" (vert for the rule items)
-    submitted = False  # answered, then submitted by a mandataire of the company
+    answered = False
+    submitted = False
+    in_review = False
+    validated = False
+    changes_requested = False
+    refused = False
+    level = "jaune"
+    rule_level = "vert"
+    levels = None
+    mixed = False
 
     @classmethod
     def _create(
@@ -191,45 +234,140 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
         questionnaire_version,
         qualification,
         actor,
+        reviewer,
+        comment,
+        candidature,
         answered,
-        candidature=False,
-        submitted=False,
-        **kwargs,
+        submitted,
+        in_review,
+        level,
+        rule_level,
+        levels,
+        mixed,
+        **decisions,
     ):
+        decided = [state for state in DECISIONS if decisions.pop(state)]
+        if decisions:  # a state is reached through the traits, never written
+            raise TypeError(f"AssessmentFactory sets no field directly: {sorted(decisions)}")
         assessment = services.assessment_start(
             product_version=product_version,
             questionnaire_version=questionnaire_version,
             actor=actor,
             candidature=candidature,
         )
-        answered = answered or submitted
-        if qualification is not None or answered:
+        target = decided[0] if decided else State.IN_REVIEW if in_review else None
+        target = target or (State.SUBMITTED if submitted else None)
+        if qualification is not None or answered or target or mixed or levels is not None:
             services.qualification_save(
                 assessment=assessment, answers=qualification or QUALIFIED, actor=actor
             )
-        if answered:
-            fill(assessment, actor=actor)
-        if submitted:
-            submitter = actor or _submitter(assessment)
-            services.assessment_submit(assessment=assessment, actor=submitter)
+        if answered or target or mixed or levels is not None:
+            fill(assessment, actor=actor, level=level, rule_level=rule_level, levels=levels, mixed=mixed)
+        if target:
+            advance(assessment, to=target, actor=actor, reviewer=reviewer, comment=comment)
+        _refresh(assessment)
         return assessment
 
 
-def fill(assessment: Assessment, *, actor=None, level: str = "jaune", rule_level: str = "vert") -> None:
-    """Answer every applicable item in one go (tests only: the services save one item at a time)."""
+def advance(assessment: Assessment, *, to: str, actor=None, reviewer=None, comment=None) -> Assessment:
+    """Bring an answered assessment from its state to ``to`` through the services, as its company and
+    a reviewer would: submitted by ``actor`` (a new mandataire of the company by default), taken by
+    ``reviewer`` (the one who instructed it before, else a new one), then decided (``comment``, or a
+    default one where the decision needs one)."""
+    if assessment.state in (State.DRAFT, State.CHANGES_REQUESTED):
+        services.assessment_submit(assessment=assessment, actor=actor or submitter_of(assessment))
+    if to != State.SUBMITTED and assessment.state == State.SUBMITTED:
+        reviewer = reviewer or assessment.reviewer or _reviewer()
+        services.assessment_take(assessment=assessment, actor=reviewer)
+    if to in DECISIONS:
+        decide, default = DECISIONS[to]
+        reviewer = reviewer or assessment.reviewer
+        decide(assessment=assessment, actor=reviewer, comment=default if comment is None else comment)
+    _refresh(assessment)
+    assert assessment.state == to, (assessment.state, to)
+    return assessment
+
+
+def _refresh(assessment: Assessment) -> None:
+    """Reload the assessment's own fields (profiles, dates…), keeping the related objects it holds."""
+    assessment.refresh_from_db(
+        fields=[field.attname for field in Assessment._meta.concrete_fields if not field.is_relation]
+    )
+
+
+def answer(assessment: Assessment, code: str, *, level: str, comment: str = "", actor=None) -> None:
+    """Save one item's answer through ``answer_save``, as the questionnaire page does (N/A justified)."""
+    from assessments.models import Answer
+
+    revision = Answer.objects.get(assessment=assessment, item__code=code).revision
+    justification = NA_JUSTIFICATION if level == "na" else ""
+    services.answer_save(
+        assessment=assessment,
+        item_code=code,
+        level=level,
+        justification=justification,
+        comment=comment,
+        expected_revision=revision,
+        actor=actor,
+    )
+
+
+def fill(
+    assessment: Assessment,
+    *,
+    actor=None,
+    level: str = "jaune",
+    rule_level: str = "vert",
+    levels: dict[str, str] | None = None,
+    mixed: bool = False,
+    seed: int = 3,
+) -> None:
+    """Answer every applicable item in one go (tests only: the services save one item at a time).
+
+    ``levels`` ({item code: level}) wins over ``rule_level`` (the profile rules' items) and ``level``;
+    with ``mixed``, the other items get a seeded mix of the four levels and N/A where the item allows
+    it, and every item a seeded mix of comments. An N/A gets a justification.
+    """
     from assessments.models import Answer
     from assessments.selectors import applicable_items
 
     rule_codes = {c for c, _, _ in RULE_ITEMS}
+    levels = levels or {}
+    rng = random.Random(seed)
     for item in applicable_items(assessment):
+        chosen, comment = _level_for(item, level, rule_level, levels, rule_codes, rng if mixed else None)
         Answer.objects.filter(assessment=assessment, item_id=item["id"]).update(
-            level=rule_level if item["code"] in rule_codes else level, revision=1, updated_by=actor
+            level=chosen,
+            justification=NA_JUSTIFICATION if chosen == "na" else "",
+            comment=comment,
+            revision=1,
+            updated_by=actor,
         )
     services.assessment_recompute_profiles(assessment=assessment)
 
 
-def _submitter(assessment: Assessment):
+def _level_for(item, level, rule_level, levels, rule_codes, rng) -> tuple[str, str]:
+    code = item["code"]
+    comment = rng.choice(["", MIXED_COMMENT]) if rng else ""
+    if code in levels:
+        return levels[code], comment
+    if code in rule_codes:
+        return rule_level, comment
+    if rng is None:
+        return level, comment
+    choices = ["rouge", "orange", "jaune", "vert"] + (["na"] if item["na_allowed"] else [])
+    return rng.choice(choices), comment
+
+
+def submitter_of(assessment: Assessment):
+    """A new mandataire of the assessment's company: someone whose role may submit it."""
     from tests.companies.factories import MembershipFactory
 
     company = assessment.product_version.product.company
     return MembershipFactory(company=company, mandataire=True).user
+
+
+def _reviewer():
+    from tests.companies.factories import UserFactory
+
+    return UserFactory(reviewer=True)

@@ -7,8 +7,8 @@ from assessments.services import assessment_request_changes, assessment_take
 from audit.models import AnswerEvent, AssessmentEvent, MembershipEvent
 from companies.models import Membership
 from instruction.trail import assessment_trail
+from tests.assessments.factories import EVERY_ITEM, AssessmentFactory, questionnaire_version
 from tests.companies.factories import MembershipFactory, UserFactory
-from tests.review.factories import AssessmentFactory, answer_all
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +32,26 @@ def test_audit_triggers_are_installed_in_the_database(table):
 
 
 def test_bulk_update_of_answers_is_recorded_old_to_new():
-    assessment = AssessmentFactory()
-    answer_all(assessment, default="orange")
+    assessment = AssessmentFactory(
+        answered=True,
+        questionnaire_version=questionnaire_version(items=6),
+        qualification=EVERY_ITEM,
+        level="orange",
+        rule_level="orange",
+    )
+    answered = AnswerEvent.objects.filter(pgh_label="update", assessment=assessment).count()  # the vendor's
     reviewer = UserFactory(reviewer=True)
 
     with pghistory.context(user=reviewer.pk):
         updated = Answer.objects.filter(assessment=assessment).update(level="vert")
 
-    events = AnswerEvent.objects.filter(pgh_label="update", assessment=assessment)
-    assert events.count() == updated == 6
-    assert set(events.values_list("level", flat=True)) == {"vert"}
-    changes = [entry for entry in assessment_trail(assessment=assessment) if entry.action == "modification"]
+    events = AnswerEvent.objects.filter(pgh_label="update", assessment=assessment).order_by("pgh_id")[
+        answered:
+    ]
+    assert len(events) == updated == 6
+    assert {event.level for event in events} == {"vert"}
+    trail = assessment_trail(assessment=assessment)
+    changes = [entry for entry in trail if entry.action == "modification" and entry.actor == str(reviewer)]
     assert len(changes) == 6
     assert changes[0].actor == str(reviewer)
     assert [(c.label, c.old, c.new) for c in changes[0].changes] == [("Niveau", "orange", "vert")]
@@ -50,18 +59,21 @@ def test_bulk_update_of_answers_is_recorded_old_to_new():
 
 
 def test_a_state_change_is_read_from_the_transition_log_alone():
-    assessment = AssessmentFactory(submitted=True)
+    assessment = AssessmentFactory(submitted=True)  # answered: its reached profiles were recorded
+    submitter = assessment.submissions.get().submitted_by
+    recorded = AssessmentEvent.objects.filter(pgh_obj=assessment, pgh_label="update").count()
     reviewer = UserFactory(reviewer=True)
 
     assessment_take(assessment=assessment, actor=reviewer)
     assessment_request_changes(assessment=assessment, actor=reviewer, comment="Précisez le volet.")
 
     # The audit trail does not copy what the transitions state (state, reviewer, dates).
-    assert not AssessmentEvent.objects.filter(pgh_obj=assessment, pgh_label="update").exists()
+    assert AssessmentEvent.objects.filter(pgh_obj=assessment, pgh_label="update").count() == recorded
     changes = [
         entry for entry in assessment_trail(assessment=assessment) if entry.action == "changement d'état"
     ]
     assert [(entry.actor, [(c.label, c.old, c.new) for c in entry.changes]) for entry in changes] == [
+        (str(submitter), [("État", "Brouillon", "Soumise")]),
         (str(reviewer), [("État", "Soumise", "En instruction")]),
         (
             str(reviewer),
@@ -95,14 +107,16 @@ def trail_page_queries(client, items_per_section: int) -> tuple[int, str]:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from tests.review.factories import questionnaire_version
-
     assessment = AssessmentFactory(
         in_review=True,
         reviewer=client.user,
-        questionnaire_version=questionnaire_version(items_per_section=items_per_section),
+        questionnaire_version=questionnaire_version(
+            items=3 * items_per_section, per_section=items_per_section
+        ),
+        qualification=EVERY_ITEM,
+        level="orange",
+        rule_level="orange",
     )
-    answer_all(assessment, default="orange")
     with pghistory.context(user=client.user.pk):
         Answer.objects.filter(assessment=assessment).update(level="vert")
     url = reverse("review:assessments:trail", kwargs={"public_id": assessment.public_id})

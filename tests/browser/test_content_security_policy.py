@@ -9,12 +9,9 @@ from playwright.sync_api import expect
 
 from companies.models import Role
 from tests.accounts.helpers import make_reviewer
-from tests.assessments.factories import QUALIFIED
-from tests.assessments.factories import AssessmentFactory as VendorAssessmentFactory
-from tests.assessments.factories import questionnaire_version as vendor_questionnaire
+from tests.assessments.factories import QUALIFIED, AssessmentFactory, questionnaire_version
 from tests.companies.factories import MembershipFactory
 from tests.products.factories import ProductFactory, ProductVersionFactory
-from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,9 +45,9 @@ def watched(page):
 
 def test_questionnaire_autosave_and_full_view_run_without_violation(watched, browser_login):
     membership = MembershipFactory(role=Role.MANDATAIRE)
-    assessment = VendorAssessmentFactory(
+    assessment = AssessmentFactory(
         product_version=ProductVersionFactory(product=ProductFactory(company=membership.company)),
-        questionnaire_version=vendor_questionnaire(items=4, sections=1),
+        questionnaire_version=questionnaire_version(items=4, sections=1),
         qualification=QUALIFIED,
     )
     browser_login(membership.user)
@@ -79,7 +76,6 @@ def test_review_comment_form_runs_without_violation_and_empties_after_saving(wat
     assessment = AssessmentFactory(
         in_review=True, reviewer=reviewer, questionnaire_version=questionnaire_version()
     )
-    answer_all(assessment)
     item_id = assessment.answers.get(item__code="A08.4.1").item_id
     browser_login(reviewer, device)
     watched.goto(reverse("review:assessments:detail", kwargs={"public_id": assessment.public_id}))

@@ -6,9 +6,9 @@ downloaded, and verified on the public page."""
 import pytest
 from django.urls import reverse
 
-from assessments import services
 from assessments.models import Assessment
 from certificates.models import Certificate
+from products.models import Product
 from tests.accounts.factories import TEST_PASSWORD, TermsVersionFactory
 from tests.accounts.helpers import (
     accept_current_terms,
@@ -17,8 +17,9 @@ from tests.accounts.helpers import (
     totp_code,
     verified_login,
 )
+from tests.assessments.factories import AssessmentFactory, questionnaire_version
 from tests.companies.factories import MembershipFactory
-from tests.review.factories import QUALIFICATION, ProductVersionFactory, questionnaire_version
+from tests.products.factories import ProductVersionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -26,22 +27,20 @@ COMMENT = "Précisez quelle version du volet de partage de documents est mise en
 
 
 def submitted_assessment(mandataire) -> Assessment:
-    """A vendor's assessment filled and submitted through the services, as the portal would."""
-    product_version = ProductVersionFactory(product__company=mandataire.company, product__name="Agenda Santé")
-    assessment = services.assessment_start(
-        product_version=product_version, questionnaire_version=questionnaire_version(), actor=mandataire.user
+    """A vendor's assessment filled and submitted by its mandataire through the services."""
+    product_version = ProductVersionFactory(
+        product__company=mandataire.company,
+        product__name="Agenda Santé",
+        product__os=Product.OS.ANDROID,
+        product__device=Product.Device.MOBILE,
     )
-    services.qualification_save(assessment=assessment, answers={QUALIFICATION: True}, actor=mandataire.user)
-    for answer in assessment.answers.select_related("item"):
-        level = "jaune" if answer.item.code == "A08.4.1" else "vert"
-        services.answer_save(
-            assessment=assessment,
-            item_code=answer.item.code,
-            level=level,
-            expected_revision=0,
-            actor=mandataire.user,
-        )
-    return services.assessment_submit(assessment=assessment, actor=mandataire.user)
+    return AssessmentFactory(
+        submitted=True,
+        product_version=product_version,
+        actor=mandataire.user,
+        level="vert",
+        levels={"A08.4.1": "jaune"},
+    )
 
 
 def vendor_page(chromium, live_server, user):
@@ -91,7 +90,7 @@ def test_review_loop_from_submission_to_verified_attestation(
 
     # The vendor sees the comment on the item, fixes it and resubmits.
     vendor = vendor_page(chromium, live_server, mandataire.user)
-    vendor.goto(reverse("portal:assessments:section", kwargs={"public_id": assessment.public_id, "index": 1}))
+    vendor.goto(reverse("portal:assessments:section", kwargs={"public_id": assessment.public_id, "index": 0}))
     # The remark is in the item's thread, right after the item's form (the thread has its reply forms).
     vendor.locator("#item-A08-4-1-fil").get_by_text(COMMENT).wait_for()
     item = vendor.locator("form.cv-item", has_text="A08.4.1")
@@ -134,23 +133,17 @@ def test_review_loop_from_submission_to_verified_attestation(
 
 
 def test_back_office_pages_are_accessible(page, browser_login, axe_check):
-    from tests.review.factories import AssessmentFactory, answer_all
-
     TermsVersionFactory(version=1)
     reviewer, device = make_reviewer()
     version = questionnaire_version()
-    for _ in range(2):
-        answer_all(
-            AssessmentFactory(
-                validated=True, questionnaire_version=version, reached_profiles=["alimentation"]
-            )
-        )
-    mine = AssessmentFactory(in_review=True, reviewer=reviewer, questionnaire_version=version)
-    answer_all(mine, levels={"A08.5.1": "na"})
+    AssessmentFactory.create_batch(2, validated=True, questionnaire_version=version)  # reach Alimentation
+    mine = AssessmentFactory(
+        in_review=True, reviewer=reviewer, questionnaire_version=version, levels={"A08.5.01": "na"}
+    )
     browser_login(reviewer, device)
 
     for url in (
-        reverse("review:assessments:list") + "?recherche=Agenda",
+        reverse("review:assessments:list") + "?recherche=Dossier",
         reverse("review:assessments:detail", kwargs={"public_id": mine.public_id}),
         reverse("review:assessments:trail", kwargs={"public_id": mine.public_id}),
         reverse("review:statistics:index"),

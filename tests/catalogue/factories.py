@@ -8,23 +8,36 @@ from django.utils import timezone
 
 from assessments.models import Assessment
 from certificates.models import Certificate
+from certificates.services import certificate_request
 from certificates.snapshot import assessment_snapshot, snapshot_sha256
 from companies.models import Company
 from products.models import Product, ProductVersion
-from tests.certificates.factories import make_assessment, make_certificate, questionnaire_with_items
+from tests.assessments.factories import QUALIFIED, AssessmentFactory, questionnaire_version
+from tests.certificates.snapshots import certificate_from_snapshot
 from tests.companies.factories import siren_with_luhn
 
 SECRET_COMMENT = "Commentaire confidentiel de l'éditeur"
+# A connector feeding the DMP: on the three items of these tests, it reaches Alimentation only.
+CONNECTOR = QUALIFIED | {"connecteur_tiers": True}
+
+
+def validated(**kwargs) -> Assessment:
+    """A validated assessment of three items (mixed answers, the ``CONNECTOR`` qualification)."""
+    return AssessmentFactory(validated=True, mixed=True, items=3, qualification=CONNECTOR, **kwargs)
 
 
 def attest(assessment: Assessment | None = None, *, revoked: bool = False, **kwargs) -> Certificate:
     """A ready attestation of ``assessment`` (a new validated one by default), frozen as the request
     service freezes it; revoked when asked."""
-    assessment = assessment or make_assessment(items=3, **kwargs)
+    if assessment is None:
+        company = kwargs.pop("company", None)
+        if company is not None:
+            kwargs["product_version__product__company"] = company
+        assessment = validated(**kwargs)
     snapshot = assessment_snapshot(assessment=assessment, kind=Certificate.Kind.ATTESTATION)
     now = timezone.now()
     extra = {"revoked_at": now, "revocation_reason": "Preuve d'interopérabilité retirée."} if revoked else {}
-    return make_certificate(
+    return certificate_from_snapshot(
         assessment=assessment,
         snapshot=snapshot,
         status=Certificate.Status.READY,
@@ -34,11 +47,18 @@ def attest(assessment: Assessment | None = None, *, revoked: bool = False, **kwa
     )
 
 
+def requested(assessment: Assessment | None = None) -> Certificate:
+    """The attestation of ``assessment`` (a new validated one by default) as the company requests it:
+    pending until rendered."""
+    assessment = assessment or validated()
+    return certificate_request(assessment=assessment, kind=Certificate.Kind.ATTESTATION, actor=None)
+
+
 def bulk_attestations(count: int, *, names=None) -> list[Certificate]:
     """``count`` listed products (one company, product, version, validated assessment and ready
     attestation each), in a few bulk inserts; ``names`` gives the products' names."""
     template = attest()
-    version = questionnaire_with_items(items=3)
+    version = questionnaire_version(items=3)
     stamp = timezone.now()
     suffix = f"{Company.objects.count():06d}"
     companies = Company.objects.bulk_create(

@@ -11,9 +11,9 @@ from assessments.models import Answer
 from certificates.models import Certificate
 from certificates.services import certificate_revoke
 from tests.accounts.factories import UserFactory
-from tests.assessments.factories import PROFILE_RULES
-from tests.catalogue.factories import SECRET_COMMENT, attest, bulk_attestations
-from tests.certificates.factories import QuestionnaireVersionFactory, make_assessment, make_certificate
+from tests.assessments.factories import questionnaire_version
+from tests.catalogue.factories import SECRET_COMMENT, attest, bulk_attestations, requested, validated
+from tests.certificates.snapshots import certificate_from_snapshot
 from tests.companies.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,12 +40,12 @@ def test_lists_valid_attestations_without_sign_in(client):
 
 def test_revoked_pending_reports_and_superseded_documents_are_not_listed(client):
     revoked = attest(revoked=True)
-    pending = make_certificate(assessment=make_assessment(items=3))
+    pending = requested()
     report = attest()
     Certificate.objects.filter(pk=report.pk).update(kind=Certificate.Kind.RAPPORT)
     kept = attest()
     # Same assessment, older template: only the newest document is listed.
-    superseded = make_certificate(
+    superseded = certificate_from_snapshot(
         assessment=kept.assessment,
         snapshot=kept.snapshot,
         template_version="2020.1",
@@ -68,8 +68,8 @@ def test_never_shows_answers_or_comments(client):
     for url in (LIST, EXPORT, product_url):
         body = client.get(url).content.decode("utf-8-sig")
         assert SECRET_COMMENT not in body
-        assert "Prévu au prochain trimestre" not in body  # answer_all's comments
-        assert "Flux non géré par le produit" not in body  # answer_all's justifications
+        assert "Prévu au prochain trimestre" not in body  # fill's mixed comments
+        assert "Flux non géré par le produit" not in body  # fill's N/A justifications
 
 
 def test_search_ignores_accents_and_case(client):
@@ -87,7 +87,7 @@ def test_filters_by_company_questionnaire_and_profile(client):
     for profile in snapshot["profiles"].values():
         profile["reached"] = False
     Certificate.objects.filter(pk=beta.pk).update(snapshot=snapshot)
-    QuestionnaireVersionFactory(profile_rules=PROFILE_RULES)  # the profiles offered come from the rules
+    questionnaire_version()  # the profiles offered come from the rules (PROFILE_RULES)
     company = str(alpha.company.public_id)
     assert [e.verification_code for e in client.get(LIST, {"entreprise": company}).context["entries"]] == [
         alpha.code
@@ -133,9 +133,7 @@ def test_product_page_shows_the_history_with_revocations(client):
     certificate_revoke(
         certificate=first, actor=UserFactory(reviewer=True), reason="Exigence A08.4.1 non tenue."
     )
-    second = attest(
-        make_assessment(items=3, product_version__product=first.assessment.product_version.product)
-    )
+    second = attest(validated(product_version__product=first.assessment.product_version.product))
     url = reverse(
         "catalogue:product", kwargs={"public_id": first.assessment.product_version.product.public_id}
     )
@@ -148,7 +146,7 @@ def test_product_page_shows_the_history_with_revocations(client):
 
 
 def test_product_page_of_a_never_attested_product_is_404(client):
-    pending = make_certificate(assessment=make_assessment(items=3))
+    pending = requested()
     url = reverse(
         "catalogue:product", kwargs={"public_id": pending.assessment.product_version.product.public_id}
     )

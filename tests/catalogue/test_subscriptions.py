@@ -19,8 +19,7 @@ from certificates import services as certificate_services
 from certificates.models import Certificate
 from companies.models import Role
 from tests.accounts.factories import UserFactory
-from tests.catalogue.factories import attest, bulk_attestations
-from tests.certificates.factories import make_assessment, make_certificate
+from tests.catalogue.factories import attest, bulk_attestations, requested
 from tests.companies.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +129,7 @@ def test_expired_confirmation_link_is_refused(client, monkeypatch):
 
 
 def test_a_product_without_public_page_cannot_be_subscribed_to(client):
-    pending = make_certificate(assessment=make_assessment(items=3))
+    pending = requested()
     assert subscribe(client, product_of(pending)).status_code == 404
     assert not mail.outbox
 
@@ -218,7 +217,7 @@ def test_certificates_enqueue_the_subscription_task_on_issue_and_revocation(
     published, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(certificate_services.rendering, "render_pdf", lambda snapshot, code: b"%PDF-1.4")
-    pending = make_certificate(assessment=make_assessment(items=3))
+    pending = requested()
     with django_capture_on_commit_callbacks(execute=True):
         certificate_services.certificate_render_pdf(certificate=pending)
     with django_capture_on_commit_callbacks(execute=True):

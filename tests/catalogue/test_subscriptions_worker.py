@@ -6,14 +6,14 @@ from django.utils import timezone
 
 from catalogue.models import DocumentNotice, Frequency, Subscription
 from certificates import services
-from tests.certificates.factories import make_assessment
+from tests.catalogue.factories import validated
 from tests.certificates.test_worker import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("certificates-worker")]
 
 
 def test_worker_renders_then_mails_the_subscribers_of_the_product(celery_worker):
-    assessment = make_assessment(items=3)
+    assessment = validated()
     Subscription.objects.create(
         email="suivi@hopital.example",
         product=assessment.product_version.product,

@@ -1,7 +1,8 @@
 """Realistic snapshots built from plain data, for rendering tests and the benchmark.
 
 The design point of certificates is that a PDF is rendered from its snapshot alone, so most of the
-rendering is tested without any database row.
+rendering is tested without any database row; ``certificate_from_snapshot`` stores one as a
+certificate row for the tests of rendering, workers and commands.
 """
 
 import random
@@ -109,6 +110,28 @@ def make_snapshot(
         validated_at=None if draft else "2026-11-20T10:30:00+01:00",
         issued_at="2026-11-21T09:00:00+01:00",
     )
+
+
+def certificate_from_snapshot(*, assessment=None, snapshot: dict | None = None, **fields):
+    """For rendering, worker and command tests only: a certificate row holding a hand-made snapshot
+    (``make_snapshot()`` by default), of ``assessment`` (a new validated one by default), with no
+    event logged. A certificate of an assessment's real content comes from
+    ``certificates.services.certificate_request``."""
+    from certificates.models import Certificate
+    from certificates.snapshot import snapshot_sha256
+    from tests.assessments.factories import AssessmentFactory
+
+    assessment = assessment or AssessmentFactory(validated=True)
+    snapshot = snapshot or make_snapshot()
+    defaults = {
+        "kind": snapshot["kind"],
+        "company": assessment.product_version.product.company,
+        "assessment": assessment,
+        "snapshot": snapshot,
+        "snapshot_sha256": snapshot_sha256(snapshot),
+        "template_version": "2026.1",
+    }
+    return Certificate.objects.create(**{**defaults, **fields})
 
 
 # A certificate of conformity (DMN): plain data as ``dmn.certification`` gives it.

@@ -6,14 +6,15 @@ import pytest
 from django.urls import reverse
 
 from certificates import services
-from tests.certificates.factories import make_assessment, make_certificate
+from tests.assessments.factories import AssessmentFactory
+from tests.certificates.snapshots import certificate_from_snapshot
 from tests.companies.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_public_verification_from_the_typed_code(page, axe_check):
-    certificate = services.certificate_render_pdf(certificate=make_certificate())
+    certificate = services.certificate_render_pdf(certificate=certificate_from_snapshot())
     page.goto(reverse("certificates:verify_form"))
     axe_check(page)
     page.get_by_label("Code de vérification").fill(certificate.display_code.lower().replace("-", " "))
@@ -33,7 +34,7 @@ def test_unknown_code_keeps_what_was_typed(page, axe_check):
 @pytest.mark.worker
 @pytest.mark.xdist_group("certificates-worker")
 def test_status_page_polls_until_the_document_is_ready(page, browser_login, celery_worker, axe_check):
-    assessment = make_assessment(items=20)
+    assessment = AssessmentFactory(validated=True, mixed=True, items=20)
     member = MembershipFactory(company=assessment.product_version.product.company).user
     certificate = services.certificate_request(assessment=assessment, kind="attestation", actor=member)
     browser_login(member)

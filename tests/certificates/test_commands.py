@@ -8,13 +8,13 @@ from pypdf import PdfReader
 
 from certificates import services
 from certificates.models import Certificate
-from tests.certificates.factories import make_certificate
+from tests.certificates.snapshots import certificate_from_snapshot
 
 pytestmark = pytest.mark.django_db
 
 
 def test_render_certificate_writes_the_pdf_and_changes_nothing(tmp_path):
-    certificate = make_certificate()
+    certificate = certificate_from_snapshot()
     out = tmp_path / "attestation.pdf"
     stdout = io.StringIO()
     call_command("render_certificate", str(certificate.public_id), "--out", str(out), stdout=stdout)
@@ -33,9 +33,9 @@ def test_render_certificate_reports_an_unknown_document(tmp_path, public_id):
 
 def test_requeue_command_reports_how_many(monkeypatch):
     monkeypatch.setattr(services, "certificate_enqueue", lambda *, certificate_id: True)
-    old = make_certificate()
+    old = certificate_from_snapshot()
     Certificate.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(minutes=10))
-    make_certificate()  # recent: left alone
+    certificate_from_snapshot()  # recent: left alone
     stdout = io.StringIO()
     call_command("requeue_pending_certificates", "--older-than", "5", stdout=stdout)
     assert stdout.getvalue().startswith("1 document(s)")

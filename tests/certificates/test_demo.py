@@ -5,20 +5,20 @@ from django.core.management import call_command
 
 from certificates import demo
 from certificates.models import Certificate
-from tests.certificates.factories import make_assessment
+from tests.assessments.factories import AssessmentFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_does_nothing_without_a_validated_assessment(django_capture_on_commit_callbacks):
-    make_assessment(validated=False)
+    AssessmentFactory(mixed=True)
     with django_capture_on_commit_callbacks():
         assert demo.load(io.StringIO()) == []
     assert not Certificate.objects.exists()
 
 
 def test_demo_requests_the_attestation_once(django_capture_on_commit_callbacks):
-    assessment = make_assessment(validated=True)
+    assessment = AssessmentFactory(validated=True, mixed=True)
     stdout = io.StringIO()
     with django_capture_on_commit_callbacks():
         demo.load(stdout)

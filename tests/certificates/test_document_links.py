@@ -7,23 +7,25 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from companies.models import Role
-from tests.certificates.factories import make_assessment, make_certificate
-from tests.certificates.snapshots import make_snapshot
+from tests.assessments.factories import AssessmentFactory
+from tests.certificates.snapshots import certificate_from_snapshot, make_snapshot
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def documents():
-    assessment = make_assessment()
-    attestation = make_certificate(
+    assessment = AssessmentFactory(validated=True, mixed=True)
+    attestation = certificate_from_snapshot(
         assessment=assessment,
         snapshot=make_snapshot(kind=Certificate.Kind.ATTESTATION),
         status=Certificate.Status.READY,
         file="certificates/2026/03/attestation.pdf",
         rendered_at=timezone.now(),
     )
-    report = make_certificate(assessment=assessment, snapshot=make_snapshot(kind=Certificate.Kind.RAPPORT))
+    report = certificate_from_snapshot(
+        assessment=assessment, snapshot=make_snapshot(kind=Certificate.Kind.RAPPORT)
+    )
     return assessment, attestation, report
 
 

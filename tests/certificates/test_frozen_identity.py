@@ -4,14 +4,13 @@ whatever the vendor renames afterwards (through the services while the review ru
 import pytest
 
 from assessments import services
-from assessments.models import Answer
 from certificates import services as certificate_services
 from certificates.models import Certificate
 from instruction import services as instruction
 from products import services as product_services
 from products.models import Product, ProductVersion
 from tests.accounts.factories import UserFactory
-from tests.certificates.factories import AssessmentFactory, questionnaire_with_items
+from tests.assessments.factories import AssessmentFactory
 from tests.certificates.test_rendering import flat, pdf_text
 from tests.companies.factories import MembershipFactory
 
@@ -31,11 +30,7 @@ def validated(django_capture_on_commit_callbacks):
         commercial_name="Ville+",
     )
     version = product_services.product_version_create(product=product, actor=mandataire.user, label="4.2")
-    assessment = AssessmentFactory(product_version=version, questionnaire_version=questionnaire_with_items())
-    Answer.objects.bulk_create(
-        Answer(assessment=assessment, item=item, level="vert")
-        for item in assessment.questionnaire_version.items.all()
-    )
+    assessment = AssessmentFactory(product_version=version, answered=True, level="vert")
     services.assessment_submit(assessment=assessment, actor=mandataire.user)
     reviewer = UserFactory(reviewer=True)
     services.assessment_take(assessment=assessment, actor=reviewer)

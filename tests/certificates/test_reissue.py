@@ -14,8 +14,8 @@ from certificates.models import Certificate
 from certificates.selectors import HistoryAction, certificate_history
 from review.assessments.views import REISSUED
 from tests.accounts.factories import UserFactory
-from tests.certificates.factories import make_assessment, make_certificate
-from tests.certificates.snapshots import make_snapshot
+from tests.assessments.factories import AssessmentFactory
+from tests.certificates.snapshots import certificate_from_snapshot, make_snapshot
 
 pytestmark = pytest.mark.django_db
 ATTESTATION, RAPPORT = Certificate.Kind.ATTESTATION, Certificate.Kind.RAPPORT
@@ -30,7 +30,7 @@ def fresh_lookup_budget():
 @pytest.fixture
 def revoked(django_capture_on_commit_callbacks):
     """A validated assessment whose (rendered) attestation the agency revoked."""
-    assessment = make_assessment()
+    assessment = AssessmentFactory(validated=True, mixed=True)
     with django_capture_on_commit_callbacks():
         issued = services.certificate_request(assessment=assessment, kind=ATTESTATION, actor=None)
     issued = services.certificate_render_pdf(certificate=issued)
@@ -76,7 +76,7 @@ def test_reissue_needs_a_reason(revoked, reason):
 
 
 def test_a_live_attestation_is_not_reissued(django_capture_on_commit_callbacks):
-    assessment = make_assessment()
+    assessment = AssessmentFactory(validated=True, mixed=True)
     with django_capture_on_commit_callbacks():
         services.certificate_request(assessment=assessment, kind=ATTESTATION, actor=None)
     with pytest.raises(ValidationError) as error:
@@ -120,7 +120,7 @@ def test_request_view_refuses_with_the_message(vendor_client_factory, revoked):
 def test_the_button_gives_way_to_the_reason_once_revoked(
     vendor_client_factory, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):
-    assessment = make_assessment()
+    assessment = AssessmentFactory(validated=True, mixed=True)
     member = vendor_client_factory(company=company_of(assessment))
     url = reverse("portal:assessments:detail", args=[assessment.public_id])
     button = reverse("certificates:request", args=[assessment.public_id, ATTESTATION])
@@ -157,7 +157,7 @@ def test_reviewer_reissues_from_the_instruction_page_with_a_reason(reviewer_clie
 def test_reissue_of_a_live_attestation_is_refused_on_the_page(
     reviewer_client, django_capture_on_commit_callbacks
 ):
-    assessment = make_assessment()
+    assessment = AssessmentFactory(validated=True, mixed=True)
     with django_capture_on_commit_callbacks():
         services.certificate_request(assessment=assessment, kind=ATTESTATION, actor=None)
     response = reviewer_client.post(
@@ -194,12 +194,14 @@ def test_the_revoked_document_stays_revoked_on_its_public_page_after_a_reissue(
 def test_revoking_the_attestation_revokes_the_reports_stating_the_validation(
     client, django_capture_on_commit_callbacks
 ):
-    assessment = make_assessment()
+    assessment = AssessmentFactory(validated=True, mixed=True)
     with django_capture_on_commit_callbacks():
         attestation = services.certificate_request(assessment=assessment, kind=ATTESTATION, actor=None)
         report = services.certificate_request(assessment=assessment, kind=RAPPORT, actor=None)
     report = services.certificate_render_pdf(certificate=report)
-    working = make_certificate(assessment=assessment, snapshot=make_snapshot(kind=RAPPORT, draft=True))
+    working = certificate_from_snapshot(
+        assessment=assessment, snapshot=make_snapshot(kind=RAPPORT, draft=True)
+    )
 
     services.certificate_revoke(certificate=attestation, actor=None, reason="Déclaration inexacte")
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from certificates import services
 from certificates.models import Certificate
 from tests.accounts.factories import UserFactory
-from tests.certificates.factories import make_assessment, make_certificate
-from tests.certificates.snapshots import make_snapshot
+from tests.assessments.factories import AssessmentFactory
+from tests.certificates.snapshots import certificate_from_snapshot, make_snapshot
 from tests.companies.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,13 +18,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def attestation():
-    assessment = make_assessment()
-    return make_certificate(assessment=assessment, snapshot=make_snapshot(kind=Certificate.Kind.ATTESTATION))
+    assessment = AssessmentFactory(validated=True, mixed=True)
+    return certificate_from_snapshot(
+        assessment=assessment, snapshot=make_snapshot(kind=Certificate.Kind.ATTESTATION)
+    )
 
 
 def test_revoking_an_attestation_emails_the_company(attestation, django_capture_on_commit_callbacks):
     company = attestation.company
-    mandataire = MembershipFactory(company=company, mandataire=True)
+    mandataire = attestation.assessment.submissions.get().submitted_by  # a mandataire submitted it
     representant = MembershipFactory(company=company, representant=True)
     MembershipFactory(company=company)  # a salarié is not told
     MembershipFactory(company=company, mandataire=True, inactive=True)
@@ -35,7 +37,7 @@ def test_revoking_an_attestation_emails_the_company(attestation, django_capture_
         )
 
     assert sorted(message.to[0] for message in mail.outbox) == sorted(
-        [mandataire.user.email, representant.user.email]
+        [mandataire.email, representant.user.email]
     )
     message = mail.outbox[0]
     product = attestation.snapshot["product"]["display_name"]
@@ -63,7 +65,7 @@ def test_the_email_dates_the_revocation_in_paris(
 
 
 def test_a_rolled_back_revocation_sends_nothing(attestation, django_capture_on_commit_callbacks):
-    MembershipFactory(company=attestation.company, mandataire=True)
+    # The company's one mandataire is the one who submitted the assessment.
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.certificate_revoke(certificate=attestation, actor=None, reason="Erreur.")
     # Two actions wait for the commit (the company's mail, the subscribers' announcement): none ran.

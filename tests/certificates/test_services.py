@@ -16,8 +16,8 @@ from certificates.selectors import HistoryAction, certificate_history
 from certificates.snapshot import RAPPORT
 from convergence.celery import app
 from tests.accounts.factories import UserFactory
-from tests.certificates.factories import make_assessment, make_certificate
-from tests.certificates.snapshots import make_snapshot
+from tests.assessments.factories import AssessmentFactory
+from tests.certificates.snapshots import certificate_from_snapshot, make_snapshot
 
 pytestmark = pytest.mark.django_db
 Action = HistoryAction
@@ -32,7 +32,7 @@ def actions(certificate) -> list[str]:
 
 
 def test_request_freezes_a_pending_certificate_and_enqueues_on_commit(django_capture_on_commit_callbacks):
-    assessment, actor = make_assessment(), UserFactory()
+    assessment, actor = AssessmentFactory(validated=True, mixed=True), UserFactory()
     with django_capture_on_commit_callbacks() as callbacks:
         certificate = services.certificate_request(assessment=assessment, kind="attestation", actor=actor)
     assert certificate.status == Certificate.Status.PENDING
@@ -48,12 +48,12 @@ def test_request_freezes_a_pending_certificate_and_enqueues_on_commit(django_cap
 
 
 def test_codes_are_unique_and_random():
-    codes = {make_certificate(snapshot=make_snapshot(seed=seed)).code for seed in range(20)}
+    codes = {certificate_from_snapshot(snapshot=make_snapshot(seed=seed)).code for seed in range(20)}
     assert len(codes) == 20
 
 
 def test_same_data_returns_the_existing_document(django_capture_on_commit_callbacks):
-    assessment, actor = make_assessment(), UserFactory()
+    assessment, actor = AssessmentFactory(validated=True, mixed=True), UserFactory()
     with django_capture_on_commit_callbacks() as callbacks:
         first = services.certificate_request(assessment=assessment, kind=RAPPORT, actor=actor)
         again = services.certificate_request(assessment=assessment, kind=RAPPORT, actor=actor)
@@ -63,7 +63,7 @@ def test_same_data_returns_the_existing_document(django_capture_on_commit_callba
 
 
 def test_changed_data_makes_a_new_document(django_capture_on_commit_callbacks):
-    assessment, actor = make_assessment(validated=False), UserFactory()
+    assessment, actor = AssessmentFactory(mixed=True), UserFactory()
     with django_capture_on_commit_callbacks():
         first = services.certificate_request(assessment=assessment, kind=RAPPORT, actor=actor)
         Answer.objects.filter(assessment=assessment).update(comment="Corrigé après relecture.")
@@ -75,7 +75,7 @@ def test_changed_data_makes_a_new_document(django_capture_on_commit_callbacks):
 def test_a_revoked_or_failed_document_is_not_returned_again(django_capture_on_commit_callbacks):
     # A working report: after the revocation of an attestation, nothing stating the validation is
     # issued again by a request (tests/certificates/test_reissue.py).
-    assessment, actor = make_assessment(validated=False), UserFactory()
+    assessment, actor = AssessmentFactory(mixed=True), UserFactory()
     with django_capture_on_commit_callbacks():
         first = services.certificate_request(assessment=assessment, kind=RAPPORT, actor=actor)
         services.certificate_revoke(certificate=first, actor=actor, reason="Erreur de saisie")
@@ -87,9 +87,7 @@ def test_a_revoked_or_failed_document_is_not_returned_again(django_capture_on_co
 
 def test_attestation_requires_a_validated_assessment():
     with pytest.raises(ValidationError) as error:
-        services.certificate_request(
-            assessment=make_assessment(validated=False), kind="attestation", actor=None
-        )
+        services.certificate_request(assessment=AssessmentFactory(mixed=True), kind="attestation", actor=None)
     assert error.value.messages == [services.ATTESTATION_NEEDS_VALIDATION]
     assert not Certificate.objects.exists()
 
@@ -97,13 +95,13 @@ def test_attestation_requires_a_validated_assessment():
 def test_draft_report_is_allowed_and_marked_draft(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks():
         certificate = services.certificate_request(
-            assessment=make_assessment(validated=False), kind=RAPPORT, actor=None
+            assessment=AssessmentFactory(mixed=True), kind=RAPPORT, actor=None
         )
     assert certificate.is_draft
 
 
 def test_render_stores_the_pdf_privately_with_its_hash():
-    certificate = services.certificate_render_pdf(certificate=make_certificate())
+    certificate = services.certificate_render_pdf(certificate=certificate_from_snapshot())
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.READY
     assert certificate.rendered_at and certificate.attempts == 1
@@ -115,7 +113,7 @@ def test_render_stores_the_pdf_privately_with_its_hash():
 
 
 def test_render_is_idempotent():
-    certificate = services.certificate_render_pdf(certificate=make_certificate())
+    certificate = services.certificate_render_pdf(certificate=certificate_from_snapshot())
     name = certificate.file.name
     again = services.certificate_render_pdf(certificate=Certificate.objects.get(pk=certificate.pk))
     assert again.file.name == name
@@ -125,7 +123,7 @@ def test_render_is_idempotent():
 
 def test_revocation_is_logged_and_keeps_the_document():
     reviewer = UserFactory(reviewer=True)
-    certificate = services.certificate_render_pdf(certificate=make_certificate())
+    certificate = services.certificate_render_pdf(certificate=certificate_from_snapshot())
     services.certificate_revoke(
         certificate=certificate, actor=reviewer, reason="  Produit retiré du marché  "
     )
@@ -138,7 +136,7 @@ def test_revocation_is_logged_and_keeps_the_document():
 
 
 def test_revocation_needs_a_reason_and_happens_once():
-    certificate = make_certificate()
+    certificate = certificate_from_snapshot()
     with pytest.raises(ValidationError) as error:
         services.certificate_revoke(certificate=certificate, actor=None, reason="   ")
     assert error.value.messages == [services.REVOCATION_REASON_REQUIRED]
@@ -161,7 +159,7 @@ def test_request_succeeds_and_stays_pending_when_the_broker_is_down(
     monkeypatch.setattr(app.conf, "broker_url", DEAD_BROKER)
     with django_capture_on_commit_callbacks(execute=True):
         certificate = services.certificate_request(
-            assessment=make_assessment(), kind="attestation", actor=None
+            assessment=AssessmentFactory(validated=True, mixed=True), kind="attestation", actor=None
         )
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.PENDING
@@ -172,7 +170,7 @@ def test_requeue_enqueues_only_old_pending_documents(monkeypatch):
     monkeypatch.setattr(
         services, "certificate_enqueue", lambda *, certificate_id: enqueued.append(certificate_id) or True
     )
-    old, _recent, done = make_certificate(), make_certificate(), make_certificate()
+    old, _recent, done = certificate_from_snapshot(), certificate_from_snapshot(), certificate_from_snapshot()
     services.certificate_render_pdf(certificate=done)
     long_ago = timezone.now() - timedelta(minutes=10)
     Certificate.objects.filter(pk__in=[old.pk, done.pk]).update(updated_at=long_ago)
@@ -188,7 +186,7 @@ def test_render_task_retries_then_marks_the_document_failed(monkeypatch):
         raise RuntimeError("police introuvable")
 
     monkeypatch.setattr(rendering, "render_pdf", broken)
-    certificate = make_certificate()
+    certificate = certificate_from_snapshot()
     tasks.certificate_render.apply(args=(certificate.pk,))
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.FAILED
@@ -198,7 +196,7 @@ def test_render_task_retries_then_marks_the_document_failed(monkeypatch):
 
 
 def test_render_task_ignores_a_finished_document():
-    certificate = services.certificate_render_pdf(certificate=make_certificate())
+    certificate = services.certificate_render_pdf(certificate=certificate_from_snapshot())
     tasks.certificate_render.apply(args=(certificate.pk,))
     tasks.certificate_render.apply(args=(999_999_999,))
     assert actions(certificate) == [Action.RENDERED]
@@ -211,7 +209,7 @@ def test_beat_requeues_pending_documents_periodically():
 
 
 def test_a_render_interrupted_again_and_again_ends_failed():
-    certificate = make_certificate(attempts=tasks.MAX_ATTEMPTS)
+    certificate = certificate_from_snapshot(attempts=tasks.MAX_ATTEMPTS)
     tasks.certificate_render.apply(args=(certificate.pk,))
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.FAILED

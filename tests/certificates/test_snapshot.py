@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models import Answer, Assessment
+from assessments import services
+from assessments.models import Answer, Assessment, Submission
 from certificates.snapshot import (
     ATTESTATION,
     ITEM_TEXT_MAX_LENGTH,
@@ -21,12 +22,12 @@ from certificates.snapshot import (
 )
 from companies.models import Company
 from products.models import Product, ProductVersion
-from tests.certificates.factories import (
+from tests.assessments.factories import (
+    EVERY_ITEM,
+    QUALIFIED,
     AssessmentFactory,
-    answer_all,
-    freeze_submission,
-    make_assessment,
-    questionnaire_with_items,
+    advance,
+    questionnaire_version,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,10 @@ def snapshot_queries(assessment, kind) -> int:
 
 
 def test_snapshot_costs_the_same_queries_for_5_or_300_items():
-    small, large = make_assessment(items=5), make_assessment(items=300)
+    small, large = (
+        AssessmentFactory(validated=True, mixed=True, items=5),
+        AssessmentFactory(validated=True, mixed=True, items=300),
+    )
     # First use of a questionnaire version loads its definition, then it is cached.
     assert snapshot_queries(small, RAPPORT) == snapshot_queries(large, RAPPORT) <= 8
     assert snapshot_queries(small, RAPPORT) == snapshot_queries(large, RAPPORT) <= 2
@@ -48,8 +52,14 @@ def test_snapshot_costs_the_same_queries_for_5_or_300_items():
 def test_report_lists_sworn_declarations_whether_or_not_the_version_expects_proofs():
     """A declaration lives in its answer: the report prints it from the answers it states (live for a
     draft, the submission's once submitted), at no extra query, with no expected proof anywhere."""
-    plain, declared = make_assessment(items=5, validated=False), make_assessment(items=5, validated=False)
-    item = Answer.objects.filter(assessment=declared).order_by("item__order").select_related("item").first()
+    plain, declared = AssessmentFactory(mixed=True, items=5), AssessmentFactory(mixed=True, items=5)
+    # The first item where N/A is allowed.
+    item = (
+        Answer.objects.filter(assessment=declared, item__na_allowed=True)
+        .order_by("item__order")
+        .select_related("item")
+        .first()
+    )
     Answer.objects.filter(pk=item.pk).update(
         level="na",
         justification="Le produit ne traite aucune identité de patient.",
@@ -70,15 +80,13 @@ def test_report_lists_sworn_declarations_whether_or_not_the_version_expects_proo
     assert "declarations" not in assessment_snapshot(assessment=plain, kind=RAPPORT)
     assert "declarations" not in assessment_snapshot(assessment=declared, kind=ATTESTATION)
     assert snapshot_queries(declared, RAPPORT) == snapshot_queries(plain, RAPPORT)
-    Assessment.objects.filter(pk=declared.pk).update(state=Assessment.State.VALIDATED)
-    declared.refresh_from_db()
-    freeze_submission(declared)
+    advance(declared, to=Assessment.State.VALIDATED)
     Answer.objects.filter(pk=item.pk).update(declarant="Changé après la soumission")
     assert assessment_snapshot(assessment=declared, kind=RAPPORT)["declarations"] == expected
 
 
 def test_report_snapshot_lists_every_applicable_item_with_its_answer():
-    assessment = make_assessment(items=12)
+    assessment = AssessmentFactory(validated=True, mixed=True, items=12, qualification=EVERY_ITEM)
     snapshot = assessment_snapshot(assessment=assessment, kind=RAPPORT)
     items = {item["code"]: item for section in snapshot["sections"] for item in section["items"]}
     assert len(items) == 12
@@ -92,10 +100,9 @@ def test_report_snapshot_lists_every_applicable_item_with_its_answer():
 
 
 def test_counts_add_up_to_the_applicable_items_with_unanswered_ones_counted():
-    assessment = AssessmentFactory(validated=True, questionnaire_version=questionnaire_with_items(items=9))
-    answer_all(assessment)
-    Answer.objects.filter(assessment=assessment)[:1].get().delete()  # one item never answered
-    freeze_submission(assessment)
+    # A draft states its answers as they are now: one applicable item is still unanswered.
+    assessment = AssessmentFactory(mixed=True, items=9, qualification=EVERY_ITEM)
+    Answer.objects.filter(assessment=assessment, item__code="X.001").update(level="")
     snapshot = assessment_snapshot(assessment=assessment, kind=ATTESTATION)
     totals = [section["counts"] for section in snapshot["sections"]]
     assert sum(sum(counts.values()) for counts in totals) == 9
@@ -104,31 +111,34 @@ def test_counts_add_up_to_the_applicable_items_with_unanswered_ones_counted():
 
 
 def test_attestation_snapshot_carries_counts_but_no_items():
-    snapshot = assessment_snapshot(assessment=make_assessment(items=6), kind=ATTESTATION)
+    snapshot = assessment_snapshot(
+        assessment=AssessmentFactory(validated=True, mixed=True, items=6), kind=ATTESTATION
+    )
     assert all("items" not in section for section in snapshot["sections"])
 
 
 def test_items_not_applicable_under_the_qualification_are_left_out():
-    condition = {"qualification": "infrastructure_partage"}
-    version = questionnaire_with_items(items=4, sections=1, applicability={0: condition})
+    condition = {"qualification": "infra_partage"}
+    version = questionnaire_version(items=4, sections=1, applicability={0: condition})
     # A draft: its report reads the qualification as it is now (a submitted one reads its submission).
-    assessment = AssessmentFactory(questionnaire_version=version, qualification={})
+    assessment = AssessmentFactory(questionnaire_version=version, qualification=QUALIFIED)
     snapshot = assessment_snapshot(assessment=assessment, kind=RAPPORT)
-    assert [item["code"] for item in snapshot["sections"][0]["items"]] == ["A08.3.2", "A08.3.3", "A08.3.4"]
-    assessment.qualification = {"infrastructure_partage": True}
-    assessment.save()
+    assert [item["code"] for item in snapshot["sections"][0]["items"]] == ["A08.4.1", "A08.4.3", "A08.5.01"]
+    services.qualification_save(
+        assessment=assessment, answers=QUALIFIED | {"infra_partage": True}, actor=None
+    )
     assert len(assessment_snapshot(assessment=assessment, kind=RAPPORT)["sections"][0]["items"]) == 4
 
 
 def test_report_of_an_unvalidated_assessment_is_a_draft():
-    draft = assessment_snapshot(assessment=make_assessment(validated=False), kind=RAPPORT)
+    draft = assessment_snapshot(assessment=AssessmentFactory(mixed=True), kind=RAPPORT)
     assert draft["draft"] is True and draft["validated_at"] is None and draft["reviewer_organisation"] == ""
-    final = assessment_snapshot(assessment=make_assessment(validated=True), kind=RAPPORT)
+    final = assessment_snapshot(assessment=AssessmentFactory(validated=True, mixed=True), kind=RAPPORT)
     assert final["draft"] is False and final["validated_at"] and final["reviewer_organisation"]
 
 
 def test_snapshot_states_company_product_version_and_questionnaire():
-    assessment = make_assessment()
+    assessment = AssessmentFactory(validated=True, mixed=True)
     snapshot = assessment_snapshot(assessment=assessment, kind=ATTESTATION)
     product = assessment.product_version.product
     assert snapshot["company"] == {"name": product.company.name, "siren": product.company.siren}
@@ -141,7 +151,7 @@ def test_snapshot_states_company_product_version_and_questionnaire():
 
 def test_hash_ignores_the_issue_date_but_not_the_answers():
     # A draft's report states the answers as they are now (a validated one, its submission).
-    assessment = make_assessment(validated=False)
+    assessment = AssessmentFactory(mixed=True)
     first = assessment_snapshot(assessment=assessment, kind=RAPPORT)
     second = assessment_snapshot(assessment=assessment, kind=RAPPORT)
     assert first["issued_at"] != second["issued_at"]
@@ -157,7 +167,7 @@ def report_items(snapshot) -> list[dict]:
 
 def test_a_huge_comment_is_cut_and_marked_in_the_snapshot():
     # A draft's report reads the current answers (a submitted one reads its frozen submission).
-    assessment = make_assessment(items=3, validated=False)
+    assessment = AssessmentFactory(mixed=True, items=3)
     huge = "Commentaire interminable. " * 40_000  # ~1 MB, e.g. stored before the import checked lengths
     Answer.objects.filter(assessment=assessment, item__code="A08.3.1").update(comment=huge)
     items = {
@@ -205,7 +215,7 @@ def test_report_texts_share_a_bounded_budget_and_short_ones_stay_whole():
 
 
 def test_submitted_assessment_is_stated_from_its_submission_not_from_rows_edited_since():
-    assessment = make_assessment()
+    assessment = AssessmentFactory(validated=True, mixed=True)
     before = assessment_snapshot(assessment=assessment, kind=RAPPORT)
     version = assessment.product_version
     Product.objects.filter(pk=version.product_id).update(
@@ -231,7 +241,10 @@ def test_submitted_assessment_is_stated_from_its_submission_not_from_rows_edited
 
 
 def test_submitted_assessment_without_a_frozen_submission_gets_no_document():
+    # Not reachable through the services (a submission is written with every submit): the guard
+    # against a lost submission row is tested by deleting it.
     assessment = AssessmentFactory(validated=True)
+    Submission.objects.filter(assessment=assessment).delete()
     with pytest.raises(ValidationError) as error:
         assessment_snapshot(assessment=assessment, kind=ATTESTATION)
     assert error.value.messages == [NOT_FROZEN]

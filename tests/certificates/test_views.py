@@ -13,8 +13,8 @@ from certificates.models import Certificate
 from certificates.selectors import HistoryAction, certificate_history
 from tests.accounts.factories import TOTPDeviceFactory
 from tests.accounts.helpers import accept_current_terms, make_reviewer, verified_login
-from tests.certificates.factories import make_assessment, make_certificate
-from tests.certificates.snapshots import make_snapshot
+from tests.assessments.factories import AssessmentFactory
+from tests.certificates.snapshots import certificate_from_snapshot, make_snapshot
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -27,7 +27,7 @@ def fresh_lookup_budget():
 
 @pytest.fixture
 def ready_certificate():
-    return services.certificate_render_pdf(certificate=make_certificate())
+    return services.certificate_render_pdf(certificate=certificate_from_snapshot())
 
 
 def status_url(certificate):
@@ -81,7 +81,7 @@ def test_revoked_document_shows_date_and_reason(client, ready_certificate):
 
 def test_draft_report_is_shown_as_a_working_document(client):
     certificate = services.certificate_render_pdf(
-        certificate=make_certificate(snapshot=make_snapshot(kind="rapport", items=10, draft=True))
+        certificate=certificate_from_snapshot(snapshot=make_snapshot(kind="rapport", items=10, draft=True))
     )
     content = client.get(reverse("certificates:verify", args=[certificate.code])).content.decode()
     assert "Document de travail, non validé" in content
@@ -96,7 +96,7 @@ def test_unknown_or_malformed_code_gets_a_clear_message(client, code):
 
 
 def test_pending_document_is_not_verifiable_yet(client):
-    certificate = make_certificate()
+    certificate = certificate_from_snapshot()
     assert client.get(reverse("certificates:verify", args=[certificate.code])).status_code == 404
 
 
@@ -127,7 +127,7 @@ def test_verification_is_rate_limited(client, monkeypatch):
 def test_member_sees_the_status_page_of_a_pending_document_polling(
     vendor_client_factory, django_assert_max_num_queries
 ):
-    certificate = make_certificate()
+    certificate = certificate_from_snapshot()
     member = vendor_client_factory(company=certificate.company)
     with django_assert_max_num_queries(8):
         response = member.get(status_url(certificate), **HTMX)
@@ -185,7 +185,7 @@ def test_anonymous_is_sent_to_login(client, ready_certificate):
 
 
 def test_pending_document_cannot_be_downloaded(vendor_client_factory):
-    certificate = make_certificate()
+    certificate = certificate_from_snapshot()
     member = vendor_client_factory(company=certificate.company)
     assert member.get(download_url(certificate)).status_code == 404
 
@@ -198,7 +198,7 @@ def request_url(assessment, kind="attestation"):
 def test_member_requests_an_attestation(
     vendor_client_factory, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):
-    assessment = make_assessment()
+    assessment = AssessmentFactory(validated=True, mixed=True)
     assessment_structure(assessment)  # the questionnaire definition, cached once per published version
     member = vendor_client_factory(company=assessment.product_version.product.company)
     with django_capture_on_commit_callbacks() as callbacks, django_assert_max_num_queries(13):
@@ -210,7 +210,7 @@ def test_member_requests_an_attestation(
 
 
 def test_htmx_request_returns_the_status_fragment(vendor_client_factory, django_capture_on_commit_callbacks):
-    assessment = make_assessment(validated=False)
+    assessment = AssessmentFactory(mixed=True)
     member = vendor_client_factory(company=assessment.product_version.product.company)
     with django_capture_on_commit_callbacks():
         response = member.post(request_url(assessment, "rapport"), **HTMX)
@@ -218,7 +218,7 @@ def test_htmx_request_returns_the_status_fragment(vendor_client_factory, django_
 
 
 def test_attestation_of_a_draft_is_refused_with_a_message(vendor_client_factory):
-    assessment = make_assessment(validated=False)
+    assessment = AssessmentFactory(mixed=True)
     member = vendor_client_factory(company=assessment.product_version.product.company)
     response = member.post(request_url(assessment), {"next": "/espace/"}, follow=False)
     assert response.status_code == 302 and response["Location"] == "/espace/"
@@ -228,24 +228,27 @@ def test_attestation_of_a_draft_is_refused_with_a_message(vendor_client_factory)
 
 
 def test_request_ignores_an_unsafe_next(vendor_client_factory):
-    assessment = make_assessment(validated=False)
+    assessment = AssessmentFactory(mixed=True)
     member = vendor_client_factory(company=assessment.product_version.product.company)
     response = member.post(request_url(assessment), {"next": "https://evil.example/"})
     assert response["Location"] == reverse("home")
 
 
 def test_outsider_cannot_request(vendor_client_factory):
-    assert vendor_client_factory().post(request_url(make_assessment())).status_code == 404
+    assert (
+        vendor_client_factory().post(request_url(AssessmentFactory(validated=True, mixed=True))).status_code
+        == 404
+    )
 
 
 def test_unknown_kind_is_404(vendor_client_factory):
-    assessment = make_assessment()
+    assessment = AssessmentFactory(validated=True, mixed=True)
     member = vendor_client_factory(company=assessment.product_version.product.company)
     assert member.post(request_url(assessment, "diplome")).status_code == 404
 
 
 def test_request_is_post_only(vendor_client_factory):
-    assessment = make_assessment()
+    assessment = AssessmentFactory(validated=True, mixed=True)
     member = vendor_client_factory(company=assessment.product_version.product.company)
     assert member.get(request_url(assessment)).status_code == 405
     assert not Certificate.objects.exists()
@@ -301,7 +304,7 @@ def test_member_who_has_not_accepted_the_terms_is_sent_to_them(vendor_client_fac
 
 
 def test_request_button_posts_to_the_request_view():
-    assessment = make_assessment()
+    assessment = AssessmentFactory(validated=True, mixed=True)
     html = render_to_string(
         "certificates/includes/certificate_request_button.html",
         {

@@ -18,8 +18,8 @@ from certificates.selectors import HistoryAction, certificate_history
 from certificates.snapshot import RAPPORT
 from certificates.tasks import certificate_render
 from convergence.celery import app
-from tests.certificates.factories import make_assessment, make_certificate
-from tests.certificates.snapshots import make_snapshot
+from tests.assessments.factories import AssessmentFactory
+from tests.certificates.snapshots import certificate_from_snapshot, make_snapshot
 
 pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("certificates-worker")]
 DEAD_BROKER = "redis://127.0.0.1:1/0"
@@ -47,7 +47,7 @@ def rendered_events(certificate) -> int:
 
 
 def test_requested_attestation_is_rendered_by_the_worker(celery_worker):
-    assessment = make_assessment(items=30)
+    assessment = AssessmentFactory(validated=True, mixed=True, items=30)
     certificate = services.certificate_request(assessment=assessment, kind="attestation", actor=None)
     certificate = wait_ready(certificate)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(certificate.file.read())).pages)
@@ -56,7 +56,7 @@ def test_requested_attestation_is_rendered_by_the_worker(celery_worker):
 
 
 def test_redelivered_task_renders_once(celery_worker):
-    certificate = make_certificate()
+    certificate = certificate_from_snapshot()
     first = certificate_render.delay(certificate.pk)
     second = certificate_render.delay(certificate.pk)  # what a redelivery looks like to the worker
     first.get(timeout=90)
@@ -69,7 +69,7 @@ def test_redelivered_task_renders_once(celery_worker):
 
 def start_long_render():
     """A long report whose render has begun on the worker (long enough to be killed in the middle)."""
-    certificate = make_certificate(snapshot=make_snapshot(kind=RAPPORT, items=1500, draft=True))
+    certificate = certificate_from_snapshot(snapshot=make_snapshot(kind=RAPPORT, items=1500, draft=True))
     certificate_render.delay(certificate.pk)
     wait_for(
         lambda: Certificate.objects.get(pk=certificate.pk).attempts >= 1,
@@ -112,7 +112,7 @@ def test_pool_process_killed_mid_render_is_requeued_at_once(celery_worker):
 
 
 def test_broker_down_leaves_the_document_pending_until_requeued(celery_worker, monkeypatch):
-    assessment = make_assessment(items=10)
+    assessment = AssessmentFactory(validated=True, mixed=True, items=10)
     monkeypatch.setattr(app.conf, "broker_url", DEAD_BROKER)
     certificate = services.certificate_request(assessment=assessment, kind="attestation", actor=None)
     time.sleep(2)

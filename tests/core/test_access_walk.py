@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from certificates.models import Certificate
+from certificates.services import certificate_request
 from companies.models import Invitation, Role
 from companies.selectors import token_hash
 from dmn.models import Line
@@ -27,7 +28,7 @@ from questionnaires.models import ExpectedProof
 from review.statistics.views import TABLES
 from tests.accounts.factories import TOTPDeviceFactory, UserFactory
 from tests.accounts.helpers import accept_current_terms, verified_login
-from tests.certificates.factories import make_assessment, make_certificate
+from tests.assessments.factories import AssessmentFactory
 from tests.companies.factories import AccountRequestFactory, MembershipFactory
 from tests.dmn.factories import candidature_of
 from tests.proofs.factories import stored_proof
@@ -277,9 +278,11 @@ def world():
     vendor = MembershipFactory(role=Role.MANDATAIRE)
     company = vendor.company
     colleague = MembershipFactory(company=company)
-    assessment = make_assessment(company=company, items=3)
+    assessment = AssessmentFactory(
+        validated=True, mixed=True, product_version__product__company=company, items=3
+    )
     product_version = assessment.product_version
-    certificate = make_certificate(assessment=assessment)
+    certificate = certificate_request(assessment=assessment, kind=Certificate.Kind.ATTESTATION, actor=None)
     certificate.file.save("document.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
     Certificate.objects.filter(pk=certificate.pk).update(
         status=Certificate.Status.READY, file=certificate.file.name, rendered_at=timezone.now()
@@ -305,7 +308,7 @@ def world():
         max_size=10**6,
     )
     proof = stored_proof(assessment, expected)
-    line_assessment = make_assessment(items=3, product_version=product_version)
+    line_assessment = AssessmentFactory(validated=True, mixed=True, items=3, product_version=product_version)
     candidature = candidature_of(assessment, lines=[(Line.DIABETE, line_assessment)])
     identifiers = {
         "portal:members": colleague.public_id,

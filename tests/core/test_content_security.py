@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from certificates import services as certificate_services
 from companies.models import Role
-from tests.certificates.factories import make_certificate
+from tests.assessments.factories import AssessmentFactory, questionnaire_version
+from tests.certificates.snapshots import certificate_from_snapshot
 from tests.companies.factories import AccountRequestFactory
-from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -87,7 +87,6 @@ def test_main_flow_pages_render_no_inline_script_or_handler(client, vendor_clien
     assessment = AssessmentFactory(
         in_review=True, reviewer=reviewer_client.user, questionnaire_version=questionnaire_version()
     )
-    answer_all(assessment)
     vendor = vendor_client_factory(role=Role.MANDATAIRE, company=assessment.product_version.product.company)
     pages = {
         client: [reverse("home"), reverse("accounts:login"), reverse("certificates:verify_form")],
@@ -142,7 +141,7 @@ def test_anonymous_public_pages_stay_cacheable(client):
 
 @pytest.mark.django_db
 def test_downloads_are_never_stored(vendor_client_factory, reviewer_client):
-    certificate = certificate_services.certificate_render_pdf(certificate=make_certificate())
+    certificate = certificate_services.certificate_render_pdf(certificate=certificate_from_snapshot())
     member = vendor_client_factory(company=certificate.company)
     response = member.get(reverse("certificates:download", args=[certificate.public_id]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

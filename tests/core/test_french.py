@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from companies.models import Role
 from core.french import de
+from tests.assessments.factories import AssessmentFactory
 from tests.products.factories import ProductFactory
-from tests.review.factories import AssessmentFactory
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,7 @@ def test_ago_says_less_than_a_minute_rather_than_zero_minute():
 
 @pytest.mark.django_db
 def test_the_review_queue_never_says_zero_minute(reviewer_client):
-    AssessmentFactory(submitted=True, submitted_at=timezone.now())
+    AssessmentFactory(submitted=True)
     page = reviewer_client.get(reverse("review:dashboard:index")).content.decode()
     assert "il y a moins d&#x27;une minute" in page
     assert "0\xa0minute" not in page and "0 minute" not in page

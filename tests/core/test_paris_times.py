@@ -16,7 +16,7 @@ from portal.assessments.forms import _previous_label
 from portal.assessments.presenters import _widgets
 from products.models import Product, ProductVersion
 from questionnaires.models import Questionnaire, QuestionnaireVersion
-from tests.certificates.factories import make_certificate
+from tests.certificates.snapshots import certificate_from_snapshot
 
 MORNING = datetime(2026, 3, 2, 6, 31, tzinfo=UTC)  # 07:31 in Paris
 LATE_EVENING = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # 2 March, 00:30 in Paris
@@ -59,7 +59,7 @@ def test_the_start_form_dates_a_previous_assessment_in_paris():
 
 @pytest.mark.django_db
 def test_the_product_history_dates_a_revocation_in_paris():
-    certificate = make_certificate(revoked_at=LATE_EVENING, revocation_reason="Erreur de saisie.")
+    certificate = certificate_from_snapshot(revoked_at=LATE_EVENING, revocation_reason="Erreur de saisie.")
     (entry,) = product_history_certificates(product=certificate.assessment.product_version.product)
     assert entry.title.endswith("(révoqué le 02/03/2026)")
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from certificates import services
 from core.storage import FILESYSTEM_BACKEND, S3_BACKEND, default_storage_setting
-from tests.certificates.factories import make_certificate
+from tests.certificates.snapshots import certificate_from_snapshot
 
 
 def test_filesystem_when_no_bucket_is_configured(monkeypatch, tmp_path):
@@ -43,7 +43,7 @@ def test_s3_storage_writes_objects_to_the_bucket(s3_storage):
 
 @pytest.mark.django_db
 def test_certificate_pdf_goes_to_s3_and_downloads_from_it(s3_storage, reviewer_client):
-    certificate = services.certificate_render_pdf(certificate=make_certificate())
+    certificate = services.certificate_render_pdf(certificate=certificate_from_snapshot())
     certificate.refresh_from_db()
     stored = s3_storage["client"].get_object(Bucket=s3_storage["bucket"], Key=certificate.file.name)
     assert stored["Body"].read().startswith(b"%PDF-")

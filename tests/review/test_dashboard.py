@@ -2,15 +2,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User
 from assessments import services as assessment_services
 from assessments.models import Assessment, State
 from tests.accounts.helpers import reviewer_client as reviewer_client_for
-from tests.assessments.factories import AssessmentFactory as ServiceAssessmentFactory
+from tests.assessments.factories import AssessmentFactory, questionnaire_version
 from tests.companies.factories import CompanyFactory, UserFactory
-from tests.review.factories import AssessmentFactory, ProductVersionFactory, questionnaire_version
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +16,15 @@ DASHBOARD = reverse("review:dashboard:index")
 LIST = reverse("review:assessments:list")
 
 
-def many_assessments(count: int, **fields) -> list[Assessment]:
-    """``count`` assessments on distinct products (bulk: 300 rows stay quick to build)."""
-    versions = ProductVersionFactory.create_batch(count)
-    return Assessment.objects.bulk_create(
-        Assessment(product_version=product_version, **fields) for product_version in versions
-    )
+def many_assessments(count: int, *, state: str, reviewer=None) -> list[Assessment]:
+    """``count`` assessments on distinct products, brought to ``state`` through the services (taken by
+    ``reviewer`` past submission), answering one small questionnaire version."""
+    version = questionnaire_version(items=3)
+    trait = {State.SUBMITTED: "submitted", State.IN_REVIEW: "in_review", State.VALIDATED: "validated"}[state]
+    return [
+        AssessmentFactory(questionnaire_version=version, reviewer=reviewer, **{trait: True})
+        for _ in range(count)
+    ]
 
 
 def page_queries(client, url: str) -> tuple[int, str]:
@@ -38,24 +39,18 @@ def page_queries(client, url: str) -> tuple[int, str]:
     [
         (DASHBOARD, State.SUBMITTED),
         (LIST, State.VALIDATED),
-        (DASHBOARD + "?file=mes_instructions&recherche=Agenda&profil=alimentation", State.IN_REVIEW),
+        (DASHBOARD + "?file=mes_instructions&recherche=Dossier&profil=alimentation", State.IN_REVIEW),
     ],
 )
-def test_queue_pages_use_the_same_queries_for_3_and_300_rows(reviewer_client, url, state):
-    rows = {
-        "questionnaire_version": questionnaire_version(),
-        "state": state,
-        "submitted_at": timezone.now(),
-        # A first submission has nobody assigned yet; other states have the reviewer.
-        "reviewer": None if state == State.SUBMITTED else reviewer_client.user,
-        "reached_profiles": ["alimentation"],
-    }
-    many_assessments(3, **rows)
+def test_queue_pages_use_the_same_queries_for_3_and_30_rows(reviewer_client, url, state):
+    # A first submission has nobody assigned yet; other states have the reviewer.
+    reviewer = None if state == State.SUBMITTED else reviewer_client.user
+    many_assessments(3, state=state, reviewer=reviewer)
     few, page = page_queries(reviewer_client, url)
     assert "3 évaluations" in page
-    many_assessments(297, **rows)
+    many_assessments(27, state=state, reviewer=reviewer)
     many, page = page_queries(reviewer_client, url)
-    assert "300 évaluations" in page
+    assert "30 évaluations" in page
 
     assert few == many
     assert many <= 15
@@ -80,7 +75,7 @@ def test_dashboard_shows_the_queues_with_their_counts_and_age(reviewer_client):
 
 def resubmitted_to(reviewer) -> Assessment:
     """Submitted, taken by ``reviewer``, sent back for changes, then submitted again by the vendor."""
-    assessment = ServiceAssessmentFactory(submitted=True)
+    assessment = AssessmentFactory(submitted=True)
     submitter = assessment.submissions.get().submitted_by
     assessment_services.assessment_take(assessment=assessment, actor=reviewer)
     assessment_services.assessment_request_changes(assessment=assessment, actor=reviewer, comment="Précisez.")
@@ -109,10 +104,10 @@ def test_a_resubmission_to_a_reviewer_who_left_goes_to_the_general_queue(reviewe
 
 def test_filters_and_search(reviewer_client):
     company = CompanyFactory(name="Clinique Logiciels")
-    wanted = AssessmentFactory(
-        submitted=True, product_version__product__company=company, reached_profiles=["consultation"]
-    )
-    other = AssessmentFactory(submitted=True, reached_profiles=["alimentation"])
+    # Both reach Alimentation; only the wanted one reaches Consultation too (A08.5.23 at least jaune).
+    wanted = AssessmentFactory(submitted=True, product_version__product__company=company)
+    other = AssessmentFactory(submitted=True, levels={"A08.5.23": "rouge"})
+    assert "consultation" in wanted.reached_profiles and "consultation" not in other.reached_profiles
 
     for query in (
         "recherche=clinique",
@@ -136,9 +131,7 @@ def test_unknown_filter_values_still_show_a_list(reviewer_client):
 
 
 def test_pagination_keeps_the_filters(reviewer_client):
-    many_assessments(
-        30, questionnaire_version=questionnaire_version(), state=State.SUBMITTED, submitted_at=timezone.now()
-    )
+    many_assessments(30, state=State.SUBMITTED)
 
     page = reviewer_client.get(LIST + "?statut=submitted").content.decode()
 

@@ -6,15 +6,16 @@ import pytest
 from django.shortcuts import resolve_url
 from django.utils.html import escape
 
+from certificates.models import Certificate
+from certificates.services import certificate_request
 from instruction.models import ReviewComment
 from instruction.services import COMMENT_UNKNOWN_ITEM
 from review.assessments.views import UNKNOWN_ITEM
-from tests.certificates.factories import make_certificate
+from tests.assessments.factories import AssessmentFactory, questionnaire_version
 from tests.companies.factories import AccountRequestFactory
 from tests.dmn.factories import candidature_of
 from tests.helpcentre.factories import EntryFactory
 from tests.proofs.factories import proof_of
-from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version
 from tests.review.test_permissions import PATTERNS, url_kwargs
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,6 @@ GET_PAGES = [(name, kwargs) for _, name, kwargs in PATTERNS if name not in ACTIO
 def objects():
     version = questionnaire_version()
     assessment = AssessmentFactory(validated=True, questionnaire_version=version)
-    answer_all(assessment)
     proof = proof_of(assessment)
     return {
         "assessment": assessment,
@@ -99,7 +99,9 @@ def objects():
         "account_request": AccountRequestFactory(),
         "entry": EntryFactory(),
         "proof": proof,
-        "certificate": make_certificate(assessment=assessment),
+        "certificate": certificate_request(
+            assessment=assessment, kind=Certificate.Kind.ATTESTATION, actor=None
+        ),
         "candidature": candidature_of(assessment),
     }
 

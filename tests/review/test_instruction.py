@@ -13,15 +13,9 @@ from instruction.models import ReviewComment
 from instruction.services import COMMENT_NOT_IN_REVIEW
 from review.assessments.forms import COMMENT_REQUIRED
 from tests.accounts.helpers import reviewer_client as make_reviewer_client
+from tests.assessments.factories import RULE_ITEMS, AssessmentFactory, advance, answer, questionnaire_version
 from tests.companies.factories import MembershipFactory
 from tests.helpcentre.factories import EntryFactory
-from tests.review.factories import (
-    SECTIONS,
-    AssessmentFactory,
-    answer_all,
-    questionnaire_version,
-    submit_snapshot,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,18 +26,12 @@ def detail_url(assessment, name="detail"):
 
 @pytest.fixture
 def submitted():
-    assessment = AssessmentFactory(submitted=True)
-    answer_all(assessment, levels={"A08.5.1": "na"})
-    submit_snapshot(assessment)
-    return assessment
+    return AssessmentFactory(submitted=True, levels={"A08.5.01": "na"})
 
 
 @pytest.fixture
 def in_review(reviewer_client):
-    assessment = AssessmentFactory(in_review=True, reviewer=reviewer_client.user)
-    answer_all(assessment, default="jaune")
-    submit_snapshot(assessment)
-    return assessment
+    return AssessmentFactory(in_review=True, reviewer=reviewer_client.user, rule_level="jaune")
 
 
 def company_of(assessment):
@@ -63,26 +51,17 @@ def test_taking_assigns_the_assessment_and_colleagues_see_who_has_it(reviewer_cl
 
 
 def test_instruction_page_shows_answers_profiles_and_what_changed(reviewer_client, in_review):
-    in_review.answers.filter(item__code="A08.3.1").update(level="vert", comment="Connecteur livré en mars.")
-    in_review.profiles = {
-        "alimentation": {
-            "label": "Alimentation",
-            "reached": False,
-            "missing": ["A08.4.1 : jaune, vert requis"],
-        }
-    }
-    in_review.save()
-    submit_snapshot(in_review)
-
-    in_review.qualification = {"interagit_infrastructure": True}
-    in_review.save()
+    # Sent back, A08.3.1 raised to vert by the vendor, submitted again and taken back.
+    advance(in_review, to=State.CHANGES_REQUESTED)
+    answer(in_review, "A08.3.1", level="vert", comment="Connecteur livré en mars.")
+    advance(in_review, to=State.IN_REVIEW)
 
     page = reviewer_client.get(detail_url(in_review)).content.decode()
 
     assert "infrastructure de partage de documents de santé ? <strong>Oui</strong>" in page
-    assert "A08.3.1 — Exigence A08.3.1 du volet" in page
+    assert escape("A08.3.1 — Connexion synchrone avec d'autres systèmes d'information") in page
     assert "Connecteur livré en mars." in page
-    assert "A08.4.1 : jaune, vert requis" in page
+    assert "A08.4.1 : niveau jaune, vert requis" in page
     assert "1 exigence modifiée depuis la soumission n° 1" in page
     assert "Niveau : jaune → vert" in page
     assert "Enregistrer la décision" in page
@@ -92,10 +71,12 @@ def instruction_queries(client, items_per_section: int, reviewer) -> int:
     assessment = AssessmentFactory(
         in_review=True,
         reviewer=reviewer,
-        questionnaire_version=questionnaire_version(items_per_section=items_per_section),
+        questionnaire_version=questionnaire_version(
+            items=3 * items_per_section, per_section=items_per_section
+        ),
+        level="orange",
+        rule_level="orange",
     )
-    answer_all(assessment, default="orange")
-    submit_snapshot(assessment)
     for item_code in ("A08.3.1", "A08.4.1"):
         ReviewComment.objects.create(
             assessment=assessment,
@@ -130,7 +111,7 @@ def test_items_link_the_help_centre_entries_that_explain_them(reviewer_client, s
 
 
 def test_help_links_cost_one_query_for_the_page(reviewer_client):
-    codes = [f"{section}.{number}" for section, _title in SECTIONS for number in range(1, 101)]
+    codes = [code for code, _title, _na in RULE_ITEMS] + [f"X.{number:03d}" for number in range(1, 301)]
     EntryFactory.create_batch(2, item_codes=codes)
 
     few = instruction_queries(reviewer_client, 1, reviewer_client.user)
@@ -143,7 +124,7 @@ def test_help_links_cost_one_query_for_the_page(reviewer_client):
 def test_item_comment_stays_hidden_from_vendor_until_sent_back(
     reviewer_client, in_review, django_capture_on_commit_callbacks
 ):
-    mandataire = MembershipFactory(company=company_of(in_review), mandataire=True)
+    mandataire = in_review.submissions.get().submitted_by  # a mandataire submitted it
     representant = MembershipFactory(company=company_of(in_review), representant=True)
     MembershipFactory(company=company_of(in_review))  # a salarié is not notified
     MembershipFactory(mandataire=True)  # nor another company
@@ -171,7 +152,7 @@ def test_item_comment_stays_hidden_from_vendor_until_sent_back(
     assert in_review.state == State.CHANGES_REQUESTED
     assert comment.is_published
     assert sorted(message.to[0] for message in mail.outbox) == sorted(
-        [mandataire.user.email, representant.user.email]
+        [mandataire.email, representant.user.email]
     )
     assert "renvoyée pour compléments" in mail.outbox[0].subject
     assert "Deux exigences à préciser." in mail.outbox[0].body
@@ -193,7 +174,7 @@ def test_request_changes_and_refusal_require_a_comment(reviewer_client, in_revie
 
 
 def test_refusal_notifies_the_company(reviewer_client, in_review, django_capture_on_commit_callbacks):
-    MembershipFactory(company=company_of(in_review), mandataire=True)
+    # The company's one mandataire is the one who submitted the assessment.
 
     with django_capture_on_commit_callbacks(execute=True):
         reviewer_client.post(
@@ -210,8 +191,7 @@ def test_refusal_notifies_the_company(reviewer_client, in_review, django_capture
 def test_validation_issues_the_attestation_and_notifies(
     reviewer_client, in_review, django_capture_on_commit_callbacks
 ):
-    MembershipFactory(company=company_of(in_review), representant=True)
-
+    # The company's one mandataire is the one who submitted the assessment.
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = reviewer_client.post(
             detail_url(in_review, "decide"), {"decision": "valider", "comment": ""}

@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessments.models import State
 from instruction.models import ReviewComment
 from review.assessments.views import NOTED
-from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version, submit_snapshot
+from tests.assessments.factories import EVERY_ITEM, AssessmentFactory, advance, answer, questionnaire_version
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +25,17 @@ def detail_url(assessment, name="detail"):
 def resubmitted(reviewer, *, items_per_section=2):
     """In review again after a resubmission in which A08.3.1 changed (orange → vert)."""
     assessment = AssessmentFactory(
-        in_review=True,
+        changes_requested=True,
         reviewer=reviewer,
-        questionnaire_version=questionnaire_version(items_per_section=items_per_section),
+        questionnaire_version=questionnaire_version(
+            items=3 * items_per_section, per_section=items_per_section
+        ),
+        qualification=EVERY_ITEM,
+        level="orange",
+        rule_level="orange",
     )
-    answer_all(assessment, default="orange")
-    submit_snapshot(assessment)
-    assessment.answers.filter(item__code="A08.3.1").update(level="vert")
-    submit_snapshot(assessment)
-    return assessment
+    answer(assessment, "A08.3.1", level="vert")
+    return advance(assessment, to=State.IN_REVIEW)
 
 
 def item_cards(page: str) -> list[str]:
@@ -61,7 +64,7 @@ def test_table_of_contents_links_every_section_and_the_decision(reviewer_client)
     assessment = resubmitted(reviewer_client.user)
     page = reviewer_client.get(detail_url(assessment)).content.decode()
     panel = page[page.index('class="cv-review-panel') :]
-    for code in ("A08.3", "A08.4", "A08.5"):
+    for code in ("S1", "S2", "S3"):
         assert f'href="#section-{code}"' in panel
         assert f'id="section-{code}"' in page
     assert "(2 exigences, 1 modifiée)" in panel

@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments.models import State
 from certificates import services as certificate_services
 from certificates.models import Certificate
-from tests.certificates.factories import freeze_submission, make_assessment
+from tests.assessments.factories import AssessmentFactory, advance
 from tests.companies.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def paths(draft, document) -> dict[str, str]:
 @pytest.fixture
 def draft(django_capture_on_commit_callbacks):
     """A never-submitted draft with a working report its company asked for (ready to download)."""
-    assessment = make_assessment(validated=False)
+    assessment = AssessmentFactory(mixed=True)
     member = MembershipFactory(company=assessment.product_version.product.company).user
     with django_capture_on_commit_callbacks():
         report = certificate_services.certificate_request(
@@ -104,8 +104,7 @@ def test_the_company_still_reaches_its_draft_report(vendor_client_factory, draft
 
 
 def test_once_submitted_the_reviewer_reaches_it(reviewer_client, draft):
-    freeze_submission(draft)
-    type(draft).objects.filter(pk=draft.pk).update(state=State.SUBMITTED)
+    advance(draft, to=State.SUBMITTED)
     assert (
         reviewer_client.get(reverse("review:assessments:detail", args=[draft.public_id])).status_code == 200
     )
@@ -117,8 +116,9 @@ def test_once_submitted_the_reviewer_reaches_it(reviewer_client, draft):
 def test_the_instruction_page_of_another_version_does_not_list_the_draft_or_its_documents(
     reviewer_client, draft
 ):
-    submitted = make_assessment(validated=True, product_version__product=draft.product_version.product)
-    type(submitted).objects.filter(pk=submitted.pk).update(state=State.SUBMITTED, validated_at=None)
+    submitted = AssessmentFactory(
+        submitted=True, mixed=True, product_version__product=draft.product_version.product
+    )
     page = reviewer_client.get(
         reverse("review:assessments:detail", args=[submitted.public_id])
     ).content.decode()

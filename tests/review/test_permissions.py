@@ -7,13 +7,14 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from certificates.models import Certificate
+from certificates.services import certificate_request
 from tests.accounts.helpers import accept_current_terms, make_reviewer, verified_login
-from tests.certificates.factories import make_certificate
+from tests.assessments.factories import AssessmentFactory, questionnaire_version
 from tests.companies.factories import AccountRequestFactory, MembershipFactory
 from tests.dmn.factories import candidature_of
 from tests.helpcentre.factories import EntryFactory
 from tests.proofs.factories import proof_of
-from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,6 @@ PATTERNS = list(instruction_patterns())
 def objects():
     version = questionnaire_version()
     assessment = AssessmentFactory(validated=True, questionnaire_version=version)
-    answer_all(assessment)
     proof = proof_of(assessment)
     return {
         "assessment": assessment,
@@ -47,7 +47,9 @@ def objects():
         "account_request": AccountRequestFactory(),
         "entry": EntryFactory(),
         "proof": proof,
-        "certificate": make_certificate(assessment=assessment),
+        "certificate": certificate_request(
+            assessment=assessment, kind=Certificate.Kind.ATTESTATION, actor=None
+        ),
         "candidature": candidature_of(assessment),
     }
 

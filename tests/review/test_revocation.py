@@ -11,14 +11,14 @@ from django.utils import timezone
 from certificates.models import Certificate
 from certificates.selectors import HistoryAction, certificate_history
 from review.assessments.documents import REVOKED
-from tests.certificates.factories import make_assessment, make_certificate
-from tests.certificates.snapshots import make_snapshot
+from tests.assessments.factories import AssessmentFactory
+from tests.certificates.snapshots import certificate_from_snapshot, make_snapshot
 
 pytestmark = pytest.mark.django_db
 
 
 def ready(assessment, kind=Certificate.Kind.ATTESTATION, **fields):
-    return make_certificate(
+    return certificate_from_snapshot(
         assessment=assessment,
         snapshot=make_snapshot(kind=kind),
         status=Certificate.Status.READY,
@@ -39,7 +39,7 @@ def detail_url(assessment):
 
 
 def test_the_assessment_page_links_each_live_document_to_its_revocation(reviewer_client):
-    assessment = make_assessment()
+    assessment = AssessmentFactory(validated=True, mixed=True)
     attestation = ready(assessment)
     revoked = ready(
         assessment,
@@ -53,7 +53,7 @@ def test_the_assessment_page_links_each_live_document_to_its_revocation(reviewer
 
 
 def test_the_revocation_page_is_a_back_office_page(reviewer_client, django_assert_max_num_queries):
-    assessment = make_assessment()
+    assessment = AssessmentFactory(validated=True, mixed=True)
     attestation = ready(assessment)
     with django_assert_max_num_queries(12):
         response = reviewer_client.get(revoke_url(attestation))
@@ -66,7 +66,7 @@ def test_the_revocation_page_is_a_back_office_page(reviewer_client, django_asser
 
 
 def test_reviewer_revokes_through_the_back_office(reviewer_client):
-    assessment = make_assessment()
+    assessment = AssessmentFactory(validated=True, mixed=True)
     attestation = ready(assessment)
     response = reviewer_client.post(revoke_url(attestation), {"reason": "Déclaration inexacte"}, follow=True)
     assert response.redirect_chain[-1][0] == f"{detail_url(assessment)}#documents"
@@ -77,7 +77,10 @@ def test_reviewer_revokes_through_the_back_office(reviewer_client):
 
 
 def test_a_document_of_another_assessment_is_a_404(reviewer_client):
-    assessment, other = make_assessment(), make_assessment()
+    assessment, other = (
+        AssessmentFactory(validated=True, mixed=True),
+        AssessmentFactory(validated=True, mixed=True),
+    )
     attestation = ready(other)
     url = reverse("review:assessments:revoke", args=[assessment.public_id, attestation.public_id])
     assert reviewer_client.post(url, {"reason": "Motif"}).status_code == 404
@@ -86,13 +89,15 @@ def test_a_document_of_another_assessment_is_a_404(reviewer_client):
 
 
 def test_an_already_revoked_document_says_so(reviewer_client):
-    attestation = ready(make_assessment(), revoked_at=timezone.now(), revocation_reason="Retiré")
+    attestation = ready(
+        AssessmentFactory(validated=True, mixed=True), revoked_at=timezone.now(), revocation_reason="Retiré"
+    )
     response = reviewer_client.get(revoke_url(attestation))
     assert "Ce document a déjà été révoqué" in response.content.decode()
     assert "<form" not in response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
 
 
 def test_the_document_page_sends_reviewers_to_the_back_office(reviewer_client):
-    attestation = ready(make_assessment())
+    attestation = ready(AssessmentFactory(validated=True, mixed=True))
     page = reviewer_client.get(reverse("certificates:status", args=[attestation.public_id])).content.decode()
     assert revoke_url(attestation) in page

@@ -5,56 +5,52 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from assessments.figures import MIN_PEER_COMPANIES, section_comparison, version_figures
-from assessments.models import Assessment
+from tests.assessments.factories import AssessmentFactory, questionnaire_version
 from tests.icon_buttons import icon_only_buttons
 from tests.products.factories import ProductFactory, ProductVersionFactory
-from tests.review.factories import AssessmentFactory, answer_all, questionnaire_version
 
 pytestmark = pytest.mark.django_db
 
 STATISTICS = reverse("review:statistics:index")
 
 
-def validated(version, levels=None, default="vert", product_version=None, reached=(), when=None):
-    assessment = AssessmentFactory(
+def validated(version, levels=None, default="vert", product_version=None):
+    """Validated through the services, every applicable item at ``default`` but ``levels``; the
+    profiles it reaches follow from its answers."""
+    return AssessmentFactory(
         validated=True,
         questionnaire_version=version,
-        reached_profiles=list(reached),
+        level=default,
+        rule_level=default,
+        levels=levels,
         **({"product_version": product_version} if product_version else {}),
     )
-    if when:
-        Assessment.objects.filter(pk=assessment.pk).update(validated_at=when)
-    answer_all(assessment, levels=levels, default=default)
-    return assessment
 
 
 def test_figures_count_the_latest_validated_assessment_of_each_product():
-    version = questionnaire_version()
-    first = validated(
-        version, default="rouge", reached=["alimentation"], when=timezone.now() - timezone.timedelta(days=30)
-    )
+    # Sections of two items: S1 holds A08.3.1 and A08.4.1, S2 A08.4.3 and A08.5.01 (N/A allowed).
+    version = questionnaire_version(items=6, per_section=2)
+    first = validated(version, default="vert")  # both profiles, then superseded by the next version
     validated(
-        version,
-        default="vert",
-        product_version=first.product_version.product.versions.create(label="9.9"),
-        reached=["consultation"],
-    )
-    validated(version, levels={"A08.3.1": "na"}, default="jaune", reached=["consultation", "alimentation"])
+        version, levels={"A08.5.23": "rouge"}, product_version=same_company_product(first, same_product=True)
+    )  # Alimentation only
+    validated(version, levels={"A08.3.1": "orange", "A08.5.01": "na"}, default="jaune")  # no profile
     AssessmentFactory(submitted=True, questionnaire_version=version)  # not validated: not counted
 
     figures = version_figures(version=version)
 
     assert figures.products == 2
     assert {profile["code"]: profile["count"] for profile in figures.profiles} == {
+        "administration": 0,
         "alimentation": 1,
-        "consultation": 2,
+        "consultation": 0,
     }
     first_item = figures.items[0]
-    assert (first_item.code, first_item.counts) == ("A08.3.1", {"vert": 1, "na": 1})
-    assert figures.sections[0].counts == {"vert": 2, "na": 1, "jaune": 1}
+    assert (first_item.code, first_item.counts) == ("A08.3.1", {"vert": 1, "orange": 1})
+    assert figures.sections[0].counts == {"vert": 2, "orange": 1, "jaune": 1}
+    assert figures.sections[1].counts == {"vert": 2, "jaune": 1, "na": 1}
 
 
 def stats_queries(client, products: int) -> int:
@@ -76,7 +72,7 @@ def test_statistics_page_queries_do_not_grow_with_products(reviewer_client):
 
 def test_statistics_page_draws_svg_charts(reviewer_client):
     version = questionnaire_version()
-    validated(version, levels={"A08.3.1": "rouge"}, reached=["alimentation"])
+    validated(version, levels={"A08.3.1": "rouge"})
 
     page = reviewer_client.get(STATISTICS + f"?version={version.public_id}").content.decode()
 
@@ -101,8 +97,8 @@ def test_statistics_without_validated_assessments(reviewer_client):
 
 def test_csv_exports_the_same_tables(reviewer_client):
     version = questionnaire_version()
-    validated(version, levels={"A08.3.1": "orange"}, reached=["alimentation"])
-    validated(version, reached=["alimentation", "consultation"])
+    validated(version, levels={"A08.3.1": "orange"})  # no profile
+    validated(version)  # Alimentation and Consultation
 
     def table(slug):
         url = reverse(
@@ -113,8 +109,9 @@ def test_csv_exports_the_same_tables(reviewer_client):
         return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
     assert table("profils")[1:] == [
-        ["alimentation", "Alimentation", "2", "2"],
+        ["alimentation", "Alimentation", "1", "2"],
         ["consultation", "Consultation", "1", "2"],
+        ["administration", "Administration", "0", "2"],
     ]
     items = table("exigences")
     assert items[0][:6] == [
@@ -123,10 +120,11 @@ def test_csv_exports_the_same_tables(reviewer_client):
         "Non implémenté",
         "Prévu ou non standard",
         "Partiellement conforme",
-        "Conforme au volet",
+        "Conforme au volet du CI-SIS",
     ]
-    assert items[1] == ["A08.3.1", "Exigence A08.3.1 du volet", "0", "1", "0", "1", "0", "0", "2"]
-    assert table("sections")[1][0] == "A08.3"
+    title = "Connexion synchrone avec d'autres systèmes d'information"
+    assert items[1] == ["A08.3.1", title, "0", "1", "0", "1", "0", "0", "2"]
+    assert table("sections")[1][0] == "S1"
 
 
 def test_unknown_export_is_a_404(reviewer_client):
@@ -140,10 +138,13 @@ def test_unknown_export_is_a_404(reviewer_client):
 
 
 # --- The vendor's comparison: peers only, from five other companies ----------------------------------
-def same_company_product(assessment):
-    """Another product of the company of ``assessment``."""
-    company = assessment.product_version.product.company
-    return ProductVersionFactory(product=ProductFactory(company=company))
+def same_company_product(assessment, *, same_product=False):
+    """Another product of the company of ``assessment`` (another version of its product with
+    ``same_product``)."""
+    product = assessment.product_version.product
+    if same_product:
+        return ProductVersionFactory(product=product)
+    return ProductVersionFactory(product=ProductFactory(company=product.company))
 
 
 def test_comparison_is_hidden_with_four_other_companies():
@@ -167,7 +168,7 @@ def test_comparison_with_five_other_companies_shows_own_level_and_their_average(
 
     assert result["available"] and (result["companies"], result["products"]) == (5, 5)
     first = result["sections"][0]
-    assert (first.code, first.own, first.average) == ("A08.3", 67, 100)  # the others' only
+    assert (first.code, first.own, first.average) == ("S1", 67, 100)  # the others' only
 
 
 def test_the_viewers_own_company_is_not_counted_nor_averaged():

@@ -10,16 +10,10 @@ from django.utils.html import escape
 
 from assessments.figures import MIN_PEER_COMPANIES
 from assessments.models import State
-from certificates.models import Certificate
-from instruction.models import ReviewComment
+from instruction import services as instruction
 from portal.product_panels.views import NOT_ENOUGH_PEERS
-from tests.review.factories import (
-    AssessmentFactory,
-    answer_all,
-    log_transition,
-    questionnaire_version,
-    submit_snapshot,
-)
+from tests.assessments.factories import AssessmentFactory, advance, questionnaire_version
+from tests.products.factories import ProductVersionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,43 +39,32 @@ def render(tag: str, product, client=None) -> str:
     return response.content.decode()
 
 
-def reviewed(assessment, reviewer):
-    submit_snapshot(assessment)
-    log_transition(assessment, to=State.SUBMITTED)
-    log_transition(
-        assessment,
-        to=State.CHANGES_REQUESTED,
+def reviewed(reviewer, **fields):
+    """Validated after one request for changes, through the reviewer's services: an item comment
+    published with the request, a comment of the second review never sent, and the attestation
+    requested at validation (still rendering)."""
+    assessment = AssessmentFactory(in_review=True, reviewer=reviewer, **fields)
+    instruction.review_comment_add(
+        assessment=assessment, author=reviewer, item_code="A08.4.1", body="Quelle version du volet ?"
+    )
+    instruction.assessment_decide(
+        assessment=assessment,
+        decision=instruction.Decision.REQUEST_CHANGES,
         actor=reviewer,
         comment="Précisez A08.4.1.",
-        from_state=State.IN_REVIEW,
     )
-    ReviewComment.objects.create(
-        assessment=assessment,
-        item=assessment.answers.get(item__code="A08.4.1").item,
-        author=reviewer,
-        body="Quelle version du volet ?",
-        is_published=True,
+    advance(assessment, to=State.IN_REVIEW)
+    instruction.review_comment_add(assessment=assessment, author=reviewer, body="Brouillon interne")
+    instruction.assessment_decide(
+        assessment=assessment, decision=instruction.Decision.VALIDATE, actor=reviewer
     )
-    ReviewComment.objects.create(
-        assessment=assessment, author=reviewer, body="Brouillon interne", is_published=False
-    )
+    return assessment
 
 
 def test_history_lists_submissions_decisions_published_comments_and_documents():
     from tests.accounts.factories import UserFactory
 
-    reviewer = UserFactory(reviewer=True)
-    assessment = AssessmentFactory(validated=True)
-    answer_all(assessment)
-    reviewed(assessment, reviewer)
-    Certificate.objects.create(
-        kind="attestation",
-        company=assessment.product_version.product.company,
-        assessment=assessment,
-        snapshot={},
-        snapshot_sha256="0" * 64,
-        template_version="1",
-    )
+    assessment = reviewed(UserFactory(reviewer=True))
 
     html = render("product_history_panel", assessment.product_version.product)
 
@@ -98,16 +81,9 @@ def history_queries(assessments: int) -> int:
     from tests.accounts.factories import UserFactory
 
     reviewer = UserFactory(reviewer=True)
-    first = AssessmentFactory(validated=True)
-    product = first.product_version.product
-    for index in range(assessments):
-        assessment = (
-            first
-            if index == 0
-            else AssessmentFactory(validated=True, product_version=product.versions.create(label=f"v{index}"))
-        )
-        answer_all(assessment)
-        reviewed(assessment, reviewer)
+    product = reviewed(reviewer).product_version.product
+    for index in range(1, assessments):
+        reviewed(reviewer, product_version=ProductVersionFactory(product=product, label=f"v{index}"))
     client = member_client(product.company)
     render("product_history_panel", product, client)
     with CaptureQueriesContext(connection) as queries:
@@ -120,13 +96,14 @@ def test_history_queries_do_not_grow_with_the_product_life():
     assert few == many <= 12
 
 
-def validated_products(version, count, default="vert"):
-    assessments = []
-    for _ in range(count):
-        assessment = AssessmentFactory(validated=True, questionnaire_version=version)
-        answer_all(assessment, default=default)
-        assessments.append(assessment)
-    return assessments
+def validated_products(version, count, default="vert", **fields):
+    """``count`` products validated through the services, every applicable item at ``default``."""
+    return [
+        AssessmentFactory(
+            validated=True, questionnaire_version=version, level=default, rule_level=default, **fields
+        )
+        for _ in range(count)
+    ]
 
 
 def test_average_is_withheld_with_four_other_companies():
@@ -153,7 +130,8 @@ def test_average_of_five_other_companies_is_shown():
 
 def test_a_section_without_a_rated_item_says_so_instead_of_a_bare_dash():
     version = questionnaire_version()
-    mine = validated_products(version, 1, default="na")[0]
+    # The second section (A08.5.23, A08.4.2 not applicable here, X.001, X.002) answered N/A throughout.
+    mine = validated_products(version, 1, levels=dict.fromkeys(["A08.5.23", "X.001", "X.002"], "na"))[0]
     validated_products(version, MIN_PEER_COMPANIES)
 
     html = render("section_comparison_panel", mine.product_version.product)
