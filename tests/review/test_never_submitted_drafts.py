@@ -75,6 +75,7 @@ PATHS = [
     "review:assessments:revoke",
     "certificates:request:attestation",
     "certificates:request:rapport",
+    "certificates:request:conformite",
     "certificates:status",
     "certificates:download",
 ]
