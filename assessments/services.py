@@ -835,12 +835,16 @@ def assessment_recompute_profiles(
 
 # --- Submission and review --------------------------------------------------------------------------
 @transaction.atomic
-def assessment_submit(*, assessment: Assessment, actor, api_key_name: str = "") -> Assessment:
+def assessment_submit(
+    *, assessment: Assessment, actor, api_key_name: str = "", candidature: bool = False
+) -> Assessment:
     """Submit for review: refused (``AssessmentIncomplete``) while an applicable item lacks a complete
     answer; the role check of the workflow comes first. Writes a frozen ``Submission``.
-    ``api_key_name``: the API key submitting, logged on the transition (empty from the pages)."""
+    ``api_key_name``: the API key submitting, logged on the transition (empty from the pages).
+    ``candidature``: submitted by its candidature (``dmn.services``); a DMN questionnaire is refused
+    otherwise (``workflow.check``)."""
     assessment = _lock(assessment)
-    workflow.check(assessment=assessment, to=State.SUBMITTED, actor=actor)
+    workflow.check(assessment=assessment, to=State.SUBMITTED, actor=actor, candidature=candidature)
     values = answer_values(assessment)
     missing = missing_items(assessment, values)
     blocked = {entry["code"] for entry in missing}
@@ -850,7 +854,13 @@ def assessment_submit(*, assessment: Assessment, actor, api_key_name: str = "") 
         order = {item["code"]: index for index, item in enumerate(struct.items)}
         raise AssessmentIncomplete(sorted(missing, key=lambda entry: order[entry["code"]]))
     assessment_recompute_profiles(assessment=assessment)
-    workflow.transition(assessment=assessment, to=State.SUBMITTED, actor=actor, api_key_name=api_key_name)
+    workflow.transition(
+        assessment=assessment,
+        to=State.SUBMITTED,
+        actor=actor,
+        api_key_name=api_key_name,
+        candidature=candidature,
+    )
     _write_submission(assessment, actor=actor)
     return assessment
 
@@ -937,35 +947,53 @@ def _write_submission(assessment: Assessment, *, actor) -> Submission:
 
 
 @transaction.atomic
-def assessment_take(*, assessment: Assessment, actor) -> Assessment:
-    """A reviewer takes a submitted assessment: it is now in review, assigned to them."""
-    return workflow.transition(assessment=_lock(assessment), to=State.IN_REVIEW, actor=actor)
+def assessment_take(*, assessment: Assessment, actor, candidature: bool = False) -> Assessment:
+    """A reviewer takes a submitted assessment: it is now in review, assigned to them.
+    ``candidature``: taken with its candidature (``dmn.services``), as for every decision below; a
+    DMN questionnaire is refused otherwise (``workflow.check``)."""
+    return workflow.transition(
+        assessment=_lock(assessment), to=State.IN_REVIEW, actor=actor, candidature=candidature
+    )
 
 
 @transaction.atomic
-def assessment_validate(*, assessment: Assessment, actor, comment: str = "") -> Assessment:
+def assessment_validate(
+    *, assessment: Assessment, actor, comment: str = "", candidature: bool = False
+) -> Assessment:
     """Validate: the profiles are recomputed one last time and frozen with the assessment (answers of a
     validated assessment can no longer change). Extension point for the review flow: after this call,
     request the attestation (``certificates.services.certificate_request``) and notify the company,
     in the same transaction (with ``transaction.on_commit`` for anything leaving the database)."""
     assessment = _lock(assessment)
     assessment_recompute_profiles(assessment=assessment)
-    return workflow.transition(assessment=assessment, to=State.VALIDATED, actor=actor, comment=comment)
-
-
-@transaction.atomic
-def assessment_request_changes(*, assessment: Assessment, actor, comment: str) -> Assessment:
-    """Send back to the vendor (comment required): answers become editable until resubmission.
-    Extension point: publishing the item comments and notifying the company belong to the review flow."""
     return workflow.transition(
-        assessment=_lock(assessment), to=State.CHANGES_REQUESTED, actor=actor, comment=comment
+        assessment=assessment, to=State.VALIDATED, actor=actor, comment=comment, candidature=candidature
     )
 
 
 @transaction.atomic
-def assessment_refuse(*, assessment: Assessment, actor, comment: str) -> Assessment:
+def assessment_request_changes(
+    *, assessment: Assessment, actor, comment: str, candidature: bool = False
+) -> Assessment:
+    """Send back to the vendor (comment required): answers become editable until resubmission.
+    Extension point: publishing the item comments and notifying the company belong to the review flow."""
+    return workflow.transition(
+        assessment=_lock(assessment),
+        to=State.CHANGES_REQUESTED,
+        actor=actor,
+        comment=comment,
+        candidature=candidature,
+    )
+
+
+@transaction.atomic
+def assessment_refuse(
+    *, assessment: Assessment, actor, comment: str, candidature: bool = False
+) -> Assessment:
     """Refuse (comment required); the assessment is closed. Extension point: notification."""
-    return workflow.transition(assessment=_lock(assessment), to=State.REFUSED, actor=actor, comment=comment)
+    return workflow.transition(
+        assessment=_lock(assessment), to=State.REFUSED, actor=actor, comment=comment, candidature=candidature
+    )
 
 
 def _lock(assessment: Assessment) -> Assessment:

@@ -7,6 +7,10 @@ UPDATE on the state read by the caller, so two people acting at once cannot both
 
 Pages ask ``allowed`` (same table, same actor rules, no query) whether to offer an action; they never
 compare states themselves.
+
+A questionnaire of a certification procedure (the DMN candidature: ``in_candidature``) changes state
+only with its candidature: the procedure's services pass ``candidature=True`` through the assessment
+services; anything else (a page, the API, a command) is refused here, whatever the path it took.
 """
 
 from dataclasses import dataclass
@@ -19,6 +23,7 @@ from django.utils import timezone
 from assessments.models import Assessment, State, Transition
 from companies.models import Membership
 from companies.roles import SUBMIT_ASSESSMENT, role_can
+from questionnaires.models import Questionnaire
 
 VENDOR = "vendor"
 REVIEWER = "reviewer"
@@ -29,6 +34,14 @@ REVIEWER_ONLY = "Seul un instructeur de l'agence peut effectuer cette action."
 ROLE_CANNOT = "Votre rôle dans l'entreprise ne permet pas cette action."
 NOT_ASSIGNED = "Cette évaluation est instruite par un autre instructeur : seul celui-ci peut décider."
 STALE = "L'évaluation a changé d'état entre-temps (elle est maintenant « {current} ») : rechargez la page."
+SUBMIT_WITH_CANDIDATURE = (
+    "Ce questionnaire fait partie d'une candidature DMN : il se soumet avec elle, depuis la page de la "
+    "candidature."
+)
+REVIEW_WITH_CANDIDATURE = (
+    "Ce questionnaire fait partie d'une candidature DMN : prenez-la en charge et décidez depuis la page "
+    "de la candidature, qui applique la décision à chacun de ses questionnaires."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +67,23 @@ def is_declared(source: str, target: str) -> bool:
     return (source, target) in ALLOWED
 
 
-def check(*, assessment: Assessment, to: str, actor, comment: str = "") -> None:
-    """Raise ``ValidationError`` unless ``actor`` may move ``assessment`` to ``to`` now (writes nothing)."""
+def in_candidature(assessment: Assessment) -> bool:
+    """Whether ``assessment`` answers a questionnaire of a certification procedure (DMN), which changes
+    state only with its candidature. No query when the questionnaire is loaded (member and reviewer
+    selectors load it)."""
+    return assessment.questionnaire_version.questionnaire.theme not in Questionnaire.SELF_ASSESSMENT_THEMES
+
+
+def check(*, assessment: Assessment, to: str, actor, comment: str = "", candidature: bool = False) -> None:
+    """Raise ``ValidationError`` unless ``actor`` may move ``assessment`` to ``to`` now (writes nothing).
+
+    ``candidature``: the move is its candidature's (``dmn.services``); without it a questionnaire of a
+    candidature is refused (``SUBMIT_WITH_CANDIDATURE``, ``REVIEW_WITH_CANDIDATURE``)."""
     rule = ALLOWED.get((assessment.state, to))
     if rule is None:
         raise ValidationError(NOT_ALLOWED.format(source=_label(assessment.state), target=_label(to)))
+    if not candidature and in_candidature(assessment):
+        raise ValidationError(SUBMIT_WITH_CANDIDATURE if to == State.SUBMITTED else REVIEW_WITH_CANDIDATURE)
     if rule.comment_required and not (comment or "").strip():
         raise ValidationError(COMMENT_REQUIRED.format(target=_label(to)))
     refusal = _actor_refusal(
@@ -68,31 +93,52 @@ def check(*, assessment: Assessment, to: str, actor, comment: str = "") -> None:
         raise ValidationError(refusal)
 
 
-def allowed(*, assessment: Assessment, to: str, actor, membership: Membership | None = None) -> bool:
+def allowed(
+    *,
+    assessment: Assessment,
+    to: str,
+    actor,
+    membership: Membership | None = None,
+    candidature: bool = False,
+) -> bool:
     """Whether ``check`` would let ``actor`` move ``assessment`` to ``to``, given the comment it needs.
 
     For pages deciding which actions to offer: runs no query. A vendor's role is read from
     ``membership`` (the actor's membership, e.g. ``request.membership``, with its company loaded); without
     one the actor has no role in the company. The assessment's company is its ``company_id`` attribute
-    when the member selector set it.
+    when the member selector set it. A questionnaire of a candidature is never moved alone.
     """
     rule = ALLOWED.get((assessment.state, to))
-    if rule is None:
+    if rule is None or (not candidature and in_candidature(assessment)):
         return False
     roles = partial(_membership_roles, assessment, actor, membership)
     return _actor_refusal(rule, assessment=assessment, actor=actor, roles=roles) is None
 
 
+def instructing(*, assessment: Assessment, actor) -> bool:
+    """Whether ``actor`` holds the instruction of ``assessment`` now (the reviewer who took it, while in
+    review): who comments on its items and gives the proof verdicts. A questionnaire of a candidature
+    is instructed on its own pages too; only its taking and decision are its candidature's. No query."""
+    return allowed(assessment=assessment, to=State.VALIDATED, actor=actor, candidature=True)
+
+
 @transaction.atomic
 def transition(
-    *, assessment: Assessment, to: str, actor, comment: str = "", api_key_name: str = ""
+    *,
+    assessment: Assessment,
+    to: str,
+    actor,
+    comment: str = "",
+    api_key_name: str = "",
+    candidature: bool = False,
 ) -> Assessment:
     """Apply one declared transition; return the updated assessment (the same instance).
 
     ``api_key_name``: the API key the actor acts through, logged with the transition (empty in pages).
+    ``candidature``: as in ``check``.
     """
     source = assessment.state
-    check(assessment=assessment, to=to, actor=actor, comment=comment)
+    check(assessment=assessment, to=to, actor=actor, comment=comment, candidature=candidature)
     comment = (comment or "").strip()
     changes = _changes(assessment, to=to, actor=actor)
     updated = Assessment.objects.filter(pk=assessment.pk, state=source).update(state=to, **changes)

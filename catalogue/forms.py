@@ -10,7 +10,10 @@ class CatalogueFilterForm(forms.Form):
 
     recherche = forms.CharField(
         label="Rechercher",
-        help_text="Entreprise, SIREN, produit, version ou référentiel ; accents et majuscules indifférents.",
+        help_text=(
+            "Entreprise, SIREN, produit, version, référentiel ou ligne générique certifiée ; accents et "
+            "majuscules indifférents."
+        ),
         required=False,
         max_length=150,
     )

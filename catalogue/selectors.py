@@ -77,7 +77,9 @@ SEARCH_WORDS = 8
 
 @dataclass(frozen=True)
 class CatalogueFilters:
-    search: str = ""  # words found, accents and case aside, in the company, product, version or referential
+    search: str = (
+        ""  # words found, accents and case aside, in the company, product, version, referential or line
+    )
     profile: str = ""  # a DMP profile code reached
     questionnaire: str = ""  # a referential (questionnaire) code
     company: str = ""  # Company.public_id

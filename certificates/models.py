@@ -10,9 +10,9 @@ never deleted: revocation is a logged transition that the public page shows.
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import F, Func, Q, Value
 from django.db.models.fields.json import KT, KeyTransform
-from django.db.models.functions import Concat
+from django.db.models.functions import Cast, Concat
 
 from audit.models import track
 from certificates.codes import CODE_LENGTH, format_code, new_code
@@ -47,6 +47,28 @@ SEARCHED = (
     "version__label",
     "questionnaire__title",
 )
+# Lists of the snapshot whose elements' labels are searched too, after ``SEARCHED``: the generic lines
+# a certificate of conformity covers (« diabète » finds it).
+SEARCHED_LABELS = ("lines",)
+
+
+def _labels(path: str) -> Func:
+    """The ``label`` of every element of the snapshot's list ``path``, as plain text (« Diabète,
+    Insuffisance cardiaque chronique »; empty without the list). ``jsonb_path_query_array`` is
+    immutable, so a generated column may use it; the JSON brackets and quotes are dropped."""
+    labels = Func(
+        F("snapshot"),
+        Value(f"$.{path}[*].label"),
+        function="jsonb_path_query_array",
+        output_field=models.JSONField(),
+    )
+    return Func(
+        Cast(labels, models.TextField()),
+        Value('[]"'),
+        Value(""),
+        function="translate",
+        output_field=models.TextField(),
+    )
 
 
 def _stated(path: str) -> models.GeneratedField:
@@ -133,6 +155,7 @@ class Certificate(PublicModel):
         expression=normalised(
             Concat(
                 *(part for path in SEARCHED for part in (KT(f"snapshot__{path}"), Value(" "))),
+                *(part for path in SEARCHED_LABELS for part in (_labels(path), Value(" "))),
                 output_field=models.TextField(),
             )
         ),

@@ -207,7 +207,7 @@ def candidature_submit(*, candidature: Candidature, actor) -> Candidature:
             continue
         try:
             with transaction.atomic():
-                proof_services.assessment_submit(assessment=assessment, actor=actor)
+                proof_services.assessment_submit(assessment=assessment, actor=actor, candidature=True)
         except assessment_services.AssessmentIncomplete as error:
             title = assessment.questionnaire_version.questionnaire.title
             errors.append(INCOMPLETE.format(questionnaire=title, count=len(error.missing)))
@@ -224,7 +224,7 @@ def candidature_take(*, candidature: Candidature, actor) -> Candidature:
     workflow.transition(candidature=candidature, to=State.IN_REVIEW, actor=actor)
     for assessment in candidature_assessments(candidature):
         if assessment.state == State.SUBMITTED:
-            assessment_services.assessment_take(assessment=assessment, actor=actor)
+            assessment_services.assessment_take(assessment=assessment, actor=actor, candidature=True)
     return candidature
 
 
@@ -258,12 +258,18 @@ def _decide_assessment(assessment: Assessment, *, decision: str, actor, comment:
         return
     if decision == Decision.VALIDATE:
         ensure_proofs_accepted(assessment)
-        assessment_services.assessment_validate(assessment=assessment, actor=actor, comment=comment)
+        assessment_services.assessment_validate(
+            assessment=assessment, actor=actor, comment=comment, candidature=True
+        )
         return
     if decision == Decision.REQUEST_CHANGES:
-        assessment_services.assessment_request_changes(assessment=assessment, actor=actor, comment=comment)
+        assessment_services.assessment_request_changes(
+            assessment=assessment, actor=actor, comment=comment, candidature=True
+        )
     else:
-        assessment_services.assessment_refuse(assessment=assessment, actor=actor, comment=comment)
+        assessment_services.assessment_refuse(
+            assessment=assessment, actor=actor, comment=comment, candidature=True
+        )
     review_comments_publish(assessment=assessment)
 
 

@@ -13,7 +13,7 @@ from assessments import notifications, services
 from assessments.models import Assessment, State, Transition
 from assessments.selectors import assessment_structure
 from certificates.models import Certificate
-from certificates.services import certificate_request, is_self_assessment
+from certificates.services import certificate_request
 from companies.roles import ANSWER, role_can
 from instruction.models import ReviewComment
 from proofs.services import ensure_proofs_accepted
@@ -32,10 +32,6 @@ REPLY_NOT_SENT_BACK = (
 )
 REPLY_ROLE_CANNOT = "Votre rôle dans l'entreprise ne permet pas de répondre à l'instructeur."
 UNKNOWN_DECISION = "Décision inconnue."
-DECIDED_WITH_ITS_CANDIDATURE = (
-    "Cette évaluation fait partie d'une candidature DMN : la décision se prend sur la candidature, "
-    "qui délivre le certificat de conformité."
-)
 COMMENT_MAX_LENGTH = 5000
 
 
@@ -138,11 +134,10 @@ def assessment_decide(*, assessment: Assessment, decision: str, actor, comment: 
 
     Raises ``ValidationError`` (French message) when the workflow refuses it (not in review, taken
     by someone else, comment missing for a request for changes or a refusal); nothing is written then.
-    A questionnaire of a DMN candidature is decided with its candidature (``dmn.services``): alone,
-    its validation would issue a self-assessment attestation.
+    A questionnaire of a DMN candidature is decided with its candidature (``dmn.services``): the
+    workflow refuses it here (``workflow.REVIEW_WITH_CANDIDATURE``), before any write; alone, its
+    validation would issue a self-assessment attestation.
     """
-    if not is_self_assessment(assessment):
-        raise ValidationError(DECIDED_WITH_ITS_CANDIDATURE)
     if decision == Decision.VALIDATE:
         # A refused or partly verified proof sends the item back: the decision is a request for changes.
         ensure_proofs_accepted(assessment)

@@ -39,7 +39,6 @@ QUALIFICATION_SAVED = (
     "s'appliquent pas sont masquées."
 )
 SUBMITTED = "L'évaluation est soumise à l'agence. Elle n'est plus modifiable pendant l'instruction."
-SUBMIT_WITH_CANDIDATURE = "Ce questionnaire fait partie d'une candidature DMN : il se soumet avec elle, depuis la page de la candidature."
 IMPORTED = "Le fichier est importé : {count} réponse(s) reprise(s)."
 IMPORT_REFUSED = "Le fichier n'est pas importé : corrigez les erreurs ci-dessous (rien n'a été modifié)."
 
@@ -106,10 +105,9 @@ def _overview_context(request, assessment, **extra) -> dict:
         assessment=assessment, to=State.SUBMITTED, actor=request.user, membership=request.membership
     )
     history = selectors.assessment_history(assessment)
-    # A DMN questionnaire is submitted with its candidature, from the candidature's page.
-    candidatures = []
-    if _is_dmn(assessment):
-        candidatures, can_submit = assessment_candidatures(assessment), False
+    # A DMN questionnaire is submitted with its candidature (the workflow refuses it alone): its page
+    # links to the candidature's.
+    candidatures = assessment_candidatures(assessment) if workflow.in_candidature(assessment) else []
     return {
         "assessment": assessment,
         "product": assessment.product_version.product,
@@ -136,10 +134,6 @@ def _overview_context(request, assessment, **extra) -> dict:
         "certificates": assessment_certificates(assessment=assessment),
         **extra,
     }
-
-
-def _is_dmn(assessment) -> bool:
-    return assessment.questionnaire_version.questionnaire.theme == Questionnaire.Theme.DMN
 
 
 def _remarks(request, assessment, history) -> dict | None:
@@ -215,8 +209,6 @@ def assessment_qualification(request, public_id):
 def assessment_submit(request, public_id):
     assessment = member_assessment(request, public_id)
     try:
-        if _is_dmn(assessment):
-            raise ValidationError(SUBMIT_WITH_CANDIDATURE)
         # With the proofs: a required proof missing blocks the submission too; they are frozen with it.
         proof_services.assessment_submit(assessment=assessment, actor=request.user)
     except services.AssessmentIncomplete as error:

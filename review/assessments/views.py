@@ -23,7 +23,6 @@ from instruction.selectors import (
     vendor_history,
 )
 from instruction.trail import assessment_trail
-from questionnaires.models import Questionnaire
 from review.assessments.forms import CommentForm, DecisionForm, ReissueForm
 
 TAKEN = "Vous instruisez maintenant cette évaluation."
@@ -36,10 +35,6 @@ NOTED = "Note interne enregistrée ; elle n'est jamais visible par l'éditeur."
 # ?filtre=modifiees: only the items changed since the previous submission.
 CHANGED_FILTER = "modifiees"
 REISSUED = "L'attestation est délivrée à nouveau, avec un nouveau code ; le document révoqué reste révoqué."
-ON_CANDIDATURE = (
-    "Ce questionnaire fait partie d'une candidature DMN : prenez-la en charge et décidez depuis la page "
-    "de la candidature, qui applique la décision à chacun de ses questionnaires."
-)
 DECIDED = {
     instruction.Decision.VALIDATE: "L'évaluation est validée ; l'attestation est en cours de génération et l'entreprise est prévenue par e-mail.",
     instruction.Decision.REQUEST_CHANGES: "L'évaluation est renvoyée à l'éditeur pour compléments ; l'entreprise est prévenue par e-mail.",
@@ -60,8 +55,11 @@ def _detail(request, assessment, *, decision_form=None, comment_form=None, reiss
     can_take = workflow.allowed(assessment=assessment, to=State.IN_REVIEW, actor=request.user)
     # Every decision goes from the same state with the same actor rule; validating stands for them.
     can_decide = workflow.allowed(assessment=assessment, to=State.VALIDATED, actor=request.user)
-    # A DMN questionnaire is taken and decided with its candidature, from the candidature's page.
-    candidatures = assessment_candidatures(assessment) if _is_dmn(assessment) else []
+    can_comment = workflow.instructing(assessment=assessment, actor=request.user)
+    # A DMN questionnaire is commented on here, but taken and decided with its candidature (the
+    # workflow refuses it alone): its page links to the candidature's.
+    in_candidature = workflow.in_candidature(assessment)
+    candidatures = assessment_candidatures(assessment) if in_candidature else []
     context = {
         "assessment": assessment,
         "product": assessment.product_version.product,
@@ -77,19 +75,16 @@ def _detail(request, assessment, *, decision_form=None, comment_form=None, reiss
         "submitted_identity": renamed_since_submission(assessment, history["submissions"]),
         "revoked_attestation": revoked_among(history["certificates"], assessment_id=assessment.pk),
         "reissue_form": reissue_form or ReissueForm(),
-        "can_take": can_take and not candidatures,
+        "can_take": can_take,
         "can_decide": can_decide,
+        "can_comment": can_comment,
         "candidatures": candidatures,
         # In review, but reserved to the reviewer who took it.
-        "decision_reserved": not can_decide and workflow.is_declared(assessment.state, State.VALIDATED),
+        "decision_reserved": not can_comment and workflow.is_declared(assessment.state, State.VALIDATED),
         "decision_form": decision_form or DecisionForm(),
         "comment_form": comment_form or CommentForm(),
     }
     return render(request, "review/assessment_detail.html", context, status=status)
-
-
-def _is_dmn(assessment) -> bool:
-    return assessment.questionnaire_version.questionnaire.theme == Questionnaire.Theme.DMN
 
 
 def _with_help_links(sections):
@@ -106,8 +101,6 @@ def _with_help_links(sections):
 def assessment_take(request, public_id):
     assessment = assessment_for_reviewer(public_id=public_id)
     try:
-        if _is_dmn(assessment):
-            raise ValidationError(ON_CANDIDATURE)
         services.assessment_take(assessment=assessment, actor=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
@@ -177,8 +170,6 @@ def _comment_form(request, assessment, form, item_code, status=200):
 def assessment_decide(request, public_id):
     assessment = assessment_for_reviewer(public_id=public_id)
     form = DecisionForm(request.POST)
-    if form.is_valid() and _is_dmn(assessment):
-        form.add_error(None, ON_CANDIDATURE)
     if form.is_valid():
         try:
             instruction.assessment_decide(

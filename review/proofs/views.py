@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import reviewer_required
 from assessments import workflow
-from assessments.models import State
 from assessments.selectors import assessment_for_reviewer
 from proofs import selectors, services
 from proofs.downloads import proof_file_response
@@ -23,7 +22,8 @@ COMMENT_MAX = 5000
 @require_GET
 def assessment_proofs(request, public_id):
     assessment = assessment_for_reviewer(public_id=public_id)
-    can_review = workflow.allowed(assessment=assessment, to=State.VALIDATED, actor=request.user)
+    # A questionnaire of a DMN candidature included: its proofs are verified here.
+    can_review = workflow.instructing(assessment=assessment, actor=request.user)
     context = {
         "assessment": assessment,
         "product": assessment.product_version.product,

@@ -280,3 +280,23 @@ def test_another_company_key_cannot_be_revoked(vendor_client_factory, make_key):
     api_key, _key = make_key()
     client = vendor_client_factory(role=Role.MANDATAIRE)
     assert client.post(reverse("portal:api_keys:revoke", args=[api_key.public_id])).status_code == 404
+
+
+def test_a_dmn_questionnaire_is_not_submitted_alone_through_the_api(client, make_key, mandataire):
+    """Its candidature submits it (the candidature's page); the API is refused by the workflow."""
+    from assessments.workflow import SUBMIT_WITH_CANDIDATURE
+    from dmn.models import Line
+    from tests.dmn.factories import complete_candidature, file_candidatures, import_dmn
+
+    import_dmn()
+    version = ProductVersionFactory(product=ProductFactory(company=mandataire.company))
+    (candidature,) = file_candidatures(version, mandataire.user, [Line.DIABETE])
+    complete_candidature(candidature, mandataire.user)
+    line = candidature.lines.get().assessment
+    _api_key, key = make_key(scope="ecriture")
+    response = client.post(f"/api/v1/entreprise/evaluations/{line.public_id}/soumission", **bearer(key))
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == SUBMIT_WITH_CANDIDATURE
+    line.refresh_from_db()
+    assert line.state == "draft" and not line.transitions.exists() and not line.submissions.exists()

@@ -228,6 +228,35 @@ def test_search_finds_certificates_through_their_stated_columns():
     assert certificate.code in found
 
 
+def test_search_finds_a_certificate_by_the_labels_of_its_lines(client):
+    diabetes = certified([Line.DIABETE, Line.CARDIAQUE])
+    renal = certified([Line.RENAL])
+    attestation = attest()
+    for word in ("diabète", "diabete", "DIABÈTE", "cardiaque chronique"):
+        assert codes(client.get(LIST, {"recherche": word})) == {diabetes.code}, word
+    assert codes(client.get(LIST, {"recherche": "renale"})) == {renal.code}
+    # Every line's label is searched, the attestations' texts as before; no JSON punctuation is.
+    assert codes(client.get(LIST, {"recherche": "insuffisance chronique"})) == {diabetes.code, renal.code}
+    assert attestation.code in codes(
+        client.get(LIST, {"recherche": attestation.snapshot["product"]["display_name"]})
+    )
+    assert not codes(client.get(LIST, {"recherche": '"'})) and not codes(client.get(LIST, {"recherche": "["}))
+    found = {row["verification_code"] for row in catalogue_rows(CatalogueFilters(search="diabete"))}
+    assert found == {diabetes.code}
+
+
+def test_search_of_a_line_can_be_served_by_the_trigram_index_of_certificates():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'certificates_certified_search'")
+        [definition] = cursor.fetchone()
+    assert "USING gin (stated_search gin_trgm_ops)" in definition
+    certified([Line.DIABETE])
+    plan = catalogue_rows(CatalogueFilters(search="Diabète")).explain()
+    assert "(stated_search ~~ '%diabete%'::text)" in plan, plan
+
+
 def test_subscribers_are_told_of_a_certificate_issued_then_revoked(client):
     from django.core import mail
 

@@ -8,13 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from assessments.models import Assessment, State
+from assessments.workflow import REVIEW_WITH_CANDIDATURE
 from certificates import rendering
 from certificates import services as certificate_services
 from certificates.models import Certificate
 from dmn import services
 from dmn.certification import NOT_VALIDATED, candidature_certificates, candidature_certify
 from dmn.models import Candidature, Grouping, Line
-from instruction.services import DECIDED_WITH_ITS_CANDIDATURE, assessment_decide
+from instruction.services import assessment_decide
 from tests.accounts.factories import UserFactory
 from tests.certificates.test_rendering import flat, pdf_text
 from tests.dmn.certify import TWO_LINES, validated_candidatures
@@ -149,7 +150,7 @@ def test_a_dmn_questionnaire_is_not_decided_through_the_self_assessment_review()
     line = candidature.lines.get().assessment
     with pytest.raises(ValidationError) as refused:
         assessment_decide(assessment=line, decision="valider", actor=reviewer)
-    assert refused.value.messages == [DECIDED_WITH_ITS_CANDIDATURE]
+    assert refused.value.messages == [REVIEW_WITH_CANDIDATURE]
     assert Assessment.objects.get(pk=line.pk).state == State.IN_REVIEW
     assert not Certificate.objects.exists()
 

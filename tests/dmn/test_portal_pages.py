@@ -275,8 +275,11 @@ def test_detail_query_count_is_constant(mandataire, version, lines, django_asser
 
 
 def test_a_dmn_questionnaire_is_not_submitted_alone(mandataire, version):
+    from assessments.workflow import SUBMIT_WITH_CANDIDATURE
+
     (candidature,) = file_candidatures(version, mandataire.user, [Line.DIABETE])
     complete_candidature(candidature, mandataire.user)
     line = candidature.lines.get().assessment
-    mandataire.post(reverse("portal:assessments:submit", args=[line.public_id]))
+    response = mandataire.post(reverse("portal:assessments:submit", args=[line.public_id]), follow=True)
+    assert SUBMIT_WITH_CANDIDATURE in page(response)
     assert Assessment.objects.get(pk=line.pk).state == State.DRAFT

@@ -163,7 +163,7 @@ def test_detail_query_count_is_constant(reviewer_client, lines, django_assert_ma
 
 
 def test_a_dmn_questionnaire_is_instructed_on_its_page_but_decided_on_its_candidature(reviewer_client):
-    from review.assessments.views import ON_CANDIDATURE
+    from assessments.workflow import REVIEW_WITH_CANDIDATURE
 
     (candidature,) = submitted([Line.DIABETE])
     services.candidature_take(candidature=candidature, actor=reviewer_client.user)
@@ -176,15 +176,33 @@ def test_a_dmn_questionnaire_is_instructed_on_its_page_but_decided_on_its_candid
     response = reviewer_client.post(
         reverse("review:assessments:decide", args=[line.public_id]), {"decision": "valider"}
     )
-    assert response.status_code == 400 and ON_CANDIDATURE in page(response)
+    assert response.status_code == 400 and REVIEW_WITH_CANDIDATURE in page(response)
     assert Assessment.objects.get(pk=line.pk).state == State.IN_REVIEW
 
 
 def test_a_dmn_questionnaire_is_not_taken_alone(reviewer_client):
+    from assessments.workflow import REVIEW_WITH_CANDIDATURE
+
     (candidature,) = submitted([Line.DIABETE])
     line = candidature.lines.get().assessment
-    reviewer_client.post(reverse("review:assessments:take", args=[line.public_id]))
+    html = page(reviewer_client.get(reverse("review:assessments:detail", args=[line.public_id])))
+    assert reverse("review:assessments:take", args=[line.public_id]) not in html
+    response = reviewer_client.post(reverse("review:assessments:take", args=[line.public_id]), follow=True)
+    assert REVIEW_WITH_CANDIDATURE in page(response)
     assert Assessment.objects.get(pk=line.pk).state == State.SUBMITTED
+
+
+def test_the_reviewer_comments_and_verifies_proofs_of_a_questionnaire_taken_with_its_candidature(
+    reviewer_client,
+):
+    (candidature,) = submitted([Line.DIABETE])
+    services.candidature_take(candidature=candidature, actor=reviewer_client.user)
+    line = candidature.lines.get().assessment
+    html = page(reviewer_client.get(reverse("review:assessments:detail", args=[line.public_id])))
+    assert "Ajouter le commentaire" in html and "Commenter l'exigence" in html
+    assert "seul cet instructeur peut commenter" not in html
+    proofs = page(reviewer_client.get(reverse("review:proofs:list", args=[line.public_id])))
+    assert "Les vérifications se saisissent pendant l'instruction" not in proofs
 
 
 def test_the_self_assessment_queues_leave_dmn_questionnaires_to_the_dmn_queue(reviewer_client):

@@ -222,3 +222,65 @@ def test_a_dmn_questionnaire_cannot_be_started_as_a_self_assessment():
             )
         assert refused.value.messages == [DMN_OUTSIDE_CANDIDATURE]
     assert not Assessment.objects.filter(product_version=product_version).exists()
+
+
+# --- A questionnaire of a candidature moves only with it (assessments.workflow) -------------------------
+def _moves_of(assessment) -> tuple:
+    fresh = Assessment.objects.get(pk=assessment.pk)
+    return fresh.state, fresh.transitions.count(), fresh.submissions.count(), fresh.reviewer_id
+
+
+@pytest.mark.parametrize("submit", ["assessments", "proofs"])
+def test_a_dmn_questionnaire_is_not_submitted_alone_by_the_services(submit):
+    from assessments import services as assessment_services
+    from assessments.workflow import SUBMIT_WITH_CANDIDATURE
+    from proofs import services as proof_services
+
+    product_version, user = operator()
+    (candidature,) = file_candidatures(product_version, user, [Line.DIABETE])
+    complete_candidature(candidature, user)
+    service = {"assessments": assessment_services, "proofs": proof_services}[submit]
+    for assessment in services.candidature_assessments(candidature):
+        before = _moves_of(assessment)
+        with pytest.raises(ValidationError) as refused:
+            service.assessment_submit(assessment=assessment, actor=user)
+        assert refused.value.messages == [SUBMIT_WITH_CANDIDATURE]
+        assert _moves_of(assessment) == before
+        assert not Proof.objects.filter(assessment=assessment, frozen_at__isnull=False).exists()
+    # The candidature still submits them all.
+    services.candidature_submit(candidature=candidature, actor=user)
+    assert {a.state for a in services.candidature_assessments(candidature)} == {State.SUBMITTED}
+
+
+def test_a_dmn_questionnaire_is_not_taken_nor_decided_alone_by_the_services():
+    from assessments import services as assessment_services
+    from assessments import workflow
+    from assessments.workflow import REVIEW_WITH_CANDIDATURE
+
+    (candidature,), _user = submitted([Line.DIABETE])
+    reviewer = UserFactory(reviewer=True)
+    line = candidature.lines.get().assessment
+    assert not workflow.allowed(assessment=line, to=State.IN_REVIEW, actor=reviewer)
+    before = _moves_of(line)
+    with pytest.raises(ValidationError) as refused:
+        assessment_services.assessment_take(assessment=line, actor=reviewer)
+    assert refused.value.messages == [REVIEW_WITH_CANDIDATURE]
+    assert _moves_of(line) == before
+
+    services.candidature_take(candidature=candidature, actor=reviewer)
+    line = Assessment.objects.get(pk=line.pk)
+    assert line.state == State.IN_REVIEW and line.reviewer_id == reviewer.pk
+    assert workflow.instructing(assessment=line, actor=reviewer)
+    assert not workflow.allowed(assessment=line, to=State.VALIDATED, actor=reviewer)
+    before = _moves_of(line)
+    for decide in (
+        assessment_services.assessment_validate,
+        assessment_services.assessment_request_changes,
+        assessment_services.assessment_refuse,
+    ):
+        with pytest.raises(ValidationError) as refused:
+            decide(assessment=line, actor=reviewer, comment="Seul.")
+        assert refused.value.messages == [REVIEW_WITH_CANDIDATURE]
+        assert _moves_of(line) == before
+    services.candidature_decide(candidature=candidature, decision=services.Decision.VALIDATE, actor=reviewer)
+    assert Assessment.objects.get(pk=line.pk).state == State.VALIDATED
