@@ -21,12 +21,12 @@ from assessments.services import (
     AssessmentIncomplete,
     assessment_import,
     assessment_start,
-    assessment_submit,
     parse_document,
 )
 from products.models import Product, ProductVersion
 from products.selectors import product_for_member, product_version_for_member
 from products.services import product_version_create
+from proofs.services import assessment_submit
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.selectors import published_version
 

@@ -249,18 +249,23 @@ def _create(assessment, expected, previous, *, actor, effective_date, **content)
 
 # --- Submission --------------------------------------------------------------------------------------------
 @transaction.atomic
-def assessment_submit(*, assessment: Assessment, actor, candidature: bool = False) -> Assessment:
+def assessment_submit(
+    *, assessment: Assessment, actor, candidature: bool = False, api_key_name: str = ""
+) -> Assessment:
     """Submit with the proofs: refused (``AssessmentIncomplete``, the items with their links) while an
     item lacks its answer (a sworn declaration included, see ``assessments.services``) or a required
-    proof. Then every proof in force is frozen with the submission. ``candidature``: as in
-    ``assessments.services.assessment_submit``."""
+    proof. Then every proof in force is frozen with the submission. Every submission goes through
+    here (pages, API, candidatures): ``assessments.services.assessment_submit`` alone knows nothing of
+    proofs. ``candidature`` and ``api_key_name``: as in ``assessments.services.assessment_submit``."""
     workflow.check(assessment=_lock(assessment), to=State.SUBMITTED, actor=actor, candidature=candidature)
     values = answer_values(assessment)
     missing = missing_items(assessment, values) + selectors.missing_proofs(assessment, values)
     missing += assessment_services.answer_gaps(assessment)
     if missing:
         raise _incomplete(missing, assessment)
-    assessment_services.assessment_submit(assessment=assessment, actor=actor, candidature=candidature)
+    assessment_services.assessment_submit(
+        assessment=assessment, actor=actor, candidature=candidature, api_key_name=api_key_name
+    )
     now = assessment.submitted_at or timezone.now()
     Proof.objects.filter(assessment=assessment, frozen_at__isnull=True).update(frozen_at=now)
     return assessment

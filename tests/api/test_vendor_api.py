@@ -242,6 +242,21 @@ def test_submitting_an_incomplete_assessment_lists_the_items(client, make_key, m
     assert any(line.startswith("A08.3.1 : ") for line in response.json()["errors"])
 
 
+def test_submitting_without_a_required_proof_is_refused_as_on_the_page(client, make_key, mandataire):
+    """The API submits through the same service as the page: answers complete, proofs missing → 422."""
+    from tests.proofs.factories import assessment_with_proofs
+
+    assessment, expected, _mandataire = assessment_with_proofs(company=mandataire.company)
+    _api_key, key = make_key(scope="ecriture")
+    response = client.post(f"/api/v1/entreprise/evaluations/{assessment.public_id}/soumission", **bearer(key))
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    item = expected["rapport"].item.code
+    assert any(line.startswith(f"{item} : ") and "preuve" in line for line in response.json()["errors"])
+    assessment.refresh_from_db()
+    assert assessment.state == "draft" and not assessment.submissions.exists()
+
+
 def test_key_rate_limit(client, make_key, settings):
     settings.API_KEY_LIMIT = 1
     _api_key, key = make_key()
