@@ -6,7 +6,7 @@ Every function runs a constant number of queries, whatever the number of candida
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from assessments.models import Answer, State
@@ -24,11 +24,15 @@ REVIEWABLE_STATES = [state for state in State.values if state != State.DRAFT]
 REFERENTIAL_LABEL = "Référentiel d'interopérabilité et de sécurité"
 
 
+# Lines are shown in the order of the referential's list (diabète first), not of their codes.
+LINE_ORDER = Case(*(When(line=code, then=Value(rank)) for rank, code in enumerate(Line.values)))
+
+
 def _line_rows() -> Prefetch:
     rows = CandidatureLine.objects.select_related("assessment__questionnaire_version__questionnaire").defer(
         "assessment__questionnaire_version__profile_rules"
     )
-    return Prefetch("lines", queryset=rows)
+    return Prefetch("lines", queryset=rows.order_by(LINE_ORDER, "pk"))
 
 
 def candidature_for_member(*, user, public_id) -> Candidature:
@@ -113,7 +117,8 @@ def _listed(candidatures: QuerySet) -> QuerySet:
 
 
 def line_labels(codes) -> list[str]:
-    return [Line(code).label for code in codes if code in Line.values]
+    """The labels of the lines ``codes`` names, in the referential's order."""
+    return [Line(code).label for code in Line.values if code in codes]
 
 
 def company_candidatures(*, company) -> QuerySet[Candidature]:

@@ -283,3 +283,12 @@ def test_a_dmn_questionnaire_is_not_submitted_alone(mandataire, version):
     response = mandataire.post(reverse("portal:assessments:submit", args=[line.public_id]), follow=True)
     assert SUBMIT_WITH_CANDIDATURE in page(response)
     assert Assessment.objects.get(pk=line.pk).state == State.DRAFT
+
+
+def test_lines_are_listed_in_the_referential_order(mandataire, version):
+    """Diabète before the cardiac line, as in the referential (their codes sort the other way)."""
+    (candidature,) = file_candidatures(version, mandataire.user, [Line.CARDIAQUE, Line.DIABETE])
+    html = page(mandataire.get(reverse("portal:dmn:detail", args=[candidature.public_id])))
+    assert "<dd>Diabète, Insuffisance cardiaque chronique</dd>" in html
+    listed = page(mandataire.get(reverse("portal:dmn:list")))
+    assert listed.index("Diabète") < listed.index("Insuffisance cardiaque chronique")
