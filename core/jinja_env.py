@@ -23,8 +23,21 @@ def localtime(value):
     return timezone.localtime(value)
 
 
+PROGRESS_BAR_TEMPLATE = "core/progress_bar.html"
+
+
+@jinja2.pass_environment
+def progress_bar(env: jinja2.Environment, done: int, total: int, label: str = "Progression") -> Markup:
+    """The progress bar's markup (``{{ progress_bar(done, total, label) }}``; the Django templates use
+    the maturity tag of the same name, which renders this same template)."""
+    percent = round(100 * done / total) if total else 100
+    template = env.get_template(PROGRESS_BAR_TEMPLATE)
+    return Markup(template.render(done=done, total=total, percent=percent, label=label))
+
+
 def environment(**options) -> jinja2.Environment:
     options.update(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env = jinja2.Environment(**options)
     env.filters.update(linebreaksbr=linebreaksbr, capfirst=capfirst, localtime=localtime)
+    env.globals.update(progress_bar=progress_bar)
     return env

@@ -155,6 +155,20 @@ def justification_label(needs_url: str) -> Markup:
     return _widgets("justification").label_text(needs_url)
 
 
+@lru_cache(maxsize=8192)
+def blank_justification(code: str, na_checked: bool, label: Markup) -> Markup:
+    """The justification area of an answerable item while empty: it depends only on the item's code,
+    whether N/A is chosen and the area's label; rendered once by the widget, then reused."""
+    row = {"anchor": anchor(code), "na_checked": na_checked, "justification": ""}
+    return _widgets("justification").justification(row, True, label)
+
+
+@lru_cache(maxsize=8192)
+def blank_comment(code: str) -> Markup:
+    """The comment area of an answerable item while empty (most of them): rendered once per code."""
+    return _widgets("comment").comment({"anchor": anchor(code), "comment": ""}, True)
+
+
 def items_html(rows: list[dict], *, editable: bool, version_id: int | None = None) -> Markup:
     """The items' markup (``rows`` from ``item_rows`` with the same ``editable``; ``version_id``: their
     questionnaire version, to reuse the markup of read-only items that show only their level)."""
@@ -235,6 +249,10 @@ def item_rows(
         if editable:
             choices = parts["choices"]
             row["choices"] = choices.get(row["level"], choices[vocabulary.UNANSWERED_LEVEL])
+            if not row["justification"]:
+                row["blank_justification"] = blank_justification(item["code"], row["na_checked"], label)
+            if not row["comment"]:
+                row["blank_comment"] = blank_comment(item["code"])
         else:
             row["badge"] = badges.get(row["level"], badges[vocabulary.UNANSWERED_LEVEL])
         row["justification_label"] = label
@@ -325,6 +343,8 @@ def item_row(
         "thread": None,
         "proofs": None,
         "markup": None,
+        "blank_justification": None,
+        "blank_comment": None,
         "declaration": False,
         "declarant": "",
         "declarant_role": "",

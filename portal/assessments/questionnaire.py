@@ -37,6 +37,7 @@ CONFLICT_OWN = (
     "Vous avez enregistré une autre réponse le {when}, depuis un autre onglet ou une autre fenêtre."
 )
 LEVEL_VALUES = 20
+ANSWER_RESPONSE_TEMPLATE = "questionnaire/answer_response.html"
 # ?filtre=commentes: only the items the reviewer remarked on.
 COMMENTED_FILTER = "commentes"
 REPLIED = "Votre réponse est enregistrée ; l'instructeur la lira avec votre nouvelle soumission."
@@ -228,7 +229,14 @@ def answer_save(request, public_id, code):
             if own
             else CONFLICT.format(who=who[:1].upper() + who[1:], when=row["saved_at"])
         )
-        context |= {"status": "conflict", "theirs": row, "message": message, "own": own}
+        context |= {
+            "status": "conflict",
+            "theirs": row,
+            "message": message,
+            "own": own,
+            "save_url": reverse("portal:assessments:answer_save", args=[assessment.public_id, code]),
+            "item_url": reverse("portal:assessments:item", args=[assessment.public_id, code]),
+        }
         return _respond(request, context)
     except ValidationError as error:
         return _respond(request, context | {"status": "error", "errors": error.messages})
@@ -247,7 +255,7 @@ def answer_save(request, public_id, code):
         "declaration_warning": warning,
         "progress": progress,
         "section": next(s for s in progress["sections"] if s["code"] == section_code),
-        "oob": True,
+        "profiles": assessment.profiles,
     }
     return _respond(request, context)
 
@@ -265,7 +273,7 @@ def _french_list(parts: list[str]) -> str:
 
 
 def _respond(request, context):
-    return render(request, "portal/assessments/includes/answer_response.html", context)
+    return render(request, ANSWER_RESPONSE_TEMPLATE, context, using="jinja2")
 
 
 @member_required(capability=ANSWER, per_object=True)

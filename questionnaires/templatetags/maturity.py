@@ -6,10 +6,13 @@ picks stays readable.
 """
 
 from django import template
+from django.template import engines
+from markupsafe import Markup
 
 from questionnaires import levels as vocabulary
 
 register = template.Library()
+PROFILE_PANEL_TEMPLATE = "questionnaire/profile_panel.html"
 
 
 @register.filter
@@ -39,10 +42,18 @@ def level_badge(code: str, levels) -> dict:
     return {"label": code, "kind": "unknown"}
 
 
-@register.inclusion_tag("core/includes/progress_bar.html")
-def progress_bar(done: int, total: int, label: str = "Progression") -> dict:
-    percent = round(100 * done / total) if total else 100
-    return {"done": done, "total": total, "percent": percent, "label": label}
+@register.simple_tag
+def progress_bar(done: int, total: int, label: str = "Progression") -> Markup:
+    """``{% progress_bar done total label %}``: the Jinja2 template the questionnaire's fragments use."""
+    env = engines["jinja2"].env
+    return env.globals["progress_bar"](env, done, total, label)
+
+
+@register.simple_tag
+def profile_panel(profiles: dict) -> Markup:
+    """``{% profile_panel assessment.profiles %}``: the computed profiles, through the Jinja2 template
+    the answer save's response uses too."""
+    return Markup(engines["jinja2"].env.get_template(PROFILE_PANEL_TEMPLATE).render(profiles=profiles))
 
 
 @register.inclusion_tag("core/includes/profile_badges.html")

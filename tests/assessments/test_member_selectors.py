@@ -75,6 +75,8 @@ def test_no_assessment_outside_the_persons_active_memberships(member, assessment
         company.save()
     with pytest.raises(Http404):
         assessment_for_member(user=user, public_id=assessment.public_id)
+    with pytest.raises(Http404), transaction.atomic():
+        assessment_for_member(user=user, public_id=assessment.public_id, related=False, for_update=True)
     with pytest.raises(Http404):
         product_for_member(user=user, public_id=assessment.product_version.product.public_id)
     with pytest.raises(Http404):
@@ -88,6 +90,29 @@ def test_products_and_versions_come_with_the_membership(member, assessment, djan
     with django_assert_num_queries(1):
         version = product_version_for_member(user=member, public_id=assessment.product_version.public_id)
         assert version.product == product and version.membership.role == "mandataire"
+
+
+def test_the_locked_variant_comes_with_the_role_in_the_objects_company_in_one_query(
+    member, assessment, django_assert_num_queries
+):
+    other = MembershipFactory(user=member, company=CompanyFactory(name="bêta")).company
+    AssessmentFactory(product_version=ProductVersionFactory(product=ProductFactory(company=other)))
+    with transaction.atomic(), django_assert_num_queries(1):
+        got = assessment_for_member(
+            user=member, public_id=assessment.public_id, related=False, for_update=True
+        )
+        membership = got.membership
+        assert got.pk == assessment.pk and got.company_id == membership.company_id
+        assert (membership.role, membership.user) == ("mandataire", member)
+        assert membership.company.public_id == assessment.product_version.product.company.public_id
+        assert membership.company.is_active and membership.is_active
+    expected = member.memberships.select_related("company").get(company__name="alpha")
+    assert membership.pk == expected.pk and membership.company.pk == expected.company_id
+    # The fields the query did not read are deferred: the ORM loads them, never a blank value.
+    assert {"public_id", "created_at"} <= membership.get_deferred_fields()
+    with django_assert_num_queries(2):
+        assert membership.public_id == expected.public_id
+        assert membership.company.name == "alpha"
 
 
 def test_the_locked_variant_saves_like_the_service_alone(member, assessment):

@@ -19,7 +19,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def html(response) -> str:
-    return response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
+    """The page with quotes unescaped: ``&#x27;`` from the Django engine, ``&#39;`` from Jinja2."""
+    content = response.content.decode()
+    return content.replace("&#x27;", "'").replace("&#39;", "'").replace("&quot;", '"')
 
 
 @pytest.fixture
@@ -234,6 +236,32 @@ def test_conflict_shows_their_value_and_who_saved_it(salarie, mandataire, compan
     assert "Enregistré" in html(save(salarie, assessment, "A08.5.23", "rouge", revision=1))
     item = html(salarie.get(url("item", assessment, "A08.5.23")))
     assert 'value="rouge" checked' in item
+
+
+def test_the_save_response_escapes_their_texts_and_links_the_item(salarie, mandataire, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    hostile = '<script>alert("x")</script> & "guillemets"'
+    mandataire.user.first_name = "<b>Camille</b>"
+    mandataire.user.save()
+    save(mandataire, assessment, "A08.5.23", "jaune", comment=hostile)
+    page = save(salarie, assessment, "A08.5.23", "rouge", revision=0).content.decode()
+    assert "<script>" not in page and "<b>Camille" not in page
+    assert "&lt;script&gt;" in page and "&amp; &#34;guillemets&#34;" in page and "&lt;b&gt;Camille" in page
+    assert f'data-hx-post="{url("answer_save", assessment, "A08.5.23")}"' in page
+    assert f'data-hx-get="{url("item", assessment, "A08.5.23")}"' in page
+    assert 'data-hx-vals=\'{"revision": "1"}\'' in page
+    saved = save(salarie, assessment, "A08.5.23", "rouge", revision=1).content.decode()
+    progress = assessment_progress(Assessment.objects.get(pk=assessment.pk))
+    done, total = progress["answered"], progress["total"]
+    bar = f'max="{total}" value="{done}" aria-label="Progression globale : {done} sur {total}"'
+    assert (
+        '<div id="overall-progress" class="fr-mt-2w" data-hx-swap-oob="true"><div class="cv-progress">'
+        in saved
+    )
+    assert bar in saved and f"{done}/{total} ({round(100 * done / total)} %)" in saved
+    # The same template as the pages' progress bar (through the maturity tag).
+    section = html(salarie.get(url("section", assessment, 0)))
+    assert bar in section
 
 
 def test_conflict_with_ones_own_save_in_another_tab_says_so(salarie, company):

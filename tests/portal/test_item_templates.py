@@ -171,6 +171,41 @@ def test_reused_read_only_items_are_those_the_widget_renders(hostile_assessment)
     )
 
 
+def test_blank_text_areas_reused_are_those_the_widgets_render(hostile_assessment):
+    """The answerable item reuses its empty justification and comment areas (rendered once per item
+    code): the widgets' own markup, escaped for a hostile code, and never for an item with a text."""
+    struct = assessment_structure(hostile_assessment)
+    Answer.objects.filter(assessment=hostile_assessment, item__code__in=[SCRIPT, IMAGE]).update(
+        justification="", comment=""
+    )
+
+    def rows_of():
+        return presenters.item_rows(
+            assessment=hostile_assessment,
+            struct=struct,
+            items=struct.items,
+            answers=answer_data(hostile_assessment),
+            editable=True,
+        )
+
+    rows = rows_of()
+    by_code = {row["code"]: row for row in rows}
+    assert by_code[SCRIPT]["blank_justification"] and by_code[IMAGE]["blank_comment"]
+    assert by_code["{{ 7*7 }}"]["blank_comment"] is None  # a comment is written: rendered with it
+    assert by_code["{{ 7*7 }}"]["blank_justification"] is None
+    plain = [row | {"blank_justification": None, "blank_comment": None} for row in rows_of()]
+    for _ in range(2):  # rendered, then reused
+        reused = str(presenters.items_html(rows_of(), editable=True))
+        assert reused == str(presenters.items_html(plain, editable=True))
+    assert (
+        "<img src=x" not in reused
+        and 'id="item-&#34;&gt;&lt;img src=x onerror=alert(1)&gt;-comment"' in reused
+    )
+    # An N/A chosen shows its (empty) justification area; the area is the one of that answer.
+    na = str(presenters.items_html([by_code[SCRIPT]], editable=True))
+    assert by_code[SCRIPT]["na_checked"] and "cv-item__na--shown" in na
+
+
 def test_hostile_section_titles_are_escaped_in_the_side_menu(vendor_client_factory):
     version = questionnaire_version(items=10, sections=2, publish=False)
     Section.objects.filter(version=version).update(title=SCRIPT)
