@@ -162,10 +162,7 @@ def assessment_start(
         raise ValidationError(QUESTIONNAIRE_NOT_PUBLISHED)
     # A DMN questionnaire is only answered inside a candidature (dmn.services passes ``candidature``):
     # on its own it would go to the self-assessment queue and end in an attestation.
-    if (
-        questionnaire_version.questionnaire.theme not in Questionnaire.SELF_ASSESSMENT_THEMES
-        and not candidature
-    ):
+    if not questionnaire_version.questionnaire.is_self_assessment and not candidature:
         raise ValidationError(DMN_OUTSIDE_CANDIDATURE)
     if carry_from is not None and carry_from.product_version.product_id != product_version.product_id:
         raise ValidationError(CARRY_OTHER_PRODUCT)

@@ -23,7 +23,6 @@ from django.utils import timezone
 from assessments.models import Assessment, State, Transition
 from companies.models import Membership
 from companies.roles import SUBMIT_ASSESSMENT, role_can
-from questionnaires.models import Questionnaire
 
 VENDOR = "vendor"
 REVIEWER = "reviewer"
@@ -71,7 +70,7 @@ def in_candidature(assessment: Assessment) -> bool:
     """Whether ``assessment`` answers a questionnaire of a certification procedure (DMN), which changes
     state only with its candidature. No query when the questionnaire is loaded (member and reviewer
     selectors load it)."""
-    return assessment.questionnaire_version.questionnaire.theme not in Questionnaire.SELF_ASSESSMENT_THEMES
+    return not assessment.questionnaire_version.questionnaire.is_self_assessment
 
 
 def check(*, assessment: Assessment, to: str, actor, comment: str = "", candidature: bool = False) -> None:

@@ -21,7 +21,6 @@ from assessments.models import Assessment
 from certificates import notifications, rendering, selectors
 from certificates.models import LISTED_KINDS, Certificate
 from certificates.snapshot import assessment_snapshot, conformity_snapshot, snapshot_sha256
-from questionnaires.models import Questionnaire
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +80,10 @@ def certificate_request(*, assessment: Assessment, kind: str, actor) -> Certific
         .select_for_update(of=("self",))
         .get(pk=assessment.pk)
     )
-    if kind == Certificate.Kind.ATTESTATION and not is_self_assessment(assessment):
+    if (
+        kind == Certificate.Kind.ATTESTATION
+        and not assessment.questionnaire_version.questionnaire.is_self_assessment
+    ):
         raise ValidationError(NOT_A_SELF_ASSESSMENT)
     if kind == Certificate.Kind.ATTESTATION and assessment.state != Assessment.State.VALIDATED:
         raise ValidationError(ATTESTATION_NEEDS_VALIDATION)
@@ -91,13 +93,6 @@ def certificate_request(*, assessment: Assessment, kind: str, actor) -> Certific
     ):
         raise ValidationError(ATTESTATION_REVOKED)
     return _issue(assessment=assessment, kind=kind, actor=actor)
-
-
-def is_self_assessment(assessment: Assessment) -> bool:
-    """Whether ``assessment`` answers a self-assessment questionnaire (the only ones attested): the
-    questionnaires of a certification procedure (DMN) end in its certificate of conformity."""
-    theme = assessment.questionnaire_version.questionnaire.theme
-    return theme in Questionnaire.SELF_ASSESSMENT_THEMES
 
 
 @transaction.atomic

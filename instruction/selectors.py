@@ -65,8 +65,9 @@ def _mine(reviewer) -> Q:
 def _received() -> QuerySet[Assessment]:
     """The assessments the agency has received. A DMN questionnaire is instructed in its candidature's
     queue (review.dmn), where it is taken and decided with the candidature's other questionnaires."""
-    return Assessment.objects.filter(state__in=REVIEWABLE_STATES).exclude(
-        questionnaire_version__questionnaire__theme=Questionnaire.Theme.DMN
+    return Assessment.objects.filter(
+        state__in=REVIEWABLE_STATES,
+        questionnaire_version__questionnaire__theme__in=Questionnaire.SELF_ASSESSMENT_THEMES,
     )
 
 
@@ -122,7 +123,7 @@ def queue_counts(*, reviewer) -> dict[str, int]:
 def queue_filter_choices() -> dict[str, list[tuple[str, str]]]:
     """The options of the dashboard filters (three queries, whatever the number of rows)."""
     questionnaires = list(
-        Questionnaire.objects.exclude(theme=Questionnaire.Theme.DMN)
+        Questionnaire.objects.filter(theme__in=Questionnaire.SELF_ASSESSMENT_THEMES)
         .order_by("title")
         .values_list("code", "title")
     )

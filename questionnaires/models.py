@@ -32,6 +32,12 @@ class Questionnaire(TimestampedModel):
         verbose_name_plural = "questionnaires"
         ordering = ["code"]
 
+    @property
+    def is_self_assessment(self) -> bool:
+        """Offered as a self-assessment, ending in an attestation; otherwise a certification
+        procedure's questionnaire (DMN), answered and decided inside its candidature."""
+        return self.theme in self.SELF_ASSESSMENT_THEMES
+
     def __str__(self) -> str:
         return self.title
 
