@@ -95,14 +95,13 @@ def assessment_section(request, public_id, index):
     )
     attach_proof_links(rows, assessment=assessment, items=items, section_id=section["id"])
     sections = progress["sections"]
+    menu = presenters.section_menu(assessment, progress, index)
     context = page | {
         "section": sections[index],
-        "menu": presenters.section_menu_html(
-            assessment, presenters.section_menu(assessment, progress, index)
-        ),
+        "menu": presenters.section_menu_html(assessment, menu),
         "items": presenters.items_html(rows, editable=page["editable"], version_id=struct.version_id),
-        "previous": _neighbour(sections, index, -1),
-        "next": _neighbour(sections, index, +1),
+        "previous": _neighbour(menu, index, -1),
+        "next": _neighbour(menu, index, +1),
         "sent_back": bool(threads),
         "commented_count": len(commented),
         "only_commented": only_commented,
@@ -110,13 +109,11 @@ def assessment_section(request, public_id, index):
     return render(request, "portal/assessments/assessment_section.html", context)
 
 
-def _neighbour(sections, index, step):
-    position = index + step
-    while 0 <= position < len(sections):
-        if sections[position]["total"]:
-            return sections[position]
-        position += step
-    return None
+def _neighbour(menu, index, step):
+    """The menu entry of the nearest section before (``step`` -1) or after (+1) section ``index``
+    that has an applicable item (the menu lists only those), or None."""
+    entries = [entry for entry in menu if (int(entry["index"]) - index) * step > 0]
+    return (entries[0] if step > 0 else entries[-1]) if entries else None
 
 
 @member_required(per_object=True)

@@ -1,5 +1,7 @@
 """/espace/evaluations/: start, qualification, section pages, item saves (htmx), submit, full view."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -431,3 +433,18 @@ def test_taking_their_answer_returns_the_item_as_saved_now(
     assert "Lecture CDA faite." in page
     assert 'name="revision" value="1"' in page
     assert salarie.get(url("item", assessment, "Z99"), **HTMX).status_code == 404
+
+
+def test_previous_and_next_skip_the_sections_without_an_applicable_item(salarie, company):
+    gated = {"qualification": "messagerie_mssante"}  # QUALIFIED answers no: these items do not apply
+    version = questionnaire_version(items=12, per_section=4, applicability=dict.fromkeys(range(4, 8), gated))
+    assessment = assessment_of(company, qualification=QUALIFIED, questionnaire_version=version)
+    buttons = re.compile(r'<a class="fr-btn[^"]*" href="([^"]+)">([^<]+)</a>')
+
+    first = buttons.findall(html(salarie.get(url("section", assessment, 0))))
+    assert first == [(url("section", assessment, 2), "Section suivante : S3 Section 3")]
+    last = buttons.findall(html(salarie.get(url("section", assessment, 2))))
+    assert last == [
+        (url("section", assessment, 0), "Section précédente : S1 Section 1"),
+        (url("detail", assessment), "Terminer et vérifier avant de soumettre"),
+    ]
