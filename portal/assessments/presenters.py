@@ -9,6 +9,7 @@ read-only level badges) is rendered once through those widgets and memoised per 
 """
 
 from functools import lru_cache
+from urllib.parse import quote
 
 from django.conf import settings
 from django.template import engines
@@ -26,6 +27,8 @@ ITEMS_TEMPLATE = "questionnaire/items.html"
 ITEM_TEMPLATE = "questionnaire/item.html"
 SECTION_MENU_TEMPLATE = "questionnaire/section_menu.html"
 THREAD_TEMPLATE = "questionnaire/thread.html"
+ASSESSMENT_HEADER_TEMPLATE = "questionnaire/assessment_header.html"
+SESSION_ALERT_TEMPLATE = "questionnaire/session_alert.html"
 MONTHS = [
     "janvier",
     "février",
@@ -80,6 +83,38 @@ def section_menu_html(assessment, menu: list[dict]) -> Markup:
     template = engines["jinja2"].env.get_template(SECTION_MENU_TEMPLATE)
     full_url = reverse("portal:assessments:full", args=[assessment.public_id])
     return Markup(template.render(menu=menu, full_url=full_url))
+
+
+def render_jinja2(template_name: str, context: dict) -> Markup:
+    """A Jinja2 template of ``templates/jinja2/`` rendered (autoescaped) into a Django page."""
+    return Markup(engines["jinja2"].env.get_template(template_name).render(context))
+
+
+def assessment_header(assessment, product, here: str) -> dict:
+    """What the breadcrumb and title line of an assessment page show (``here``: the page's label)."""
+    version = assessment.questionnaire_version
+    return {
+        "products_url": reverse("portal:products:list"),
+        "product_url": reverse("portal:products:detail", args=[product.public_id]),
+        "assessment_url": reverse("portal:assessments:detail", args=[assessment.public_id]),
+        "product": product.display_name,
+        "version": assessment.product_version.label,
+        "questionnaire": version.questionnaire.title,
+        "number": version.number,
+        "state": assessment.get_state_display(),
+        "here": here,
+    }
+
+
+def assessment_header_html(header: dict) -> Markup:
+    return render_jinja2(ASSESSMENT_HEADER_TEMPLATE, {"header": header})
+
+
+@lru_cache(maxsize=1)
+def session_alert_html() -> Markup:
+    """The section page's session-expiry alerts: the same on every page, rendered once."""
+    resumed = quote(reverse("accounts:session_resumed"), safe="/")
+    return render_jinja2(SESSION_ALERT_TEMPLATE, {"login_url": f"{reverse('accounts:login')}?next={resumed}"})
 
 
 def level_scale(struct) -> list[dict]:

@@ -38,6 +38,7 @@ CONFLICT_OWN = (
 )
 LEVEL_VALUES = 20
 ANSWER_RESPONSE_TEMPLATE = "questionnaire/answer_response.html"
+SECTION_CONTENT_TEMPLATE = "questionnaire/section_page.html"
 # ?filtre=commentes: only the items the reviewer remarked on.
 COMMENTED_FILTER = "commentes"
 REPLIED = "Votre réponse est enregistrée ; l'instructeur la lira avec votre nouvelle soumission."
@@ -96,16 +97,29 @@ def assessment_section(request, public_id, index):
     attach_proof_links(rows, assessment=assessment, items=items, section_id=section["id"])
     sections = progress["sections"]
     menu = presenters.section_menu(assessment, progress, index)
-    context = page | {
-        "section": sections[index],
+    header = presenters.assessment_header(assessment, page["product"], sections[index]["title"])
+    content = {
+        "header": presenters.assessment_header_html(header),
         "menu": presenters.section_menu_html(assessment, menu),
-        "items": presenters.items_html(rows, editable=page["editable"], version_id=struct.version_id),
-        "previous": _neighbour(menu, index, -1),
-        "next": _neighbour(menu, index, +1),
+        "progress": progress,
+        "section": sections[index],
+        "editable": page["editable"],
+        "session_alert": presenters.session_alert_html() if page["editable"] else "",
+        "state": assessment.get_state_display(),
         "sent_back": bool(threads),
         "commented_count": len(commented),
         "only_commented": only_commented,
+        "section_url": reverse("portal:assessments:section", args=[assessment.public_id, index])
+        if threads
+        else "",
+        "items": presenters.items_html(rows, editable=page["editable"], version_id=struct.version_id),
+        "previous": _neighbour(menu, index, -1),
+        "next": _neighbour(menu, index, +1),
+        "detail_url": header["assessment_url"],
+        "profiles": assessment.profiles,
     }
+    context = {"section": sections[index], "product": page["product"]}
+    context["content"] = presenters.render_jinja2(SECTION_CONTENT_TEMPLATE, content)
     return render(request, "portal/assessments/assessment_section.html", context)
 
 
