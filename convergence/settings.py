@@ -182,7 +182,15 @@ CACHES = {
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("DJANGO_CACHE_PREFIX", default="convergence"),
         "TIMEOUT": 300,
-    }
+    },
+    # Each process's own memo of version-level reads (help links, expected proofs), kept a short
+    # while: whoever reads through it sets the timeout and says how stale it may be.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "convergence-local",
+        "TIMEOUT": 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 # The cache of the templates' {% cache %} fragments (Django's alias): the page shell's parts that depend

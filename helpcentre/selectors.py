@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import caches
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -69,33 +70,63 @@ def published_entry(*, slug: str) -> Entry:
     return get_object_or_404(_published().prefetch_related(_tags_prefetch()), slug=slug)
 
 
+# How long a process keeps the help links of a version's items (seconds): an entry changed by another
+# process shows there within this time, at once in the process that changed it.
+ITEM_LINKS_TIMEOUT = 60
+MEMO = "local"
+
+
 def entry_links_for_items(codes, *, version_id: int | None = None) -> dict[str, list[dict]]:
-    """{item code: [{"title", "url"}]} of the published entries explaining each item (1 query).
+    """{item code: [{"title", "url"}]} of the published entries explaining each item (1 query; none
+    while memoised).
 
     ``version_id``: the codes are items of that questionnaire version; the database then matches the
     entries against the version's item codes (a query of constant size: the ORM spends some 70 calls
-    per code of a literal list, 20,000 for a 300-item page) and the requested codes are kept here.
+    per code of a literal list, 20,000 for a 300-item page), and the links of all the version's items
+    are memoised in the process (the "local" cache; no query while memoised). They are published
+    help-centre content, the same for every company. Freshness: the process that creates or edits an
+    entry forgets them when it commits (``item_links_forget``); any other process shows the change
+    within ``ITEM_LINKS_TIMEOUT`` seconds, when its memo expires. Without ``version_id``: read afresh.
     """
     codes = list(codes)
     if not codes:
         return {}
     if version_id is None:
-        matched = codes
+        links = _item_links(codes)
     else:
-        matched = ArraySubquery(Item.objects.filter(version_id=version_id).values("code"))
+        links = caches[MEMO].get_or_set(
+            _item_links_key(version_id), lambda: _version_item_links(version_id), ITEM_LINKS_TIMEOUT
+        )
+    return {code: links[code] for code in codes if code in links}
+
+
+def _item_links(matched) -> dict[str, list[dict]]:
+    """The links of the published entries naming any of the ``matched`` codes, by code (plain data)."""
     entries = (
         Entry.objects.filter(status=Entry.Status.PUBLISHED, item_codes__overlap=matched)
         .order_by("title")
         .values_list("slug", "title", "item_codes")
     )
     base = reverse("helpcentre:entry", args=["SLUG"])[: -len("SLUG/")]
-    wanted = set(codes)
     links = defaultdict(list)
     for slug, title, item_codes in entries:
         for code in item_codes:
-            if code in wanted:
-                links[code].append({"title": title, "url": f"{base}{slug}/"})
+            links[code].append({"title": title, "url": f"{base}{slug}/"})
     return dict(links)
+
+
+def _version_item_links(version_id: int) -> dict[str, list[dict]]:
+    return _item_links(ArraySubquery(Item.objects.filter(version_id=version_id).values("code")))
+
+
+def _item_links_key(version_id: int) -> str:
+    return f"helpcentre:item-links:{version_id}"
+
+
+def item_links_forget() -> None:
+    """Drop this process's memo of help links, of every version (1 query): an entry changed."""
+    versions = QuestionnaireVersion.objects.values_list("pk", flat=True)
+    caches[MEMO].delete_many([_item_links_key(pk) for pk in versions])
 
 
 def entries_for_item(*, code: str) -> list[Entry]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from helpcentre.models import Entry, Facet, Tag, Vote
+from helpcentre.selectors import item_links_forget
 from questionnaires.models import Item
 
 CONTENT_FILE = Path(__file__).resolve().parent / "content" / "entries.yaml"
@@ -48,6 +49,7 @@ def entry_create(*, title: str, body: str, status: str, tags: list[Tag], item_co
     _publish_date(entry)
     entry.save()
     entry.tags.set(tags)
+    transaction.on_commit(item_links_forget)
     return entry
 
 
@@ -61,6 +63,7 @@ def entry_update(
     _publish_date(entry)
     entry.save()
     entry.tags.set(tags)
+    transaction.on_commit(item_links_forget)
     return entry
 
 
@@ -106,4 +109,6 @@ def content_import(path: Path = CONTENT_FILE) -> tuple[int, int]:
         )
         entry.tags.set([known[facet, slug] for facet, slugs in data["tags"].items() for slug in slugs])
         created += 1
+    if created:
+        transaction.on_commit(item_links_forget)
     return tags_created, created

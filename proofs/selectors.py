@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.core.cache import caches
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
@@ -9,25 +10,62 @@ from assessments.models import Assessment
 from assessments.selectors import answer_values, applicable_items, assessment_structure, sworn_declarations
 from proofs.models import Proof
 from questionnaires.levels import NA_LEVEL
-from questionnaires.models import ExpectedProof, QuestionnaireVersion
+from questionnaires.models import ExpectedProof, QuestionnaireVersion, Section
 
 MISSING_PROOF_REASON = "preuve manquante : {labels}"
 
 
-def expected_by_item(
-    assessment: Assessment, item_ids=None, *, section_id: int | None = None
-) -> dict[int, list[ExpectedProof]]:
+def expected_by_item(assessment: Assessment, item_ids=None) -> dict[int, list[ExpectedProof]]:
     """The expected proofs of the assessment's questionnaire version by item id (one query); of
-    ``item_ids`` only, or of the items of section ``section_id`` only, if given."""
+    ``item_ids`` only, if given."""
     expected = ExpectedProof.objects.filter(item__version_id=assessment.questionnaire_version_id)
-    if section_id is not None:  # one parameter where a list of ids costs the ORM some 25 calls an id
-        expected = expected.filter(item__section_id=section_id)
     if item_ids is not None:
         expected = expected.filter(item_id__in=list(item_ids))
     grouped = defaultdict(list)
     for proof in expected.order_by("item_id", "order"):
         grouped[proof.item_id].append(proof)
     return grouped
+
+
+# How long a process keeps a section's expected proofs (seconds): proofs added to a published version
+# by another process (an addendum) show there within this time, at once in the importing process.
+EXPECTED_PROOFS_TIMEOUT = 60
+MEMO = "local"
+
+
+def expected_proof_outline(version_id: int, *, section_id: int) -> dict[int, tuple[tuple[int, bool], ...]]:
+    """{item id: ((expected proof id, required), ...)} of the items of section ``section_id`` of version
+    ``version_id`` that expect proofs, in order (1 query; none while memoised).
+
+    Definition data, the same for every assessment of the version: memoised in the process (the
+    "local" cache). A published version can still gain expected proofs through an addendum: the
+    importing process forgets them when it commits (``expected_proofs_forget``); any other process
+    shows them within ``EXPECTED_PROOFS_TIMEOUT`` seconds, when its memo expires.
+    """
+    return caches[MEMO].get_or_set(
+        _outline_key(version_id, section_id),
+        lambda: _outline(version_id, section_id),
+        EXPECTED_PROOFS_TIMEOUT,
+    )
+
+
+def _outline(version_id: int, section_id: int) -> dict[int, tuple[tuple[int, bool], ...]]:
+    expected = ExpectedProof.objects.filter(item__version_id=version_id, item__section_id=section_id)
+    grouped = defaultdict(list)
+    for proof in expected.only("item_id", "min_count").order_by("item_id", "order"):
+        grouped[proof.item_id].append((proof.pk, proof.is_required))
+    return {item_id: tuple(proofs) for item_id, proofs in grouped.items()}
+
+
+def _outline_key(version_id: int, section_id: int) -> str:
+    return f"proofs:expected:{version_id}:{section_id}"
+
+
+def expected_proofs_forget(sender=None, *, version_id: int, **kwargs) -> None:
+    """Drop this process's memo of the version's expected proofs (1 query): receiver of
+    ``questionnaires.signals.expected_proofs_changed``."""
+    sections = Section.objects.filter(version_id=version_id).values_list("pk", flat=True)
+    caches[MEMO].delete_many([_outline_key(version_id, pk) for pk in sections])
 
 
 def current_proofs(assessment: Assessment, item_ids=None):

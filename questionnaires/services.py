@@ -1,6 +1,7 @@
 """Writes on questionnaire definitions: importing a definition file, publishing, retiring."""
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from questionnaires.models import (
     QuestionnaireVersion,
     Section,
 )
+from questionnaires.signals import expected_proofs_changed
 
 FILE_UNREADABLE = "{path} : fichier illisible ({error})."
 PUBLISHED_CHANGED = (
@@ -242,6 +244,7 @@ def _import_addendum(path: Path, *, version: QuestionnaireVersion, data: dict) -
         for code, proofs in parsed.data["items"].items()
         for order, proof in enumerate(proofs)
     )
+    transaction.on_commit(partial(expected_proofs_changed.send, sender=ProofAddendum, version_id=version.pk))
 
 
 def _items(sections_data: list[dict], sections: list[Section], version: QuestionnaireVersion):

@@ -81,6 +81,16 @@ def _cache_of_this_test_only():
         client.close()
 
 
+@pytest.fixture(autouse=True)
+def _local_memo_of_this_test_only():
+    """The per-process memo (the "local" cache) starts empty for each test: what one test's pages
+    memoised must not show in the next one's."""
+    yield
+    from django.core.cache import caches
+
+    caches["local"].clear()
+
+
 # --- Real Celery worker ----------------------------------------------------------------------------
 def _database_url(settings_dict) -> str:
     user = quote(settings_dict["USER"] or "postgres", safe="")

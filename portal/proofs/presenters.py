@@ -1,17 +1,14 @@
-"""The proofs line of each item on the questionnaire pages (two queries for the whole page)."""
+"""The proofs line of each item on the questionnaire pages (at most two queries for the whole page)."""
 
 from django.urls import reverse
 
 from proofs import selectors
 
 
-def attach_proof_links(rows: list[dict], *, assessment, items: list[dict], section_id=None) -> list[dict]:
+def attach_proof_links(rows: list[dict], *, assessment, items: list[dict], section_id: int) -> list[dict]:
     """Add ``row["proofs"]`` ({url, expected, required, deposited}) to the rows of items expecting proofs
-    (``section_id``: the items are of that section, read by it)."""
-    if section_id is None:
-        expected = selectors.expected_by_item(assessment, [item["id"] for item in items])
-    else:
-        expected = selectors.expected_by_item(assessment, section_id=section_id)
+    (``items``: of section ``section_id``; its expected proofs are memoised per version)."""
+    expected = selectors.expected_proof_outline(assessment.questionnaire_version_id, section_id=section_id)
     if not expected:
         return rows
     counts = selectors.proof_counts(assessment)
@@ -21,7 +18,7 @@ def attach_proof_links(rows: list[dict], *, assessment, items: list[dict], secti
             row["proofs"] = {
                 "url": f"{base}{item['code']}/preuves/",
                 "expected": len(entries),
-                "required": sum(1 for entry in entries if entry.is_required),
-                "deposited": sum(counts[entry.pk] for entry in entries),
+                "required": sum(1 for _, required in entries if required),
+                "deposited": sum(counts[expected_id] for expected_id, _ in entries),
             }
     return rows

@@ -4,17 +4,20 @@ its items, each with a public read-only page of its definition."""
 import html
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from companies.models import Role
+from helpcentre import services
 from helpcentre.models import Entry
-from helpcentre.selectors import entry_links_for_items
+from helpcentre.selectors import ITEM_LINKS_TIMEOUT, entry_links_for_items
 from questionnaires.models import QuestionnaireVersion
 from tests.assessments.factories import QUALIFIED, fill, questionnaire_version
 from tests.companies.factories import CompanyFactory
 from tests.helpcentre.factories import EntryFactory
+from tests.memo import memo_clock_ahead
 from tests.portal.test_assessments import assessment_of, url
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +80,7 @@ def section_queries(client, company, items: int, entries: int) -> int:
         for n in range(entries)
     )
     client.get(url("section", assessment, 1))  # the definition is memoised per process
+    caches["local"].clear()  # the links are read, not taken from the process's memo
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url("section", assessment, 1))
     assert response.status_code == 200 and "Aide sur cette exigence" in text(response)
@@ -87,6 +91,62 @@ def test_section_page_reads_every_item_link_in_one_query(salarie, company):
     assert section_queries(salarie, company, items=3, entries=3) == section_queries(
         salarie, company, items=300, entries=600
     )
+
+
+@pytest.fixture
+def section_page(salarie, company):
+    """``section_page()``: the first section page of a new assessment (A08.3.1, A08.4.1, A08.4.3)."""
+    assessment = assessment_of(
+        company, qualification=QUALIFIED, questionnaire_version=questionnaire_version()
+    )
+    return lambda: item_block(text(salarie.get(url("section", assessment, 0))), "A08.3.1")
+
+
+def edit(entry, **changes):
+    fields = {"title": entry.title, "body": entry.body, "status": entry.status, "tags": []}
+    return services.entry_update(entry=entry, **fields | {"item_codes": entry.item_codes} | changes)
+
+
+def test_publishing_editing_and_unpublishing_an_entry_show_on_the_next_page(
+    section_page, django_capture_on_commit_callbacks
+):
+    draft = EntryFactory(title="La connexion synchrone", slug="connexion", draft=True, item_codes=["A08.3.1"])
+    assert 'href="/aide/connexion/"' not in section_page()  # memoised: no link
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = edit(draft, status=Entry.Status.PUBLISHED)
+    assert 'href="/aide/connexion/"' in section_page()
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(entry, title="Se connecter en mode synchrone")
+    assert "Se connecter en mode synchrone" in section_page()
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(entry, status=Entry.Status.DRAFT)
+    assert 'href="/aide/connexion/"' not in section_page()
+
+
+def test_a_new_entry_and_the_imported_content_show_on_the_next_page(
+    section_page, django_capture_on_commit_callbacks
+):
+    assert "Aide sur cette exigence" not in section_page()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.entry_create(
+            title="Tester la connexion", body=".", status="published", tags=[], item_codes=["A08.3.1"]
+        )
+    assert "Tester la connexion" in section_page()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.content_import()
+    assert 'href="/aide/profil-alimentation/"' in section_page()
+
+
+def test_an_entry_changed_by_another_process_shows_once_the_memo_expires(section_page):
+    entry = EntryFactory(title="La connexion synchrone", slug="connexion", item_codes=["A08.3.1"])
+    assert "La connexion synchrone" in section_page()
+    # Changed elsewhere: this process is not told, its memo keeps the title it read.
+    Entry.objects.filter(pk=entry.pk).update(title="Se connecter en mode synchrone")
+    assert "La connexion synchrone" in section_page()
+    with memo_clock_ahead(ITEM_LINKS_TIMEOUT - 10):
+        assert "La connexion synchrone" in section_page()
+    with memo_clock_ahead(ITEM_LINKS_TIMEOUT):
+        assert "Se connecter en mode synchrone" in section_page()
 
 
 def test_an_entry_links_back_to_the_items_it_explains(client):

@@ -9,9 +9,15 @@ from django.urls import reverse
 
 from assessments import services as assessment_services
 from assessments.models import State
+from helpcentre.selectors import entry_links_for_items
 from proofs import blobs, services
 from proofs.models import Proof, Status
+from proofs.selectors import EXPECTED_PROOFS_TIMEOUT, expected_proof_outline
 from questionnaires.models import ExpectedProof
+from questionnaires.services import questionnaire_import
+from tests.assessments.factories import QUALIFIED, AssessmentFactory
+from tests.helpcentre.factories import EntryFactory
+from tests.memo import memo_clock_ahead
 from tests.proofs.factories import (
     MP4,
     PDF,
@@ -23,6 +29,8 @@ from tests.proofs.factories import (
     submit_with_proofs,
     take,
 )
+from tests.questionnaires.test_definition import VALID
+from tests.questionnaires.test_expected_proofs import VIDEO, addendum, write
 
 pytestmark = pytest.mark.django_db
 EFFECTIVE = "2025-02-01"
@@ -212,6 +220,67 @@ def test_section_page_shows_each_item_proofs_line(member_setup, django_assert_ma
     page = client.get(url).content.decode()
     assert f'href="{item_url(assessment, PDF_ITEM)}"' in page
     assert "Preuves : 1 déposée(s) · 1 attendue(s)" in page
+
+
+def section_page(client, assessment) -> str:
+    return client.get(reverse("portal:assessments:section", args=[assessment.public_id, 0])).content.decode()
+
+
+def plain(value) -> bool:
+    """Whether ``value`` is made of dicts, lists and tuples of str, int and bool only."""
+    if isinstance(value, dict):
+        return all(plain(key) and plain(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return all(plain(item) for item in value)
+    return isinstance(value, str | int | bool)
+
+
+def test_section_memo_shows_each_company_its_own_deposits(member_setup, vendor_client_factory):
+    client, assessment, expected = member_setup
+    other = AssessmentFactory(questionnaire_version=assessment.questionnaire_version, qualification=QUALIFIED)
+    other_client = vendor_client_factory(role="mandataire", company=other.product_version.product.company)
+    EntryFactory(title="Le rapport de tests", slug="rapport", item_codes=[PDF_ITEM])
+    deposit(assessment, expected["rapport"])
+    assert "Preuves : 1 déposée(s) · 1 attendue(s)" in section_page(client, assessment)
+    page = section_page(other_client, other)  # read through the memo the first company's page filled
+    assert "Preuves : 0 déposée(s) · 1 attendue(s)" in page and "1 déposée(s)" not in page
+    assert 'href="/aide/rapport/"' in page
+    # What the memo holds: the version's definition and published help, no model instance.
+    version_id, section_id = other.questionnaire_version_id, expected["rapport"].item.section_id
+    assert plain(expected_proof_outline(version_id, section_id=section_id))
+    assert plain(entry_links_for_items([PDF_ITEM], version_id=version_id))
+
+
+def test_an_addendum_imported_in_this_process_shows_on_the_next_section_page(
+    vendor_client_factory, tmp_path, django_capture_on_commit_callbacks
+):
+    path = write(tmp_path, VALID)
+    version = questionnaire_import(path=path, publish=True).version
+    assessment = AssessmentFactory(
+        questionnaire_version=version, qualification={"partage": True, "secteur": "Ville"}
+    )
+    client = vendor_client_factory(role="mandataire", company=assessment.product_version.product.company)
+    assert "Preuves :" not in section_page(client, assessment)  # memoised: no proof expected
+    write(tmp_path, addendum({"S1.2": [VIDEO]}), name="proofs-v1.yaml")
+    with django_capture_on_commit_callbacks(execute=True):
+        questionnaire_import(path=path, publish=True)
+    assert "Preuves : 0 déposée(s) · 1 attendue(s)" in section_page(client, assessment)
+
+
+def test_proofs_expected_by_another_process_show_once_the_memo_expires(member_setup):
+    client, assessment, expected = member_setup
+    optional_only = "Preuves : 0 déposée(s) · 0 attendue(s) et 1 facultative(s)"
+    assert optional_only in section_page(client, assessment)
+    # Added elsewhere (as an addendum imported by another process): this process is not told.
+    ExpectedProof.objects.create(
+        item=expected["lien"].item, code="note", kind="description", label="Note", instruction=".", order=1
+    )
+    assert optional_only in section_page(client, assessment)
+    with memo_clock_ahead(EXPECTED_PROOFS_TIMEOUT - 10):
+        assert optional_only in section_page(client, assessment)
+    with memo_clock_ahead(EXPECTED_PROOFS_TIMEOUT):
+        page = section_page(client, assessment)
+    assert "Preuves : 0 déposée(s) · 1 attendue(s) et 1 facultative(s)" in page
 
 
 def test_item_page_query_count_does_not_grow_with_proofs(member_setup, django_assert_max_num_queries):
