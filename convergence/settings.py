@@ -191,16 +191,15 @@ CACHES = {
         "TIMEOUT": 60,
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
-}
-
-# The cache of the templates' {% cache %} fragments (Django's alias): the page shell's parts that depend
-# only on what their tag lists (stylesheets, scripts, footer, the navigation of a role on a page),
-# rendered once per process, then reused. Nothing per person goes there. The development server
-# empties it when a template changes (core.apps).
-CACHES["template_fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "template_fragments",
-    "TIMEOUT": None,
+    # The templates' {% cache %} fragments (Django's alias for them): the page shell's parts that
+    # depend only on what their tag lists (stylesheets, scripts, footer, the navigation of a role on
+    # a page), rendered once per process, then reused. Nothing per person goes there. The development
+    # server empties it when a template changes (core.apps).
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template_fragments",
+        "TIMEOUT": None,
+    },
 }
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=celery_url(REDIS_URL))
