@@ -98,6 +98,17 @@ def _with_context(queryset: QuerySet) -> QuerySet:
 
 
 _COMPANY = "product_version__product__company"
+# What a write decides on (state, qualification, profiles) and what names the assessment: the row of
+# ``assessment_for_member(related=False)``; any other field is deferred (loaded if ever read).
+_WRITE_FIELDS = (
+    "public_id",
+    "product_version",
+    "questionnaire_version",
+    "state",
+    "qualification",
+    "profiles",
+    "reached_profiles",
+)
 
 
 def assessment_for_member(
@@ -111,8 +122,9 @@ def assessment_for_member(
     ``related`` also loads what the pages show (product version and product, questionnaire version
     without its rules, questionnaire); without it the access check is plain joins and only the
     membership's role and its company's public id come with the row (``with_member_key``: an answer
-    save shows none of the rest; the ORM builds that query with a third of the work). Vendor pages
-    never show the reviewer: never joined here.
+    save shows none of the rest; the ORM builds that query with a third of the work), and of the
+    assessment only what a write decides on and what names it (``_WRITE_FIELDS``, the rest deferred).
+    Vendor pages never show the reviewer: never joined here.
     ``for_update`` also locks the assessment row (``SELECT … FOR UPDATE OF``, inside the caller's
     transaction): the access check and the lock of a write in one query.
 
@@ -130,7 +142,7 @@ def assessment_for_member(
             .defer("questionnaire_version__profile_rules")
         )
     else:
-        assessments = with_member_key(Assessment.objects, user, company=_COMPANY)
+        assessments = with_member_key(Assessment.objects, user, company=_COMPANY).only(*_WRITE_FIELDS)
     if for_update:
         assessments = assessments.select_for_update(of=("self",))
     try:

@@ -493,7 +493,10 @@ def _valid_unicode(text: str) -> bool:
 
 class SavedAnswer(NamedTuple):
     """What ``answer_save`` leaves: the answer, and (level, justification) by item id of every answer
-    of the assessment as committed with it (what progress needs), read in the same transaction."""
+    of the assessment as committed with it (what progress needs), read in the same transaction.
+
+    A save that wrote does not read the answer back: ``answer`` then holds what was written (values,
+    revision, who and when, ``item_id``) but not its primary key; an unchanged save returns the row."""
 
     answer: Answer
     values: dict[int, tuple[str, str]]
@@ -522,8 +525,9 @@ def answer_save(
     ``locked``: the caller's transaction already holds the row lock of ``assessment``
     (``assessment_for_member(for_update=True)``); the save then joins that transaction (no savepoint:
     an error ends it, as the caller's ``atomic`` block does). Otherwise the save is a transaction of
-    its own. Queries: a constant handful whatever the number of items (lock, answer, update, every
-    answer's level, the assessment when its profiles change).
+    its own. Queries: a constant handful whatever the number of items (lock, one conditional update of
+    the answer, every answer's level, the assessment when its profiles change); the answer is read
+    only when that update writes nothing (a conflict, or the values it already holds).
 
     ``declarant``, ``declarant_role`` and ``declared_on`` (a date, not in the future) complete a sworn
     declaration (kept for an N/A of an item whose declaration condition holds, dropped otherwise); the
@@ -567,26 +571,46 @@ def _answer_save(
         declared_on=declared_on,
     ):
         raise ValidationError(errors)
-    # Who saved it (``updated_by``) is only read for a conflict: no join on the common path.
-    answer = Answer.objects.get(assessment=assessment, item_id=item["id"])
-    given = (level, justification, comment, declarant, declarant_role, declared_on)
-    current = tuple(getattr(answer, name) for name in ANSWER_FIELDS)
-    unchanged = current == given
-    if answer.revision != expected_revision and not unchanged:
-        raise AnswerConflict(answer)
-    if not unchanged or answer.to_review:
-        for name, value in zip(ANSWER_FIELDS, given, strict=True):
-            setattr(answer, name, value)
-        answer.to_review = False
-        answer.revision += 1
-        answer.updated_by, answer.updated_at = actor, timezone.now()
-        answer.save(update_fields=[*ANSWER_FIELDS, "to_review", "revision", "updated_by", "updated_at"])
+    given = {
+        "level": level,
+        "justification": justification,
+        "comment": comment,
+        "declarant": declarant,
+        "declarant_role": declarant_role,
+        "declared_on": declared_on,
+    }
+    stamp = {"to_review": False, "updated_by": actor, "updated_at": timezone.now()}
+    # The common save is one write: the answer as the person loaded it (same revision), unless it
+    # already holds these values and is not "à revoir" (then there is nothing to write).
+    written = {**given, **stamp, "revision": expected_revision + 1}
+    updated = (
+        Answer.objects.filter(assessment=assessment, item_id=item["id"], revision=expected_revision)
+        .exclude(to_review=False, **given)
+        .update(**written)
+    )
+    if not updated:
+        return SavedAnswer(_answer_not_written(assessment, item, given, stamp), answer_values(assessment))
     values = answer_values(assessment)
-    if not unchanged and (
-        item["code"] in assessment_structure(assessment).rule_item_codes or not assessment.profiles
-    ):
+    if item["code"] in assessment_structure(assessment).rule_item_codes or not assessment.profiles:
         assessment_recompute_profiles(assessment=assessment, values=values)
-    return SavedAnswer(answer, values)
+    # What was written, not read back (no primary key): what the response and callers need.
+    return SavedAnswer(Answer(assessment=assessment, item_id=item["id"], **written), values)
+
+
+def _answer_not_written(assessment, item, given: dict, stamp: dict) -> Answer:
+    """The answer the conditional write of a save left alone: a newer one with other values is a
+    conflict; with these very values it is returned as it is (nothing to lose), or confirmed when it
+    is "à revoir" (the save named an older revision: the write could not match it)."""
+    # Who saved it (``updated_by``) is only read for a conflict.
+    answer = Answer.objects.get(assessment=assessment, item_id=item["id"])
+    if any(getattr(answer, name) != value for name, value in given.items()):
+        raise AnswerConflict(answer)
+    if answer.to_review:
+        for name, value in stamp.items():
+            setattr(answer, name, value)
+        answer.revision += 1
+        answer.save(update_fields=[*stamp, "revision"])
+    return answer
 
 
 @transaction.atomic

@@ -103,6 +103,9 @@ def test_the_locked_variant_comes_with_the_role_in_the_objects_company_in_one_qu
         )
         membership = got.membership
         assert got.pk == assessment.pk and got.company_id == membership.company_id
+        # Of the assessment, what a write decides on and what names it; the rest is deferred.
+        assert (got.state, got.public_id) == (assessment.state, assessment.public_id)
+        assert {"created_at", "created_by_id", "carried_from_id"} <= got.get_deferred_fields()
         assert (membership.role, membership.user) == ("mandataire", member)
         assert membership.company.public_id == assessment.product_version.product.company.public_id
         assert membership.company.is_active and membership.is_active

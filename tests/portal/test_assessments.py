@@ -11,6 +11,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Answer, Assessment, State
 from assessments.selectors import assessment_progress
+from audit.models import AnswerEvent
 from companies.models import Role
 from portal.assessments import views
 from tests.assessments.factories import QUALIFIED, AssessmentFactory, fill, questionnaire_version
@@ -220,15 +221,31 @@ def test_save_says_enregistre_and_updates_profiles_out_of_band(salarie, company)
     assert Answer.objects.get(assessment=assessment, item__code="A08.5.01").updated_by == salarie.user
 
 
+def test_a_save_is_in_the_audit_trail_with_its_author_and_the_same_save_again_is_not(salarie, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    assert 'name="revision" value="1"' in html(save(salarie, assessment, "A08.3.1", "vert", revision=0))
+    updates = AnswerEvent.objects.select_related("pgh_context").filter(
+        assessment=assessment, pgh_label="update"
+    )
+    event = updates.get()
+    assert (event.level, event.revision, event.updated_by_id) == ("vert", 1, salarie.user.pk)
+    assert event.pgh_context.metadata["user"] == salarie.user.pk
+    # The same values again (a double click): saved as they are, same revision, no new history row.
+    again = html(save(salarie, assessment, "A08.3.1", "vert", revision=1))
+    assert "Enregistré" in again and 'name="revision" value="1"' in again
+    assert updates.count() == 1
+
+
 def test_answer_save_query_count_is_small_and_constant(salarie, company, django_assert_max_num_queries):
     for items in (8, 300):
         assessment = assessment_of(
             company, qualification=QUALIFIED, questionnaire_version=questionnaire_version(items=items)
         )
         save(salarie, assessment, "X.001", "jaune")
-        # session, user; in the transaction: access check (with the membership) and row lock, answer,
-        # update, every answer's level (profiles and progress), profiles; the test's savepoints.
-        with django_assert_max_num_queries(11) as queries:
+        # user (the session is in the cache); in the transaction: access check (with the membership)
+        # and row lock, the answer's conditional update (no read first), every answer's level
+        # (profiles and progress), profiles; the test's savepoint and its release.
+        with django_assert_max_num_queries(7) as queries:
             response = save(salarie, assessment, "A08.3.1", "vert")
         assert "Enregistré" in html(response)
         # No company switcher to render: the person's membership list is never loaded.

@@ -51,7 +51,7 @@ def test_a_withdrawn_draft_proof_leaves_its_deletion_in_the_trail():
 def test_a_sworn_declaration_is_recorded_with_its_declarant_and_role(declaration_setup):
     assessment, _, actor = declaration_setup
     answer = declare(assessment, actor)
-    event = AnswerEvent.objects.filter(pgh_obj=answer).latest("pgh_id")
+    event = AnswerEvent.objects.filter(assessment=assessment, item_id=answer.item_id).latest("pgh_id")
     assert (event.level, event.declarant, event.declarant_role, str(event.declared_on)) == (
         "na",
         "Claire Martin",
