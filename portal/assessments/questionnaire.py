@@ -45,12 +45,10 @@ REPLIED = "Votre réponse est enregistrée ; l'instructeur la lira avec votre no
 
 
 def _page_context(request, assessment, progress) -> dict:
-    struct = assessment_structure(assessment)
     return {
         "assessment": assessment,
         "product": assessment.product_version.product,
         "progress": progress,
-        "levels": presenters.level_scale(struct),
         "editable": assessment.is_editable and role_can(request.membership.role, ANSWER),
     }
 
