@@ -571,14 +571,8 @@ def _answer_save(
         declared_on=declared_on,
     ):
         raise ValidationError(errors)
-    given = {
-        "level": level,
-        "justification": justification,
-        "comment": comment,
-        "declarant": declarant,
-        "declarant_role": declarant_role,
-        "declared_on": declared_on,
-    }
+    typed = (level, justification, comment, declarant, declarant_role, declared_on)
+    given = dict(zip(ANSWER_FIELDS, typed, strict=True))
     stamp = {"to_review": False, "updated_by": actor, "updated_at": timezone.now()}
     # The common save is one write: the answer as the person loaded it (same revision), unless it
     # already holds these values and is not "à revoir" (then there is nothing to write).
