@@ -55,6 +55,19 @@ def test_the_assessment_comes_with_the_membership_of_its_company_in_one_query(
     assert "profile_rules" in got.questionnaire_version.get_deferred_fields()
 
 
+def outsider_user(outsider: str, member, assessment):
+    """Someone who must not reach ``assessment``: of another company, with an inactive membership of
+    its company, or ``member`` once that company is deactivated."""
+    company = assessment.product_version.product.company
+    if outsider == "other company":
+        return MembershipFactory().user
+    if outsider == "inactive membership":
+        return MembershipFactory(company=company, is_active=False).user
+    company.is_active = False
+    company.save()
+    return member
+
+
 @pytest.mark.parametrize(
     "outsider",
     [
@@ -64,15 +77,7 @@ def test_the_assessment_comes_with_the_membership_of_its_company_in_one_query(
     ],
 )
 def test_no_assessment_outside_the_persons_active_memberships(member, assessment, outsider):
-    company = assessment.product_version.product.company
-    if outsider == "other company":
-        user = MembershipFactory().user
-    elif outsider == "inactive membership":
-        user = MembershipFactory(company=company, is_active=False).user
-    else:
-        user = member
-        company.is_active = False
-        company.save()
+    user = outsider_user(outsider, member, assessment)
     with pytest.raises(Http404):
         assessment_for_member(user=user, public_id=assessment.public_id)
     with pytest.raises(Http404), transaction.atomic():
@@ -167,15 +172,7 @@ def test_among_the_listed_memberships_the_assessment_costs_one_query(
 
 @pytest.mark.parametrize("outsider", ["other company", "inactive membership", "inactive company"])
 def test_no_assessment_outside_the_listed_memberships(member, assessment, outsider):
-    company = assessment.product_version.product.company
-    if outsider == "other company":
-        user = MembershipFactory().user
-    elif outsider == "inactive membership":
-        user = MembershipFactory(company=company, is_active=False).user
-    else:
-        user = member
-        company.is_active = False
-        company.save()
+    user = outsider_user(outsider, member, assessment)
     with pytest.raises(Http404):
         assessment_for_member(
             user=user, public_id=assessment.public_id, memberships=list(user_memberships(user))

@@ -25,6 +25,15 @@ IMAGE = '"><img src=x onerror=alert(1)>'
 HOSTILE = [SCRIPT, IMAGE, "{{ 7*7 }}", "{% debug %}"]
 
 
+def qualified_assessment(version):
+    """A qualified assessment of ``version`` by a new company."""
+    return AssessmentFactory(
+        product_version=ProductVersionFactory(product=ProductFactory(company=CompanyFactory())),
+        questionnaire_version=version,
+        qualification=QUALIFIED,
+    )
+
+
 @pytest.fixture
 def hostile_assessment():
     """An assessment whose first filler items carry a hostile code, title, help text, reference and
@@ -38,12 +47,7 @@ def hostile_assessment():
         item.level_descriptions = {"rouge": text, "vert": text, "na": text}
         item.save()
     questionnaire_version_publish(version=version)
-    company = CompanyFactory()
-    assessment = AssessmentFactory(
-        product_version=ProductVersionFactory(product=ProductFactory(company=company)),
-        questionnaire_version=version,
-        qualification=QUALIFIED,
-    )
+    assessment = qualified_assessment(version)
     for level, text in zip(["na", "rouge", "vert", "na"], HOSTILE, strict=True):
         Answer.objects.filter(assessment=assessment, item__code=text).update(
             level=level, justification=text, comment=text, revision=1
@@ -210,13 +214,8 @@ def test_hostile_section_titles_are_escaped_in_the_side_menu(vendor_client_facto
     version = questionnaire_version(items=10, sections=2, publish=False)
     Section.objects.filter(version=version).update(title=SCRIPT)
     questionnaire_version_publish(version=version)
-    company = CompanyFactory()
-    assessment = AssessmentFactory(
-        product_version=ProductVersionFactory(product=ProductFactory(company=company)),
-        questionnaire_version=version,
-        qualification=QUALIFIED,
-    )
-    client = vendor_client_factory(role=Role.SALARIE, company=company)
+    assessment = qualified_assessment(version)
+    client = vendor_client_factory(role=Role.SALARIE, company=assessment.product_version.product.company)
     html = page(client, "section", assessment, 0)
     menu = html[html.index('<nav class="fr-sidemenu') : html.index('id="overall-progress"')]
     assert SCRIPT not in html
