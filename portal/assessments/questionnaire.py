@@ -103,7 +103,7 @@ def assessment_section(request, public_id, index):
         "section": sections[index],
         "editable": page["editable"],
         "session_alert": presenters.session_alert_html() if page["editable"] else "",
-        "state": assessment.get_state_display(),
+        "state": header["state"],
         "sent_back": bool(threads),
         "commented_count": len(commented),
         "only_commented": only_commented,
