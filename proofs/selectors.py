@@ -65,7 +65,7 @@ def expected_proofs_forget(sender=None, *, version_id: int, **kwargs) -> None:
     """Drop this process's memo of the version's expected proofs (1 query): receiver of
     ``questionnaires.signals.expected_proofs_changed``."""
     sections = Section.objects.filter(version_id=version_id).values_list("pk", flat=True)
-    caches[MEMO].delete_many([_outline_key(version_id, pk) for pk in sections])
+    caches[MEMO].delete_many([_expects_key(version_id), *(_outline_key(version_id, pk) for pk in sections)])
 
 
 def current_proofs(assessment: Assessment, item_ids=None):
@@ -166,13 +166,14 @@ def assessment_proof_sections(assessment: Assessment) -> list[dict]:
     return rows
 
 
-_expects_proofs: dict[int, bool] = {}
-
-
 def version_expects_proofs(version_id: int) -> bool:
-    """Whether a questionnaire version's items expect proofs: one query, then memoised per process for
-    a published version (its expected proofs, addendum included, are imported before it serves)."""
-    if (known := _expects_proofs.get(version_id)) is not None:
+    """Whether a questionnaire version's items expect proofs (1 query; none while memoised).
+
+    Memoised in the process (the "local" cache) once the version is published, like
+    ``expected_proof_outline``: an addendum is forgotten at once by the importing process
+    (``expected_proofs_forget``) and seen by the others within ``EXPECTED_PROOFS_TIMEOUT`` seconds."""
+    key = _expects_key(version_id)
+    if (known := caches[MEMO].get(key)) is not None:
         return known
     status, expects = (
         QuestionnaireVersion.objects.filter(pk=version_id)
@@ -181,8 +182,12 @@ def version_expects_proofs(version_id: int) -> bool:
         .get()
     )
     if status != QuestionnaireVersion.Status.DRAFT:
-        _expects_proofs[version_id] = expects
+        caches[MEMO].set(key, expects, EXPECTED_PROOFS_TIMEOUT)
     return expects
+
+
+def _expects_key(version_id: int) -> str:
+    return f"proofs:expects:{version_id}"
 
 
 def report_entries(assessment: Assessment) -> dict:

@@ -12,7 +12,7 @@ from assessments.models import State
 from helpcentre.selectors import entry_links_for_items
 from proofs import blobs, services
 from proofs.models import Proof, Status
-from proofs.selectors import EXPECTED_PROOFS_TIMEOUT, expected_proof_outline
+from proofs.selectors import EXPECTED_PROOFS_TIMEOUT, expected_proof_outline, version_expects_proofs
 from questionnaires.models import ExpectedProof
 from questionnaires.services import questionnaire_import
 from tests.assessments.factories import QUALIFIED, AssessmentFactory
@@ -265,6 +265,25 @@ def test_an_addendum_imported_in_this_process_shows_on_the_next_section_page(
     with django_capture_on_commit_callbacks(execute=True):
         questionnaire_import(path=path, publish=True)
     assert "Preuves : 0 déposée(s) · 1 attendue(s)" in section_page(client, assessment)
+
+
+def test_whether_a_version_expects_proofs_follows_an_addendum_here_and_elsewhere(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    """The report's « does this version expect proofs » memo: forgotten at once by the importing
+    process, and by any other once the memo expires."""
+    path = write(tmp_path, VALID)
+    version = questionnaire_import(path=path, publish=True).version
+    assert version_expects_proofs(version.pk) is False
+    write(tmp_path, addendum({"S1.2": [VIDEO]}), name="proofs-v1.yaml")
+    with django_capture_on_commit_callbacks(execute=True):
+        questionnaire_import(path=path, publish=True)
+    assert version_expects_proofs(version.pk) is True
+    # Removed elsewhere (another process is not told): seen here once the memo expires.
+    ExpectedProof.objects.filter(item__version=version).delete()
+    assert version_expects_proofs(version.pk) is True
+    with memo_clock_ahead(EXPECTED_PROOFS_TIMEOUT):
+        assert version_expects_proofs(version.pk) is False
 
 
 def test_proofs_expected_by_another_process_show_once_the_memo_expires(member_setup):
