@@ -51,6 +51,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Kept on the row every request loads anyway: a session opened before the second factor was
     # switched on (elsewhere, or before a deployment) owes it too, at no query.
     has_second_factor = models.BooleanField("double authentification activée", default=False, editable=False)
+    # Raised by the database whenever one of the person's memberships changes, or the name or activity
+    # of one of their companies (triggers in companies.models): the memberships a session keeps
+    # (companies.current) are used only while they carry the version of the row this request loaded.
+    memberships_version = models.PositiveIntegerField("version des rattachements", default=0, editable=False)
 
     objects = UserManager()
 

@@ -13,12 +13,12 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessments.models import Answer, Assessment, State, Submission, Transition
-from companies.selectors import member_key, member_of, of_member, with_member_key
+from companies.selectors import member_of, of_member
 from questionnaires import profiles
 from questionnaires.models import NA_LEVEL
 from questionnaires.selectors import version_definition, version_with_questionnaire
@@ -98,8 +98,8 @@ def _with_context(queryset: QuerySet) -> QuerySet:
 
 
 _COMPANY = "product_version__product__company"
-# What a write decides on (state, qualification, profiles) and what names the assessment: the row of
-# ``assessment_for_member(related=False)``; any other field is deferred (loaded if ever read).
+# What a write decides on (state, qualification, profiles) and what names it: the row of
+# ``assessment_for_member(related=False, memberships=…)``; any other field is deferred (loaded if read).
 _WRITE_FIELDS = (
     "public_id",
     "product_version",
@@ -118,58 +118,59 @@ def assessment_for_member(
     the person's membership of that company comes with it (``membership``, with its company), and
     ``company_id`` is set.
 
-    The product version, product and company are always joined (the access check goes through them).
-    ``related`` also loads what the pages show (product version and product, questionnaire version
-    without its rules, questionnaire); without it the access check is plain joins and only the
-    membership's role and its company's public id come with the row (``with_member_key``: an answer
-    save shows none of the rest; the ORM builds that query with a third of the work), and of the
-    assessment only what a write decides on and what names it (``_WRITE_FIELDS``, the rest deferred).
-    Vendor pages never show the reviewer: never joined here.
+    ``memberships``: the person's active memberships of active companies (``request.memberships``,
+    kept in the session, or ``companies.selectors.user_memberships``): the assessment is looked up
+    among those companies, without the membership join (a third of the ORM's work, and a plan
+    PostgreSQL finds in half the time), and ``membership`` is taken from them. Otherwise the
+    membership is joined (``companies.selectors.of_member``).
+
+    ``related`` loads what the pages show (product version and product, questionnaire version
+    without its rules, questionnaire); without it, of the assessment only what a write decides on and
+    what names it (``_WRITE_FIELDS``, the rest deferred) when ``memberships`` are given: an answer
+    save shows none of the rest. Vendor pages never show the reviewer: never joined here.
     ``for_update`` also locks the assessment row (``SELECT … FOR UPDATE OF``, inside the caller's
     transaction): the access check and the lock of a write in one query.
-
-    ``memberships``: the person's active memberships of active companies
-    (``companies.selectors.user_memberships``), when the page loads them anyway (the portal header's
-    company switcher): the assessment is then looked up among those companies, without the membership
-    join (the ORM builds that query with a third of the work), and ``membership`` is taken from them.
     """
     if memberships is not None:
-        return _assessment_among(memberships, public_id, related=related)
+        return _assessment_among(memberships, public_id, related=related, for_update=for_update)
+    assessments = of_member(Assessment.objects, user, company=_COMPANY, related=related)
     if related:
-        assessments = (
-            of_member(Assessment.objects, user, company=_COMPANY)
-            .select_related("questionnaire_version__questionnaire")
-            .defer("questionnaire_version__profile_rules")
+        assessments = assessments.select_related("questionnaire_version__questionnaire").defer(
+            "questionnaire_version__profile_rules"
         )
-    else:
-        assessments = with_member_key(Assessment.objects, user, company=_COMPANY).only(*_WRITE_FIELDS)
     if for_update:
         assessments = assessments.select_for_update(of=("self",))
     try:
         assessment = assessments.get(public_id=public_id)
     except (Assessment.DoesNotExist, ValueError, ValidationError) as error:
         raise Http404("Aucune évaluation de vos entreprises ne correspond.") from error
-    if related:
-        assessment.membership = member_of(assessment, company=_COMPANY)
-    else:
-        assessment.membership = member_key(assessment, user)
+    assessment.membership = member_of(assessment, company=_COMPANY)
     assessment.company_id = assessment.membership.company_id
     return assessment
 
 
-def _assessment_among(memberships, public_id, *, related: bool) -> Assessment:
+def _assessment_among(memberships, public_id, *, related: bool, for_update: bool) -> Assessment:
     by_company = {membership.company_id: membership for membership in memberships}
-    assessments = Assessment.objects.select_related("product_version__product")
+    if related:
+        assessments = Assessment.objects.select_related("product_version__product")
+    else:
+        assessments = Assessment.objects.only(*_WRITE_FIELDS).annotate(owner_id=F(f"{_COMPANY}_id"))
+    if for_update:
+        assessments = assessments.select_for_update(of=("self",))
     try:
-        assessment = assessments.get(public_id=public_id, product_version__product__company_id__in=by_company)
+        assessment = assessments.get(public_id=public_id, **{f"{_COMPANY}_id__in": by_company})
     except (Assessment.DoesNotExist, ValueError, ValidationError) as error:
         raise Http404("Aucune évaluation de vos entreprises ne correspond.") from error
+    if not related:
+        assessment.membership = by_company[assessment.owner_id]
+        assessment.company_id = assessment.owner_id
+        return assessment
     product = assessment.product_version.product
     assessment.membership = by_company[product.company_id]
     product.company = assessment.membership.company
     assessment.company_id = product.company_id
-    if related:  # published versions are immutable: memoised, not joined
-        assessment.questionnaire_version = version_with_questionnaire(assessment.questionnaire_version_id)
+    # Published versions are immutable: memoised, not joined.
+    assessment.questionnaire_version = version_with_questionnaire(assessment.questionnaire_version_id)
     return assessment
 
 

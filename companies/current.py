@@ -4,10 +4,13 @@ Every portal view is decorated with ``member_required``; it sets ``request.membe
 ``company``). The choice is kept in the session under ``current_company`` (the company's public id)
 and defaults to the person's first active membership. ``request.memberships``, the list the portal
 header's company switcher shows, is loaded only when something reads it: an htmx fragment that renders
-no header and works on one object (``per_object``) never loads it.
+no header and works on one object (``per_object``) never loads it. It is kept in the session
+(``kept_memberships``): the pages after the first read no membership from the database until one
+changes.
 """
 
 from functools import wraps
+from uuid import UUID
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
@@ -16,9 +19,10 @@ from django.utils.functional import SimpleLazyObject
 from accounts.access import signed_in
 from companies.models import Membership
 from companies.roles import role_can
-from companies.selectors import user_memberships
+from companies.selectors import active_membership, user_memberships
 
 SESSION_KEY = "current_company"
+MEMBERSHIPS_KEY = "memberships"
 NO_OBJECT_MEMBERSHIP = "{view} is declared per_object but found no object through portal.access."
 NO_COMPANY = "Votre compte n'est rattaché à aucune entreprise active."
 CAPABILITY_DENIED = "Votre rôle dans l'entreprise ne permet pas cette action."
@@ -41,8 +45,29 @@ def current_membership(request) -> Membership:
 def attach_memberships(request) -> None:
     """``request.memberships``: the person's active memberships of active companies, loaded when first
     read (the portal header's company switcher reads it; an htmx fragment does not)."""
-    user = request.user
-    request.memberships = SimpleLazyObject(lambda: list(user_memberships(user)))
+    request.memberships = SimpleLazyObject(lambda: kept_memberships(request.session, request.user))
+
+
+def kept_memberships(session, user) -> list[Membership]:
+    """``user_memberships(user)``, kept in the session as plain data: read from the database once,
+    then again only when the person's ``memberships_version`` has changed (a trigger raises it on
+    every change of their memberships or of their companies' names and activity), so a membership
+    left or a company deactivated counts from the person's next request."""
+    kept = session.get(MEMBERSHIPS_KEY)
+    if kept is not None and kept["user"] == user.pk and kept["version"] == user.memberships_version:
+        return [
+            active_membership(
+                user, pk=pk, role=role, company={"id": company_id, "public_id": UUID(public_id), "name": name}
+            )
+            for pk, role, company_id, public_id, name in kept["rows"]
+        ]
+    memberships = list(user_memberships(user))
+    session[MEMBERSHIPS_KEY] = {
+        "user": user.pk,
+        "version": user.memberships_version,
+        "rows": [[m.pk, m.role, m.company_id, str(m.company.public_id), m.company.name] for m in memberships],
+    }
+    return memberships
 
 
 def set_current_company(request, membership: Membership) -> None:

@@ -1,8 +1,16 @@
+import pgtrigger
 from django.conf import settings
 from django.db import models
 
 from audit.models import track
 from core.models import PublicModel
+
+# The version of the memberships of a person (``accounts.User.memberships_version``) is raised by these
+# triggers, on every write (bulk ``.update()``, the admin site and SQL included): a session's kept
+# list of memberships (``companies.current``) is then read again on the person's next request.
+_RAISE_VERSION = (
+    "UPDATE accounts_user SET memberships_version = memberships_version + 1 WHERE {where}; RETURN NULL;"
+)
 
 
 class Role(models.TextChoices):
@@ -30,6 +38,17 @@ class Company(PublicModel):
                 condition=models.Q(siren__regex=r"^[0-9]{9}$"),
                 name="companies_siren_nine_digits",
                 violation_error_message="Le SIREN doit comporter exactement 9 chiffres.",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="company_raises_members_version",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("name", "is_active"),
+                func=_RAISE_VERSION.format(
+                    where="id IN (SELECT user_id FROM companies_membership WHERE company_id = NEW.id)"
+                ),
             ),
         ]
 
@@ -63,6 +82,15 @@ class Membership(PublicModel):
                 fields=["user", "company"],
                 name="companies_membership_unique_user_company",
                 violation_error_message="Cette personne est déjà membre de l'entreprise.",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="membership_raises_user_version",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                # OLD is NULL on an insert and NEW on a delete.
+                func=_RAISE_VERSION.format(where="id = NEW.user_id OR id = OLD.user_id"),
             ),
         ]
 

@@ -1,7 +1,8 @@
 import hashlib
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -51,37 +52,15 @@ def member_of(instance, *, company: str) -> Membership:
     return membership
 
 
-def with_member_key(queryset: QuerySet, user, *, company: str) -> QuerySet:
-    """``of_member`` by plain joins, for a request that needs only the person's role in the owning
-    company and that company's public id (an answer save): no ``FilteredRelation`` nor joined rows (the
-    ORM builds this query with a third of the work). One membership per person and company (unique),
-    so one row per object. ``member_key`` gives that membership."""
-    memberships = f"{company}__memberships"
-    return queryset.filter(
-        **{f"{memberships}__user": user, f"{memberships}__is_active": True, f"{company}__is_active": True}
-    ).annotate(
-        member_pk=F(f"{memberships}__pk"),
-        member_role=F(f"{memberships}__role"),
-        member_company_pk=F(f"{company}__pk"),
-        member_company_public_id=F(f"{company}__public_id"),
-    )
-
-
-def member_key(instance, user) -> Membership:
-    """The membership of a row of ``with_member_key``, with its company: model instances holding the
-    fields read (``Model.from_db``, in the models' field order); any other field is deferred, loaded by the ORM if read."""
-    db = instance._state.db
+def active_membership(user, *, pk: int, role: str, company: dict, db: str = DEFAULT_DB_ALIAS) -> Membership:
+    """An active membership of ``user`` of an active company, from values already read: model instances
+    holding these fields (``Model.from_db``, in the models' field order; ``company``: its ``id`` and
+    some of ``public_id``, ``name``); any other field is deferred, loaded by the ORM if read."""
     membership = Membership.from_db(
-        db,
-        ["id", "user_id", "company_id", "role", "is_active"],
-        [instance.member_pk, user.pk, instance.member_company_pk, instance.member_role, True],
+        db, ["id", "user_id", "company_id", "role", "is_active"], [pk, user.pk, company["id"], role, True]
     )
     membership.user = user
-    membership.company = Company.from_db(
-        db,
-        ["id", "public_id", "is_active"],
-        [instance.member_company_pk, instance.member_company_public_id, True],
-    )
+    membership.company = Company.from_db(db, [*company, "is_active"], [*company.values(), True])
     return membership
 
 

@@ -15,10 +15,12 @@ from products.models import Product, ProductVersion
 from products.selectors import product_for_member, product_version_for_member
 
 
-def member_assessment(request, public_id, *, page: bool = False, **options) -> Assessment:
-    """``page``: the response is a page with the portal header, whose company switcher lists the
-    person's memberships anyway: the assessment is looked up among them (a lighter query)."""
-    if page:
+def member_assessment(request, public_id, *, among: bool = False, **options) -> Assessment:
+    """``among``: the assessment is looked up among the person's memberships (``request.memberships``,
+    kept in the session: read from the database only on a session's first request or after they
+    changed), a lighter query than one joining the membership: for the pages with the portal header,
+    whose company switcher lists them anyway, and for the answer save."""
+    if among:
         options["memberships"] = request.memberships
     assessment = assessment_for_member(user=request.user, public_id=public_id, **options)
     enter_company(request, assessment.membership)

@@ -65,7 +65,7 @@ def _reply_to(request, assessment, editable: bool) -> dict | None:
 @member_required(per_object=True)
 @require_GET
 def assessment_section(request, public_id, index):
-    assessment = member_assessment(request, public_id, page=True)
+    assessment = member_assessment(request, public_id, among=True)
     if not assessment.qualification and assessment.is_editable:
         return redirect("portal:assessments:qualification", public_id=assessment.public_id)
     struct = assessment_structure(assessment)
@@ -132,7 +132,7 @@ def _neighbour(menu, index, step):
 @require_GET
 def assessment_full(request, public_id):
     """Every applicable item with its answer, read-only, in one page made for printing."""
-    assessment = member_assessment(request, public_id, page=True)
+    assessment = member_assessment(request, public_id, among=True)
     struct = assessment_structure(assessment)
     # Read-only items do not say who saved them: no dates nor names to decode for 300 answers.
     answers = selectors.answer_data(assessment, saved_by=False)
@@ -203,7 +203,7 @@ def answer_save(request, public_id, code):
     try:
         # The access check is the row lock of the save: one query for both.
         with transaction.atomic():
-            assessment = member_assessment(request, public_id, related=False, for_update=True)
+            assessment = member_assessment(request, public_id, among=True, related=False, for_update=True)
             item = _item_or_404(assessment, code)
             context["assessment"] = assessment
             if declared_on is False:

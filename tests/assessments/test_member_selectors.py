@@ -14,6 +14,7 @@ from assessments.selectors import (
     assessment_structure,
 )
 from assessments.services import answer_save
+from companies.current import kept_memberships
 from companies.selectors import user_memberships
 from products.selectors import product_for_member, product_version_for_member
 from tests.assessments.factories import QUALIFIED, AssessmentFactory, fill
@@ -102,9 +103,15 @@ def test_the_locked_variant_comes_with_the_role_in_the_objects_company_in_one_qu
 ):
     other = MembershipFactory(user=member, company=CompanyFactory(name="bêta")).company
     AssessmentFactory(product_version=ProductVersionFactory(product=ProductFactory(company=other)))
+    session = {}
+    kept_memberships(session, member)  # read once, then kept in the session: what an answer save finds
     with transaction.atomic(), django_assert_num_queries(1):
         got = assessment_for_member(
-            user=member, public_id=assessment.public_id, related=False, for_update=True
+            user=member,
+            public_id=assessment.public_id,
+            related=False,
+            for_update=True,
+            memberships=kept_memberships(session, member),
         )
         membership = got.membership
         assert got.pk == assessment.pk and got.company_id == membership.company_id
@@ -116,11 +123,12 @@ def test_the_locked_variant_comes_with_the_role_in_the_objects_company_in_one_qu
         assert membership.company.is_active and membership.is_active
     expected = member.memberships.select_related("company").get(company__name="alpha")
     assert membership.pk == expected.pk and membership.company.pk == expected.company_id
-    # The fields the query did not read are deferred: the ORM loads them, never a blank value.
+    # The fields the session does not keep are deferred: the ORM loads them, never a blank value.
     assert {"public_id", "created_at"} <= membership.get_deferred_fields()
+    assert {"siren", "created_at"} <= membership.company.get_deferred_fields()
     with django_assert_num_queries(2):
         assert membership.public_id == expected.public_id
-        assert membership.company.name == "alpha"
+        assert membership.company.siren == expected.company.siren
 
 
 def test_the_locked_variant_saves_like_the_service_alone(member, assessment):
@@ -170,12 +178,17 @@ def test_among_the_listed_memberships_the_assessment_costs_one_query(
         assert got.questionnaire_version.number == assessment.questionnaire_version.number
 
 
+@pytest.mark.parametrize("related", [True, False])
 @pytest.mark.parametrize("outsider", ["other company", "inactive membership", "inactive company"])
-def test_no_assessment_outside_the_listed_memberships(member, assessment, outsider):
+def test_no_assessment_outside_the_listed_memberships(member, assessment, outsider, related):
     user = outsider_user(outsider, member, assessment)
-    with pytest.raises(Http404):
+    with pytest.raises(Http404), transaction.atomic():
         assessment_for_member(
-            user=user, public_id=assessment.public_id, memberships=list(user_memberships(user))
+            user=user,
+            public_id=assessment.public_id,
+            memberships=list(user_memberships(user)),
+            related=related,
+            for_update=not related,
         )
 
 

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 
-from companies.current import SESSION_KEY, current_membership, member_required
+from companies.current import SESSION_KEY, current_membership, kept_memberships, member_required
 from companies.roles import MANAGE_MEMBERS, SUBMIT_ASSESSMENT, role_can
 from companies.selectors import membership_for, user_memberships
 from tests.accounts.helpers import accept_current_terms
@@ -118,3 +118,15 @@ def test_a_per_object_view_checks_the_role_of_the_objects_company_not_the_curren
     assert request.session[SESSION_KEY] == str(manager.company.public_id)
     with pytest.raises(PermissionDenied):
         view(_signed_in_request(user), employee)
+
+
+def test_a_kept_list_serves_only_the_person_it_was_read_for(django_assert_num_queries):
+    first, second = MembershipFactory(), MembershipFactory()
+    session = {}
+    assert kept_memberships(session, first.user) == [first]
+    with django_assert_num_queries(0):
+        assert kept_memberships(session, first.user) == [first]
+    # The same session (a shared computer) and the same version number: another person's list.
+    assert second.user.memberships_version == first.user.memberships_version
+    with django_assert_num_queries(1):
+        assert kept_memberships(session, second.user) == [second]

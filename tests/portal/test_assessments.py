@@ -242,13 +242,14 @@ def test_answer_save_query_count_is_small_and_constant(salarie, company, django_
             company, qualification=QUALIFIED, questionnaire_version=questionnaire_version(items=items)
         )
         save(salarie, assessment, "X.001", "jaune")
-        # user (the session is in the cache); in the transaction: access check (with the membership)
-        # and row lock, the answer's conditional update (no read first), every answer's level
-        # (profiles and progress), profiles; the test's savepoint and its release.
+        # user (the session is in the cache); in the transaction: access check (among the memberships
+        # the session keeps) and row lock, the answer's conditional update (no read first), every
+        # answer's level (profiles and progress), profiles; the test's savepoint and its release.
         with django_assert_max_num_queries(7) as queries:
             response = save(salarie, assessment, "A08.3.1", "vert")
         assert "Enregistré" in html(response)
-        # No company switcher to render: the person's membership list is never loaded.
+        # No company switcher to render, and the memberships the access check needs are the
+        # session's: the person's membership list is not read from the database.
         membership_lists = [q["sql"] for q in queries if q["sql"].startswith('SELECT "companies_membership"')]
         assert membership_lists == []
 
