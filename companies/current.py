@@ -70,6 +70,15 @@ def kept_memberships(session, user) -> list[Membership]:
     return memberships
 
 
+def keep_memberships_on_login(sender, request, user, **kwargs) -> None:
+    """``user_logged_in`` receiver: the session starts with the person's memberships (saved with the
+    login's own session write), so the first portal page reads none. The version is read again first:
+    the instance logging in may predate its memberships (a trigger raises the version in the database)."""
+    if request is not None and hasattr(request, "session"):
+        user.refresh_from_db(fields=["memberships_version"])
+        kept_memberships(request.session, user)
+
+
 def set_current_company(request, membership: Membership) -> None:
     request.session[SESSION_KEY] = str(membership.company.public_id)
 

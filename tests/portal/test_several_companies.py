@@ -114,6 +114,15 @@ def test_the_memberships_are_read_once_then_kept_in_the_session(person, django_a
     ]
 
 
+def test_the_first_page_after_login_reads_no_membership(vendor_client_factory, django_assert_max_num_queries):
+    """The login keeps the memberships in the session (with its own session write)."""
+    client = vendor_client_factory(role=Role.SALARIE, company=CompanyFactory(name="Alpha Santé"))
+    with django_assert_max_num_queries(20) as queries:
+        assert "Entreprise : <strong>Alpha Santé</strong>" in home(client)
+    assert membership_reads(queries.captured_queries) == []
+    assert not [query for query in queries.captured_queries if "django_session" in query["sql"]]
+
+
 def test_every_change_of_the_memberships_shows_on_the_next_page(person):
     """Whoever makes the change (a bulk update here, as the admin site or SQL would), the next page
     reads the memberships again: a kept list never outlives a change."""
