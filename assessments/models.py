@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from audit.models import track
 from core.models import PublicModel
-from core.triggers import append_only
+from core.triggers import append_only, never_moves
 
 
 class State(models.TextChoices):
@@ -87,6 +87,8 @@ class Assessment(PublicModel):
             models.Index(fields=["product_version", "-created_at"], name="assessments_version_recent"),
             GinIndex(fields=["reached_profiles"], name="assessments_reached_profiles"),
         ]
+        # An assessment stays with its product version (its owner is memoised: selectors).
+        triggers = [never_moves(name="assessment", field="product_version")]
 
     def __str__(self) -> str:
         return f"Évaluation {self.public_id}"

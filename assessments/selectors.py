@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -98,6 +99,8 @@ def _with_context(queryset: QuerySet) -> QuerySet:
 
 
 _COMPANY = "product_version__product__company"
+NOT_A_MEMBERS_ASSESSMENT = "Aucune évaluation de vos entreprises ne correspond."
+MEMO = "local"
 # What a write decides on (state, qualification, profiles) and what names it: the row of
 # ``assessment_for_member(related=False, memberships=…)``; any other field is deferred (loaded if read).
 _WRITE_FIELDS = (
@@ -143,7 +146,7 @@ def assessment_for_member(
     try:
         assessment = assessments.get(public_id=public_id)
     except (Assessment.DoesNotExist, ValueError, ValidationError) as error:
-        raise Http404("Aucune évaluation de vos entreprises ne correspond.") from error
+        raise Http404(NOT_A_MEMBERS_ASSESSMENT) from error
     assessment.membership = member_of(assessment, company=_COMPANY)
     assessment.company_id = assessment.membership.company_id
     return assessment
@@ -151,20 +154,15 @@ def assessment_for_member(
 
 def _assessment_among(memberships, public_id, *, related: bool, for_update: bool) -> Assessment:
     by_company = {membership.company_id: membership for membership in memberships}
-    if related:
-        assessments = Assessment.objects.select_related("product_version__product")
-    else:
-        assessments = Assessment.objects.only(*_WRITE_FIELDS).annotate(owner_id=F(f"{_COMPANY}_id"))
+    if not related:
+        return _write_row_among(by_company, public_id, for_update=for_update)
+    assessments = Assessment.objects.select_related("product_version__product")
     if for_update:
         assessments = assessments.select_for_update(of=("self",))
     try:
         assessment = assessments.get(public_id=public_id, **{f"{_COMPANY}_id__in": by_company})
     except (Assessment.DoesNotExist, ValueError, ValidationError) as error:
-        raise Http404("Aucune évaluation de vos entreprises ne correspond.") from error
-    if not related:
-        assessment.membership = by_company[assessment.owner_id]
-        assessment.company_id = assessment.owner_id
-        return assessment
+        raise Http404(NOT_A_MEMBERS_ASSESSMENT) from error
     product = assessment.product_version.product
     assessment.membership = by_company[product.company_id]
     product.company = assessment.membership.company
@@ -172,6 +170,52 @@ def _assessment_among(memberships, public_id, *, related: bool, for_update: bool
     # Published versions are immutable: memoised, not joined.
     assessment.questionnaire_version = version_with_questionnaire(assessment.questionnaire_version_id)
     return assessment
+
+
+def _write_row_among(by_company: dict, public_id, *, for_update: bool) -> Assessment:
+    """The write variant among memberships: the owner is known before the row is read (memoised,
+    ``assessment_owner``), so the row is read (and locked) by primary key, with no join, and only
+    when it is the person's."""
+    owner = assessment_owner(public_id)
+    if owner is None or owner.company_id not in by_company:
+        raise Http404(NOT_A_MEMBERS_ASSESSMENT)
+    assessments = Assessment.objects.only(*_WRITE_FIELDS)
+    if for_update:
+        assessments = assessments.select_for_update(of=("self",))
+    try:
+        assessment = assessments.get(pk=owner.pk)
+    except Assessment.DoesNotExist as error:  # deleted since it was memoised
+        raise Http404(NOT_A_MEMBERS_ASSESSMENT) from error
+    assessment.membership = by_company[owner.company_id]
+    assessment.company_id = owner.company_id
+    return assessment
+
+
+class Owner(NamedTuple):
+    pk: int
+    company_id: int
+
+
+# An assessment never moves to another product version, nor a version to another product, nor a
+# product to another company (database triggers refuse it): which company owns an assessment is
+# fixed for good, memoised in the process (the "local" cache) for that long.
+OWNER_TIMEOUT = 3600
+
+
+def assessment_owner(public_id) -> Owner | None:
+    """The primary key of the assessment ``public_id`` and the company owning it (1 query, none while
+    memoised); None for no such assessment."""
+    key = f"assessments:owner:{public_id}"
+    if (known := caches[MEMO].get(key)) is not None:
+        return Owner(*known)
+    try:
+        row = Assessment.objects.filter(public_id=public_id).values_list("pk", f"{_COMPANY}_id").first()
+    except (ValueError, ValidationError):
+        return None
+    if row is None:
+        return None
+    caches[MEMO].set(key, row, OWNER_TIMEOUT)
+    return Owner(*row)
 
 
 def assessment_for_reviewer(*, public_id) -> Assessment:

@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 
 from audit.models import track
 from core.models import PublicModel
+from core.triggers import never_moves
 
 
 def _fold(text: str) -> str:
@@ -105,6 +106,8 @@ class Product(PublicModel):
             ),
         ]
         indexes = [models.Index(fields=["company", "name"], name="products_product_company_name")]
+        # A product stays with its company (the owner of an assessment is memoised).
+        triggers = [never_moves(name="product", field="company")]
 
     def __str__(self) -> str:
         return self.display_name
@@ -144,6 +147,7 @@ class ProductVersion(PublicModel):
                 violation_error_message="Cette version existe déjà pour ce produit.",
             ),
         ]
+        triggers = [never_moves(name="product_version", field="product")]
 
     def __str__(self) -> str:
         return self.label

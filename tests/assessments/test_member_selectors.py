@@ -1,21 +1,24 @@
 """The vendor's access selectors: the object and the person's membership of its company, in one query."""
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import Http404
 
+from assessments.models import Assessment
 from assessments.selectors import (
     answer_data,
     answer_values,
     answer_values_of,
     applicable_items,
     assessment_for_member,
+    assessment_owner,
     assessment_progress,
     assessment_structure,
 )
 from assessments.services import answer_save
 from companies.current import kept_memberships
 from companies.selectors import user_memberships
+from products.models import Product, ProductVersion
 from products.selectors import product_for_member, product_version_for_member
 from tests.assessments.factories import QUALIFIED, AssessmentFactory, fill
 from tests.companies.factories import CompanyFactory, MembershipFactory, UserFactory
@@ -105,7 +108,8 @@ def test_the_locked_variant_comes_with_the_role_in_the_objects_company_in_one_qu
     AssessmentFactory(product_version=ProductVersionFactory(product=ProductFactory(company=other)))
     session = {}
     kept_memberships(session, member)  # read once, then kept in the session: what an answer save finds
-    with transaction.atomic(), django_assert_num_queries(1):
+    assessment_owner(assessment.public_id)  # who owns it: read once, then memoised in the process
+    with transaction.atomic(), django_assert_num_queries(1) as queries:
         got = assessment_for_member(
             user=member,
             public_id=assessment.public_id,
@@ -121,6 +125,9 @@ def test_the_locked_variant_comes_with_the_role_in_the_objects_company_in_one_qu
         assert (membership.role, membership.user) == ("mandataire", member)
         assert membership.company.public_id == assessment.product_version.product.company.public_id
         assert membership.company.is_active and membership.is_active
+    # The row is read and locked by its primary key: no join.
+    (lock,) = [query["sql"] for query in queries.captured_queries]
+    assert "JOIN" not in lock and lock.endswith('FOR UPDATE OF "assessments_assessment"')
     expected = member.memberships.select_related("company").get(company__name="alpha")
     assert membership.pk == expected.pk and membership.company.pk == expected.company_id
     # The fields the session does not keep are deferred: the ORM loads them, never a blank value.
@@ -226,3 +233,45 @@ def test_applicable_items_follow_each_assessments_qualification(assessment):
     figures = assessment_progress(with_mssante)
     assert figures["total"] == len(with_it) == sum(section["total"] for section in figures["sections"])
     assert assessment_progress(assessment)["total"] == len(without)
+
+
+@pytest.mark.parametrize("outsider", ["other company", "inactive membership", "inactive company"])
+def test_the_write_variant_never_reads_nor_locks_an_outsiders_assessment(
+    member, assessment, outsider, django_assert_max_num_queries
+):
+    user = outsider_user(outsider, member, assessment)
+    memberships = list(user_memberships(user))
+    with pytest.raises(Http404), transaction.atomic(), django_assert_max_num_queries(1) as queries:
+        assessment_for_member(
+            user=user, public_id=assessment.public_id, memberships=memberships, related=False, for_update=True
+        )
+    # Only who owns it was read (memoised from then on), never the row itself.
+    assert all("FOR UPDATE" not in query["sql"] for query in queries.captured_queries)
+
+
+def test_an_unknown_assessment_is_a_404_for_the_write_variant(member):
+    memberships = list(user_memberships(member))
+    for unknown in ("4b0c5d0e-0000-4000-8000-000000000000", "pas-un-uuid"):
+        with pytest.raises(Http404), transaction.atomic():
+            assessment_for_member(
+                user=member, public_id=unknown, memberships=memberships, related=False, for_update=True
+            )
+
+
+@pytest.mark.parametrize("what", ["assessment", "product version", "product"])
+def test_what_owns_an_assessment_never_changes(assessment, what):
+    """Why its owner may be memoised: the database refuses to move an assessment, a product version
+    or a product, whoever asks (a bulk update here)."""
+    other = ProductVersionFactory()
+    moves = {
+        "assessment": lambda: Assessment.objects.filter(pk=assessment.pk).update(product_version=other),
+        "product version": lambda: ProductVersion.objects.filter(pk=assessment.product_version_id).update(
+            product=other.product
+        ),
+        "product": lambda: Product.objects.filter(pk=assessment.product_version.product_id).update(
+            company=other.product.company
+        ),
+    }
+    with pytest.raises(DatabaseError, match="never_moves"), transaction.atomic():
+        moves[what]()
+    assert assessment_owner(assessment.public_id).company_id == assessment.product_version.product.company_id
