@@ -294,19 +294,13 @@ ANSWER_DATA_FIELDS = (
 
 
 def answer_data(
-    assessment: Assessment,
-    item_ids: list[int] | None = None,
-    *,
-    section_id: int | None = None,
-    saved_by: bool = True,
+    assessment: Assessment, item_ids: list[int] | None = None, *, saved_by: bool = True
 ) -> dict[int, AnswerData]:
-    """The answers of the assessment (only of ``item_ids`` if given, of the section ``section_id`` if
-    given) by item id, as tuples (one query, no model instances: a 300-item page would spend more time
-    building objects than rendering). Without ``saved_by``, who saved each answer and when are left
-    out (None): decoding 300 dates costs more than the rest of the query."""
+    """The answers of the assessment (only of ``item_ids`` if given) by item id, as tuples (one query,
+    no model instances: a 300-item page would spend more time building objects than rendering).
+    Without ``saved_by``, who saved each answer and when are left out (None): decoding 300 dates
+    costs more than the rest of the query."""
     answers = Answer.objects.filter(assessment=assessment)
-    if section_id is not None:  # one parameter where a list of ids costs the ORM some 25 calls an id
-        answers = answers.filter(item__section_id=section_id)
     if item_ids is not None:
         answers = answers.filter(item_id__in=item_ids)
     if not saved_by:

@@ -78,8 +78,9 @@ def assessment_section(request, public_id, index):
     commented = [item for item in section_items if item["id"] in threads]
     only_commented = request.GET.get("filtre") == COMMENTED_FILTER and bool(threads)
     items = commented if only_commented else section_items
-    # Who saved what and when: for this section's items only (dates are costly to decode).
-    answers = selectors.answer_data(assessment, section_id=section["id"])
+    # Who saved what and when: for the items shown only (dates are costly to decode), by their ids
+    # (PostgreSQL finds them by the answers' own unique index, where a join on the items scans them all).
+    answers = selectors.answer_data(assessment, item_ids=[item["id"] for item in items])
     page = _page_context(request, assessment, progress)
     rows = presenters.item_rows(
         assessment=assessment,
