@@ -122,10 +122,11 @@ def assessment_for_member(
     ``company_id`` is set.
 
     ``memberships``: the person's active memberships of active companies (``request.memberships``,
-    kept in the session, or ``companies.selectors.user_memberships``): the assessment is looked up
-    among those companies, without the membership join (a third of the ORM's work, and a plan
-    PostgreSQL finds in half the time), and ``membership`` is taken from them. Otherwise the
-    membership is joined (``companies.selectors.of_member``).
+    kept in the session, or ``companies.selectors.user_memberships``): the company owning the
+    assessment (memoised: ``assessment_owner``, one more query the first time in a process) must be
+    one of theirs, then the row is read by primary key, without joining the membership (a third of
+    the ORM's work, and a plan PostgreSQL finds several times faster), and ``membership`` is taken
+    from them. Otherwise the membership is joined (``companies.selectors.of_member``).
 
     ``related`` loads what the pages show (product version and product, questionnaire version
     without its rules, questionnaire); without it, of the assessment only what a write decides on and
@@ -153,33 +154,16 @@ def assessment_for_member(
 
 
 def _assessment_among(memberships, public_id, *, related: bool, for_update: bool) -> Assessment:
+    """The owner is known before the row is read (memoised, ``assessment_owner``): the row is read
+    (and locked) by primary key, with no condition on its company, and only when it is the person's."""
     by_company = {membership.company_id: membership for membership in memberships}
-    if not related:
-        return _write_row_among(by_company, public_id, for_update=for_update)
-    assessments = Assessment.objects.select_related("product_version__product")
-    if for_update:
-        assessments = assessments.select_for_update(of=("self",))
-    try:
-        assessment = assessments.get(public_id=public_id, **{f"{_COMPANY}_id__in": by_company})
-    except (Assessment.DoesNotExist, ValueError, ValidationError) as error:
-        raise Http404(NOT_A_MEMBERS_ASSESSMENT) from error
-    product = assessment.product_version.product
-    assessment.membership = by_company[product.company_id]
-    product.company = assessment.membership.company
-    assessment.company_id = product.company_id
-    # Published versions are immutable: memoised, not joined.
-    assessment.questionnaire_version = version_with_questionnaire(assessment.questionnaire_version_id)
-    return assessment
-
-
-def _write_row_among(by_company: dict, public_id, *, for_update: bool) -> Assessment:
-    """The write variant among memberships: the owner is known before the row is read (memoised,
-    ``assessment_owner``), so the row is read (and locked) by primary key, with no join, and only
-    when it is the person's."""
     owner = assessment_owner(public_id)
     if owner is None or owner.company_id not in by_company:
         raise Http404(NOT_A_MEMBERS_ASSESSMENT)
-    assessments = Assessment.objects.only(*_WRITE_FIELDS)
+    if related:
+        assessments = Assessment.objects.select_related("product_version__product")
+    else:
+        assessments = Assessment.objects.only(*_WRITE_FIELDS)
     if for_update:
         assessments = assessments.select_for_update(of=("self",))
     try:
@@ -188,6 +172,10 @@ def _write_row_among(by_company: dict, public_id, *, for_update: bool) -> Assess
         raise Http404(NOT_A_MEMBERS_ASSESSMENT) from error
     assessment.membership = by_company[owner.company_id]
     assessment.company_id = owner.company_id
+    if related:
+        assessment.product_version.product.company = assessment.membership.company
+        # Published versions are immutable: memoised, not joined.
+        assessment.questionnaire_version = version_with_questionnaire(assessment.questionnaire_version_id)
     return assessment
 
 

@@ -148,23 +148,24 @@ def page_queries(client, company, items: int, name: str, *args, memo: bool = Tru
 
 def test_section_page_uses_the_same_queries_for_3_and_300_items(salarie, company):
     (few, few_html), (many, many_html) = (page_queries(salarie, company, n, "section", 1) for n in (3, 300))
-    # user, membership, assessment, progress, this section's answers (the session is in the cache; the
-    # help links and the expected proofs are memoised per version)
-    assert few == many <= 5
+    # user, assessment, progress, this section's answers (the session is in the cache and keeps the
+    # memberships; the help links, the expected proofs and the assessment's owner are memoised)
+    assert few == many <= 4
     assert few_html.count('class="cv-item"') == 1  # A08.4.1, alone in its section
     assert many_html.count('class="cv-item"') == 38
 
 
-def test_section_page_reads_help_links_and_expected_proofs_once_per_process(salarie, company):
+def test_section_page_reads_help_links_expected_proofs_and_owner_once_per_process(salarie, company):
     cold, _ = page_queries(salarie, company, 300, "section", 1, memo=False)
     warm, _ = page_queries(salarie, company, 300, "section", 1)
-    assert cold == warm + 2
+    assert cold == warm + 3  # the help links, the expected proofs, the company owning the assessment
 
 
 def test_full_view_uses_the_same_queries_for_3_and_300_items(salarie, company):
     (few, few_html), (many, many_html) = (page_queries(salarie, company, n, "full") for n in (3, 300))
-    # user, membership, assessment, every answer (the help links are memoised per version)
-    assert few == many <= 4
+    # user, assessment, every answer (the memberships are kept in the session; the help links and the
+    # assessment's owner are memoised)
+    assert few == many <= 3
     assert few_html.count('class="cv-item"') == 3
     assert many_html.count('class="cv-item"') == 299  # the MSSanté item does not apply
 
