@@ -185,8 +185,8 @@ class Owner(NamedTuple):
 
 
 # An assessment never moves to another product version, nor a version to another product, nor a
-# product to another company (database triggers refuse it): which company owns an assessment is
-# fixed for good, memoised in the process (the "local" cache) for that long.
+# product to another company (database triggers refuse it): which company owns an assessment is fixed
+# for good, memoised in the process (the "local" cache); the timeout (seconds) only bounds its size.
 OWNER_TIMEOUT = 3600
 
 

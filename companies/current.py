@@ -5,8 +5,7 @@ Every portal view is decorated with ``member_required``; it sets ``request.membe
 and defaults to the person's first active membership. ``request.memberships``, the list the portal
 header's company switcher shows, is loaded only when something reads it: an htmx fragment that renders
 no header and works on one object (``per_object``) never loads it. It is kept in the session
-(``kept_memberships``): the pages after the first read no membership from the database until one
-changes.
+(``kept_memberships``): read from the database at login, then again only after one changes.
 """
 
 from functools import wraps

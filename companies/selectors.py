@@ -52,15 +52,17 @@ def member_of(instance, *, company: str) -> Membership:
     return membership
 
 
-def active_membership(user, *, pk: int, role: str, company: dict, db: str = DEFAULT_DB_ALIAS) -> Membership:
+def active_membership(user, *, pk: int, role: str, company: dict) -> Membership:
     """An active membership of ``user`` of an active company, from values already read: model instances
     holding these fields (``Model.from_db``, in the models' field order; ``company``: its ``id`` and
     some of ``public_id``, ``name``); any other field is deferred, loaded by the ORM if read."""
     membership = Membership.from_db(
-        db, ["id", "user_id", "company_id", "role", "is_active"], [pk, user.pk, company["id"], role, True]
+        DEFAULT_DB_ALIAS,
+        ["id", "user_id", "company_id", "role", "is_active"],
+        [pk, user.pk, company["id"], role, True],
     )
     membership.user = user
-    membership.company = Company.from_db(db, [*company, "is_active"], [*company.values(), True])
+    membership.company = Company.from_db(DEFAULT_DB_ALIAS, [*company, "is_active"], [*company.values(), True])
     return membership
 
 

@@ -21,7 +21,7 @@ def append_only(*, name: str, columns: tuple[str, ...]) -> list:
     ]
 
 
-def never_moves(*, name: str, field: str) -> "pgtrigger.Protect":
+def never_moves(*, name: str, field: str) -> pgtrigger.Protect:
     """A trigger refusing any update of the foreign key ``field``: the row belongs to the same parent
     for good (what it belongs to may then be memoised, as access checks do)."""
     return pgtrigger.Protect(

@@ -17,9 +17,8 @@ from products.selectors import product_for_member, product_version_for_member
 
 def member_assessment(request, public_id, *, among: bool = False, **options) -> Assessment:
     """``among``: the assessment is looked up among the person's memberships (``request.memberships``,
-    kept in the session: read from the database only on a session's first request or after they
-    changed), a lighter query than one joining the membership: for the pages with the portal header,
-    whose company switcher lists them anyway, and for the answer save."""
+    kept in the session: read from the database at login and after they change), a lighter query than
+    one joining the membership: for the questionnaire's pages and its answer save."""
     if among:
         options["memberships"] = request.memberships
     assessment = assessment_for_member(user=request.user, public_id=public_id, **options)
