@@ -71,6 +71,9 @@ def sign_in_from_the_alert(page, user):
     tab = opened.value
     log_in(tab, user)
     expect(tab.get_by_text("Vous pouvez fermer cet onglet")).to_be_visible()
+    # The text shows before the page's script has run (on a loaded machine, its file may still be
+    # on its way): the tab is closed once the page has loaded, as a person reading it would.
+    tab.wait_for_load_state("load")
     tab.close()
 
 
