@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -20,6 +19,7 @@ from django.shortcuts import get_object_or_404
 
 from assessments.models import Answer, Assessment, State, Submission, Transition
 from companies.selectors import member_of, of_member
+from core.memo import memo
 from questionnaires import profiles
 from questionnaires.models import NA_LEVEL
 from questionnaires.selectors import version_definition, version_with_questionnaire
@@ -100,7 +100,6 @@ def _with_context(queryset: QuerySet) -> QuerySet:
 
 _COMPANY = "product_version__product__company"
 NOT_A_MEMBERS_ASSESSMENT = "Aucune évaluation de vos entreprises ne correspond."
-MEMO = "local"
 # What a write decides on (state, qualification, profiles) and what names it: the row of
 # ``assessment_for_member(related=False, memberships=…)``; any other field is deferred (loaded if read).
 _WRITE_FIELDS = (
@@ -194,7 +193,7 @@ def assessment_owner(public_id) -> Owner | None:
     """The primary key of the assessment ``public_id`` and the company owning it (1 query, none while
     memoised); None for no such assessment."""
     key = f"assessments:owner:{public_id}"
-    if (known := caches[MEMO].get(key)) is not None:
+    if (known := memo().get(key)) is not None:
         return Owner(*known)
     try:
         row = Assessment.objects.filter(public_id=public_id).values_list("pk", f"{_COMPANY}_id").first()
@@ -202,7 +201,7 @@ def assessment_owner(public_id) -> Owner | None:
         return None
     if row is None:
         return None
-    caches[MEMO].set(key, row, OWNER_TIMEOUT)
+    memo().set(key, row, OWNER_TIMEOUT)
     return Owner(*row)
 
 

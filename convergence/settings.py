@@ -183,8 +183,9 @@ CACHES = {
         "KEY_PREFIX": env.str("DJANGO_CACHE_PREFIX", default="convergence"),
         "TIMEOUT": 300,
     },
-    # Each process's own memo of version-level reads (help links, expected proofs), kept a short
-    # while: whoever reads through it sets the timeout and says how stale it may be.
+    # Each process's own memo (core.memo) of reads that rarely change (help links and expected proofs
+    # of a version, the company owning an assessment): whoever reads through it sets the timeout and
+    # says how stale it may be.
     "local": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "convergence-local",

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.cache import caches
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import HelpEntryEvent
+from core.memo import memo
 from helpcentre.models import SEARCH_CONFIG, Entry, Facet, Tag, Vote
 from questionnaires.models import Item, QuestionnaireVersion
 
@@ -73,7 +73,6 @@ def published_entry(*, slug: str) -> Entry:
 # How long a process keeps the help links of a version's items (seconds): an entry changed by another
 # process shows there within this time, at once in the process that changed it.
 ITEM_LINKS_TIMEOUT = 60
-MEMO = "local"
 
 
 def entry_links_for_items(codes, *, version_id: int | None = None) -> dict[str, list[dict]]:
@@ -94,7 +93,7 @@ def entry_links_for_items(codes, *, version_id: int | None = None) -> dict[str, 
     if version_id is None:
         links = _item_links(codes)
     else:
-        links = caches[MEMO].get_or_set(
+        links = memo().get_or_set(
             _item_links_key(version_id), lambda: _version_item_links(version_id), ITEM_LINKS_TIMEOUT
         )
     return {code: links[code] for code in codes if code in links}
@@ -126,7 +125,7 @@ def _item_links_key(version_id: int) -> str:
 def item_links_forget() -> None:
     """Drop this process's memo of help links, of every version (1 query): an entry changed."""
     versions = QuestionnaireVersion.objects.values_list("pk", flat=True)
-    caches[MEMO].delete_many([_item_links_key(pk) for pk in versions])
+    memo().delete_many([_item_links_key(pk) for pk in versions])
 
 
 def entries_for_item(*, code: str) -> list[Entry]:

@@ -2,12 +2,12 @@
 
 from collections import defaultdict
 
-from django.core.cache import caches
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from assessments.models import Assessment
 from assessments.selectors import answer_values, applicable_items, assessment_structure, sworn_declarations
+from core.memo import memo
 from proofs.models import Proof
 from questionnaires.levels import NA_LEVEL
 from questionnaires.models import ExpectedProof, QuestionnaireVersion, Section
@@ -30,7 +30,6 @@ def expected_by_item(assessment: Assessment, item_ids=None) -> dict[int, list[Ex
 # How long a process keeps a section's expected proofs (seconds): proofs added to a published version
 # by another process (an addendum) show there within this time, at once in the importing process.
 EXPECTED_PROOFS_TIMEOUT = 60
-MEMO = "local"
 
 
 def expected_proof_outline(version_id: int, *, section_id: int) -> dict[int, tuple[tuple[int, bool], ...]]:
@@ -42,7 +41,7 @@ def expected_proof_outline(version_id: int, *, section_id: int) -> dict[int, tup
     importing process forgets them when it commits (``expected_proofs_forget``); any other process
     shows them within ``EXPECTED_PROOFS_TIMEOUT`` seconds, when its memo expires.
     """
-    return caches[MEMO].get_or_set(
+    return memo().get_or_set(
         _outline_key(version_id, section_id),
         lambda: _outline(version_id, section_id),
         EXPECTED_PROOFS_TIMEOUT,
@@ -65,7 +64,7 @@ def expected_proofs_forget(sender=None, *, version_id: int, **kwargs) -> None:
     """Drop this process's memo of the version's expected proofs (1 query): receiver of
     ``questionnaires.signals.expected_proofs_changed``."""
     sections = Section.objects.filter(version_id=version_id).values_list("pk", flat=True)
-    caches[MEMO].delete_many([_expects_key(version_id), *(_outline_key(version_id, pk) for pk in sections)])
+    memo().delete_many([_expects_key(version_id), *(_outline_key(version_id, pk) for pk in sections)])
 
 
 def current_proofs(assessment: Assessment, item_ids=None):
@@ -173,7 +172,7 @@ def version_expects_proofs(version_id: int) -> bool:
     ``expected_proof_outline``: an addendum is forgotten at once by the importing process
     (``expected_proofs_forget``) and seen by the others within ``EXPECTED_PROOFS_TIMEOUT`` seconds."""
     key = _expects_key(version_id)
-    if (known := caches[MEMO].get(key)) is not None:
+    if (known := memo().get(key)) is not None:
         return known
     status, expects = (
         QuestionnaireVersion.objects.filter(pk=version_id)
@@ -182,7 +181,7 @@ def version_expects_proofs(version_id: int) -> bool:
         .get()
     )
     if status != QuestionnaireVersion.Status.DRAFT:
-        caches[MEMO].set(key, expects, EXPECTED_PROOFS_TIMEOUT)
+        memo().set(key, expects, EXPECTED_PROOFS_TIMEOUT)
     return expects
 
 
