@@ -100,7 +100,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -363,12 +363,12 @@ SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_CACHE_ALIAS = "default"
 X_FRAME_OPTIONS = "DENY"
-# Content-Security-Policy (django-csp): scripts only from our own static files, no inline script or
-# event handler (their behaviours live in static/js/). Styles keep 'unsafe-inline' for style
-# attributes: the level colours come from the questionnaire data and are written as style
-# attributes (badges, charts, legends); without it those pages lose their colours. Video and image
-# proofs play in the back office from our own views (files on S3 are streamed through them too), so
-# media and images need no other origin.
+# Content-Security-Policy (built by django-csp once, set by core.middleware on every response):
+# scripts only from our own static files, no inline script or event handler (their behaviours live
+# in static/js/). Styles keep 'unsafe-inline' for style attributes: the level colours come from the
+# questionnaire data and are written as style attributes (badges, charts, legends); without it those
+# pages lose their colours. Video and image proofs play in the back office from our own views (files
+# on S3 are streamed through them too), so media and images need no other origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

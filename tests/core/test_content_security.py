@@ -5,10 +5,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from csp.utils import build_policy
+from django.http import HttpResponse
 from django.urls import reverse
 
 from certificates import services as certificate_services
 from companies.models import Role
+from core import middleware
 from tests.assessments.factories import AssessmentFactory, questionnaire_version
 from tests.certificates.snapshots import certificate_from_snapshot
 from tests.companies.factories import AccountRequestFactory
@@ -152,3 +155,49 @@ def test_downloads_are_never_stored(vendor_client_factory, reviewer_client):
     )
     assert response.status_code == 200
     assert_no_store(response)
+
+
+# --- The middleware setting it ------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_every_kind_of_response_carries_the_same_policy(client, vendor_client_factory, settings):
+    settings.DEBUG = False
+    member = vendor_client_factory()
+    responses = {
+        "page": client.get(reverse("home")),
+        "redirect": client.get(reverse("portal:home")),
+        "not found": client.get("/nulle-part/"),
+        "signed-in page": member.get(reverse("portal:home")),
+        "fragment": member.get(reverse("portal:home"), **HTMX),
+    }
+    assert responses["redirect"].status_code == 302 and responses["not found"].status_code == 404
+    assert {
+        name: response["Content-Security-Policy"] for name, response in responses.items()
+    } == dict.fromkeys(responses, build_policy())
+
+
+def test_the_policy_is_built_once_not_for_each_response(monkeypatch, rf):
+    built = []
+    monkeypatch.setattr(middleware, "build_policy", lambda: built.append(1) or "default-src 'self'")
+    chain = middleware.ContentSecurityPolicyMiddleware(lambda request: HttpResponse("ok"))
+    responses = [chain(rf.get("/")) for _ in range(3)]
+    assert [response["Content-Security-Policy"] for response in responses] == ["default-src 'self'"] * 3
+    assert built == [1]
+
+
+def test_a_response_with_its_own_policy_keeps_it(rf):
+    def own_policy(request):
+        response = HttpResponse("ok")
+        response["Content-Security-Policy"] = "default-src 'none'"
+        return response
+
+    response = middleware.ContentSecurityPolicyMiddleware(own_policy)(rf.get("/"))
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+
+
+@pytest.mark.parametrize("status", [404, 500])
+def test_django_debug_error_pages_get_no_policy_their_scripts_are_inline(rf, settings, status):
+    chain = middleware.ContentSecurityPolicyMiddleware(lambda request: HttpResponse("debug", status=status))
+    settings.DEBUG = True
+    assert "Content-Security-Policy" not in chain(rf.get("/"))
+    settings.DEBUG = False
+    assert chain(rf.get("/"))["Content-Security-Policy"] == build_policy()
