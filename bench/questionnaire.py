@@ -17,12 +17,17 @@ concurrent vendors, each logged in to its own company and assessment, saving ans
 (anything but a 200 "Enregistré"), throughput, median, p95 and p99 latency, and the saves' throughput
 as a fraction of the trivial view's (aim ≥ 50 %).
 
+With ``--serve`` it only prepares ``--vendors`` vendors, starts gunicorn and writes what a client
+needs (port, cookies, addresses, revisions) as one JSON line, until its standard input ends:
+``bench/compare.py`` runs the same measures on two checkouts at once, alternating their requests.
+
 The data it creates stays in the database (published questionnaires cannot be deleted): point it at
 a benchmark database, not a real one.
 """
 
 import argparse
 import http.client
+import json
 import os
 import random
 import re
@@ -56,7 +61,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client as TestClient  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from assessments.models import Answer  # noqa: E402
@@ -72,39 +77,19 @@ SAVED = b"Enregistr"
 REVISION = re.compile(rb'name="revision" value="(\d+)"')
 
 
-class Vendor:
-    """A logged-in member with its own assessment, talking to the server over one keep-alive connection."""
+class Client:
+    """A logged-in member's side of the conversation: its cookies, its pages' addresses and the
+    revision of each answer, over one keep-alive connection. Built from plain data (``data``), so
+    that ``bench/compare.py`` can talk to a server another checkout started (``--serve``)."""
 
-    def __init__(self, port: int, version):
-        siren = siren_with_luhn(f"{random.randrange(10**7, 10**8)}")
-        email = f"bench-{secrets.token_hex(6)}@exemple.test"
-        membership = MembershipFactory(
-            role=Role.MANDATAIRE, company=CompanyFactory(siren=siren), user__email=email
-        )
-        accept_current_terms(membership.user)
-        product_version = ProductVersionFactory(product=ProductFactory(company=membership.company))
-        self.assessment = AssessmentFactory(
-            product_version=product_version, questionnaire_version=version, qualification=QUALIFIED
-        )
-        fill(self.assessment, actor=membership.user)
-        client = Client()
-        client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
-        self.session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        self.csrf = secrets.token_hex(16)  # any 32-character token: the cookie and the header agree
-        self.port = port
+    def __init__(self, port: int, data: dict):
+        self.port, self.data = port, data
+        self.items, self.revisions, self.save_urls = data["items"], data["revisions"], data["save_urls"]
+        self.csrf = data["csrf"]
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.items = [item["code"] for item in applicable_items(self.assessment)]
-        self.revisions = dict(
-            Answer.objects.filter(assessment=self.assessment).values_list("item__code", "revision")
-        )
-        # Reversed once: the load measures the server, not the client's URL building.
-        self.save_urls = {
-            code: reverse("portal:assessments:answer_save", args=[self.assessment.public_id, code])
-            for code in self.revisions
-        }
 
     def headers(self, **extra) -> dict:
-        cookie = f"{settings.SESSION_COOKIE_NAME}={self.session}; {settings.CSRF_COOKIE_NAME}={self.csrf}"
+        cookie = f"{self.data['cookie']}; {self.data['csrf_cookie']}={self.csrf}"
         return {"Cookie": cookie, "Host": "127.0.0.1", **extra}
 
     def request(self, method: str, url: str, body: str | None = None, **headers) -> tuple[int, bytes, float]:
@@ -147,6 +132,43 @@ class Vendor:
         return result
 
 
+class Vendor(Client):
+    """A member with its own company and answered assessment, created in the database, then logged in."""
+
+    def __init__(self, port: int, version):
+        siren = siren_with_luhn(f"{random.randrange(10**7, 10**8)}")
+        email = f"bench-{secrets.token_hex(6)}@exemple.test"
+        membership = MembershipFactory(
+            role=Role.MANDATAIRE, company=CompanyFactory(siren=siren), user__email=email
+        )
+        accept_current_terms(membership.user)
+        product_version = ProductVersionFactory(product=ProductFactory(company=membership.company))
+        self.assessment = AssessmentFactory(
+            product_version=product_version, questionnaire_version=version, qualification=QUALIFIED
+        )
+        fill(self.assessment, actor=membership.user)
+        client = TestClient()
+        client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        public_id = self.assessment.public_id
+        revisions = dict(
+            Answer.objects.filter(assessment=self.assessment).values_list("item__code", "revision")
+        )
+        data = {
+            "cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
+            "csrf_cookie": settings.CSRF_COOKIE_NAME,
+            "csrf": secrets.token_hex(16),  # any 32-character token: the cookie and the header agree
+            "items": [item["code"] for item in applicable_items(self.assessment)],
+            "revisions": revisions,
+            # Reversed once: the load measures the server, not the client's URL building.
+            "save_urls": {
+                code: reverse("portal:assessments:answer_save", args=[public_id, code]) for code in revisions
+            },
+            "section": reverse("portal:assessments:section", args=[public_id, 1]),
+            "full": reverse("portal:assessments:full", args=[public_id]),
+        }
+        super().__init__(port, data)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -176,7 +198,7 @@ def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
     raise SystemExit("gunicorn ne démarre pas")
 
 
-def median_ms(vendor: Vendor, label: str, count: int, call) -> float:
+def median_ms(vendor: Client, label: str, count: int, call) -> float:
     for _ in range(5):  # warm every worker's per-process memo and the connection
         call()
     timings = []
@@ -188,10 +210,8 @@ def median_ms(vendor: Vendor, label: str, count: int, call) -> float:
     return statistics.median(timings)
 
 
-def single_requests(vendor: Vendor, count: int) -> None:
-    public_id = vendor.assessment.public_id
-    section_url = reverse("portal:assessments:section", args=[public_id, 1])
-    full_url = reverse("portal:assessments:full", args=[public_id])
+def single_requests(vendor: Client, count: int) -> None:
+    section_url, full_url = vendor.data["section"], vendor.data["full"]
     levels = iter(["vert", "jaune"] * (count + 10))
     section_body = vendor.request("GET", section_url)[1]
     rows = section_body.count(b'class="cv-item"')
@@ -215,7 +235,7 @@ def single_requests(vendor: Vendor, count: int) -> None:
         print(f"  {label:<32} {value:8.2f} ms   ×{value / unit:6.1f} la vue triviale")
 
 
-def load_run(vendors: list[Vendor], seconds: float, *, trivial: bool = False) -> float:
+def load_run(vendors: list[Client], seconds: float, *, trivial: bool = False) -> float:
     """Every vendor saves answers in a loop for ``seconds`` (with ``trivial``: asks for the trivial
     view instead, the same load's unit); prints the figures and returns the throughput (req/s)."""
     latencies: list[float] = []
@@ -223,7 +243,7 @@ def load_run(vendors: list[Vendor], seconds: float, *, trivial: bool = False) ->
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
-    def work(vendor: Vendor, seed: int) -> None:
+    def work(vendor: Client, seed: int) -> None:
         rng = random.Random(seed)
         mine, failures = [], []
         while time.monotonic() < stop:
@@ -276,6 +296,12 @@ def main() -> None:
     parser.add_argument("--vendors", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="prépare --vendors éditeurs, démarre gunicorn, écrit leurs données en JSON puis attend "
+        "la fin de l'entrée standard (pour bench/compare.py)",
+    )
     options = parser.parse_args()
     collect_static()
     port = free_port()
@@ -283,8 +309,14 @@ def main() -> None:
         items=ITEMS, per_section=PER_SECTION, code=f"bench-{secrets.token_hex(4)}"
     )
     first = Vendor(port, version)
+    if options.serve:
+        vendors = [first] + [Vendor(port, version) for _ in range(options.vendors - 1)]
     server = start_server(port, options.workers, options.threads)
     try:
+        if options.serve:
+            print(json.dumps({"port": port, "vendors": [vendor.data for vendor in vendors]}), flush=True)
+            sys.stdin.read()
+            return
         print(
             f"gunicorn : {options.workers} processus × {options.threads} fils ; questionnaire de {ITEMS} exigences"
         )

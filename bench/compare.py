@@ -1,0 +1,117 @@
+"""The questionnaire benchmark on two checkouts at once, their requests alternating.
+
+Run, from this checkout: ``DATABASE_URL=postgres://…/bench_b REDIS_URL=redis://…/15 python
+bench/compare.py --other ../other-checkout --other-database-url postgres://…/bench_a
+--other-redis-url redis://…/14 [--rounds 10] [--requests 30] [--load 15]``.
+
+Timing one checkout, then the other, lets the machine's own variations (other tenants of a shared
+host, a checkpoint) fall on one side: on a noisy machine two runs of the same code differ by more
+than the changes measured. Here both servers run side by side (``bench/questionnaire.py --serve`` in
+each checkout, with its own database and Redis; the other checkout needs this file's version of
+``bench/questionnaire.py``), and every measure alternates: one request to each in turn, the order
+swapped each round. It prints, for the trivial view, a section (40 items), the full view (300 items)
+and an answer save, each side's median, its ratio to its own trivial view, and the ratio of this
+checkout's median to the other's. With ``--load SECONDS`` it then runs the 50-vendor load test on
+each side in turn (twice, the order swapped): throughput of the trivial view and of saves.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(HERE))
+
+from bench.questionnaire import Client, load_run  # noqa: E402 (sets up Django)
+
+MEASURES = ("vue triviale", "section", "vue complète", "enregistrement")
+
+
+def serve(checkout: Path, database_url: str, redis_url: str, vendors: int) -> tuple[subprocess.Popen, list]:
+    environment = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    command = [
+        str(checkout / ".venv/bin/python"),
+        "bench/questionnaire.py",
+        "--serve",
+        "--vendors",
+        str(vendors),
+    ]
+    process = subprocess.Popen(
+        command, cwd=checkout, env=environment, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    line = process.stdout.readline()
+    if not line:
+        raise SystemExit(f"{checkout} : le serveur ne démarre pas")
+    served = json.loads(line)
+    return process, [Client(served["port"], data) for data in served["vendors"]]
+
+
+def one(client: Client, measure: str, levels) -> float:
+    if measure == "vue triviale":
+        status, body, elapsed = client.request("GET", "/bench/trivial/")
+    elif measure == "section":
+        status, body, elapsed = client.request("GET", client.data["section"])
+    elif measure == "vue complète":
+        status, body, elapsed = client.request("GET", client.data["full"])
+    else:
+        status, body, elapsed = client.save("A08.3.1", next(levels))
+    if status != 200:
+        raise SystemExit(f"{measure} : réponse HTTP {status} : {body[:300]!r}")
+    return elapsed * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--other", type=Path, required=True, help="l'autre checkout (avec son .venv)")
+    parser.add_argument("--other-database-url", required=True)
+    parser.add_argument("--other-redis-url", required=True)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=30, help="requêtes par mesure, côté et tour")
+    parser.add_argument("--load", type=float, default=0, help="durée de chaque essai de charge (s)")
+    options = parser.parse_args()
+    vendors = 50 if options.load else 1
+    sides = {
+        "autre": serve(options.other.resolve(), options.other_database_url, options.other_redis_url, vendors),
+        "ici": serve(HERE, os.environ["DATABASE_URL"], os.environ["REDIS_URL"], vendors),
+    }
+    levels = {side: iter(["vert", "jaune"] * 10**6) for side in sides}
+    try:
+        timings = {(measure, side): [] for measure in MEASURES for side in sides}
+        for round_ in range(-1, options.rounds):  # round -1 warms every worker up, and is not kept
+            order = list(sides) if round_ % 2 == 0 else list(reversed(sides))
+            for measure in MEASURES:
+                for _ in range(options.requests if round_ >= 0 else 10):
+                    for side in order:
+                        elapsed = one(sides[side][1][0], measure, levels[side])
+                        if round_ >= 0:
+                            timings[measure, side].append(elapsed)
+        medians = {key: statistics.median(values) for key, values in timings.items()}
+        count = options.rounds * options.requests
+        print(
+            f"Médianes sur {count} requêtes de chaque côté, alternées (ms, × la vue triviale du même côté) :"
+        )
+        for measure in MEASURES:
+            other, here = medians[measure, "autre"], medians[measure, "ici"]
+            print(
+                f"  {measure:<16} autre {other:7.2f} (×{other / medians['vue triviale', 'autre']:4.1f})"
+                f"   ici {here:7.2f} (×{here / medians['vue triviale', 'ici']:4.1f})   ici / autre {here / other:5.3f}"
+            )
+        if options.load:
+            for round_ in range(2):
+                for side in sides if round_ == 0 else reversed(sides):
+                    print(f"[{side}]", flush=True)
+                    unit = load_run(sides[side][1], options.load, trivial=True)
+                    saves = load_run(sides[side][1], options.load)
+                    print(f"  enregistrements / vue triviale : {saves / unit:.0%}")
+    finally:
+        for process, _ in sides.values():
+            process.stdin.close()
+            process.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    main()
