@@ -11,9 +11,9 @@ class ContentSecurityPolicyMiddleware:
 
     Every page has the same policy (no nonce, no view changes it), so it is built once, when the
     middleware is (by django-csp's own builder), where django-csp's middleware builds it anew for
-    each response: 63 µs, 4 % of a request that does nothing (bench/questionnaire.py). A response
-    that already carries a policy keeps it. As with django-csp, Django's debug pages of a 404 or a
-    500 (DEBUG only) get none: their scripts are inline.
+    each response: 63 µs, 4 % of a request that does nothing (the trivial view of
+    bench/questionnaire.py). A response that already carries a policy keeps it. As with django-csp,
+    Django's debug pages of a 404 or a 500 (DEBUG only) get none: their scripts are inline.
     """
 
     def __init__(self, get_response):

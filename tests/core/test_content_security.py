@@ -201,3 +201,15 @@ def test_django_debug_error_pages_get_no_policy_their_scripts_are_inline(rf, set
     assert "Content-Security-Policy" not in chain(rf.get("/"))
     settings.DEBUG = False
     assert chain(rf.get("/"))["Content-Security-Policy"] == build_policy()
+
+
+def test_no_view_changes_the_policy_the_middleware_would_ignore_it():
+    """The policy is built once for every page: django-csp's per-view decorators have no effect here."""
+    root = TEMPLATES.parent
+    sources = [
+        path
+        for path in root.rglob("*.py")
+        if not path.relative_to(root).parts[0].startswith((".", "tests", "node_modules"))
+    ]
+    assert len(sources) > 100
+    assert [path for path in sources if "csp.decorators" in path.read_text()] == []
