@@ -26,9 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HERE))
 
-from bench.questionnaire import Client, load_run  # noqa: E402 (sets up Django)
-
-MEASURES = ("vue triviale", "section", "vue complète", "enregistrement")
+from bench.questionnaire import Client, load_run, measures  # noqa: E402 (sets up Django)
 
 
 def serve(checkout: Path, database_url: str, redis_url: str, vendors: int) -> tuple[subprocess.Popen, list]:
@@ -50,15 +48,8 @@ def serve(checkout: Path, database_url: str, redis_url: str, vendors: int) -> tu
     return process, [Client(served["port"], data) for data in served["vendors"]]
 
 
-def one(client: Client, measure: str, levels) -> float:
-    if measure == "vue triviale":
-        status, body, elapsed = client.request("GET", "/bench/trivial/")
-    elif measure == "section":
-        status, body, elapsed = client.request("GET", client.data["section"])
-    elif measure == "vue complète":
-        status, body, elapsed = client.request("GET", client.data["full"])
-    else:
-        status, body, elapsed = client.save("A08.3.1", next(levels))
+def one(call, measure: str) -> float:
+    status, body, elapsed = call()
     if status != 200:
         raise SystemExit(f"{measure} : réponse HTTP {status} : {body[:300]!r}")
     return elapsed * 1000
@@ -78,15 +69,16 @@ def main() -> None:
         "autre": serve(options.other.resolve(), options.other_database_url, options.other_redis_url, vendors),
         "ici": serve(HERE, os.environ["DATABASE_URL"], os.environ["REDIS_URL"], vendors),
     }
-    levels = {side: iter(["vert", "jaune"] * 10**6) for side in sides}
+    calls = {side: measures(clients[0]) for side, (_, clients) in sides.items()}
+    names = list(calls["ici"])
     try:
-        timings = {(measure, side): [] for measure in MEASURES for side in sides}
+        timings = {(measure, side): [] for measure in names for side in sides}
         for round_ in range(-1, options.rounds):  # round -1 warms every worker up, and is not kept
             order = list(sides) if round_ % 2 == 0 else list(reversed(sides))
-            for measure in MEASURES:
+            for measure in names:
                 for _ in range(options.requests if round_ >= 0 else 10):
                     for side in order:
-                        elapsed = one(sides[side][1][0], measure, levels[side])
+                        elapsed = one(calls[side][measure], measure)
                         if round_ >= 0:
                             timings[measure, side].append(elapsed)
         medians = {key: statistics.median(values) for key, values in timings.items()}
@@ -94,7 +86,7 @@ def main() -> None:
         print(
             f"Médianes sur {count} requêtes de chaque côté, alternées (ms, × la vue triviale du même côté) :"
         )
-        for measure in MEASURES:
+        for measure in names:
             other, here = medians[measure, "autre"], medians[measure, "ici"]
             print(
                 f"  {measure:<16} autre {other:7.2f} (×{other / medians['vue triviale', 'autre']:4.1f})"

@@ -56,7 +56,12 @@ def kept_memberships(session, user) -> list[Membership]:
     if kept is not None and kept["user"] == user.pk and kept["version"] == user.memberships_version:
         return [
             active_membership(
-                user, pk=pk, role=role, company={"id": company_id, "public_id": UUID(public_id), "name": name}
+                user,
+                pk=pk,
+                role=role,
+                company_id=company_id,
+                company_public_id=UUID(public_id),
+                company_name=name,
             )
             for pk, role, company_id, public_id, name in kept["rows"]
         ]

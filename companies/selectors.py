@@ -52,17 +52,22 @@ def member_of(instance, *, company: str) -> Membership:
     return membership
 
 
-def active_membership(user, *, pk: int, role: str, company: dict) -> Membership:
+def active_membership(
+    user, *, pk: int, role: str, company_id: int, company_public_id, company_name: str
+) -> Membership:
     """An active membership of ``user`` of an active company, from values already read: model instances
-    holding these fields (``Model.from_db``, in the models' field order; ``company``: its ``id`` and
-    some of ``public_id``, ``name``); any other field is deferred, loaded by the ORM if read."""
+    holding these fields (``Model.from_db``); any other field is deferred, loaded by the ORM if read."""
     membership = Membership.from_db(
         DEFAULT_DB_ALIAS,
         ["id", "user_id", "company_id", "role", "is_active"],
-        [pk, user.pk, company["id"], role, True],
+        [pk, user.pk, company_id, role, True],
     )
     membership.user = user
-    membership.company = Company.from_db(DEFAULT_DB_ALIAS, [*company, "is_active"], [*company.values(), True])
+    membership.company = Company.from_db(
+        DEFAULT_DB_ALIAS,
+        ["id", "public_id", "name", "is_active"],
+        [company_id, company_public_id, company_name, True],
+    )
     return membership
 
 
