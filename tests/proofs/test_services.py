@@ -50,7 +50,7 @@ def test_a_pdf_is_stored_under_its_hash_with_the_format_read_from_its_content(se
     assert (proof.file_format, proof.content_type, proof.size) == ("pdf", "application/pdf", len(PDF))
     assert proof.file.name == blobs.blob_name(proof.sha256)
     assert default_storage.open(proof.file.name).read() == PDF
-    assert proof.effective_date == TODAY and proof.created_at.date() == timezone.localdate()
+    assert proof.effective_date == TODAY and timezone.localdate(proof.created_at) == timezone.localdate()
 
 
 @pytest.mark.parametrize(("name", "content"), [("connexion.mp4", MP4), ("connexion.webm", WEBM)])
