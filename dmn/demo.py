@@ -120,4 +120,6 @@ def _complete(assessment, actor) -> None:
             )
         else:
             name, content = sample(entry.formats[0], entry.item.code)
-            proof_services.proof_add_file(upload=received(name, content, max_size=entry.max_size), **common)
+            # Closed here as a request closes its uploads (the storage moved the temporary file).
+            with received(name, content, max_size=entry.max_size) as upload:
+                proof_services.proof_add_file(upload=upload, **common)

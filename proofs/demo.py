@@ -83,7 +83,9 @@ def _deposit(assessment, actor) -> None:
             )
         else:
             name, content = sample(entry.formats[0], entry.item.code)
-            services.proof_add_file(upload=received(name, content, max_size=entry.max_size), **common)
+            # Closed here as a request closes its uploads (the storage moved the temporary file).
+            with received(name, content, max_size=entry.max_size) as upload:
+                services.proof_add_file(upload=upload, **common)
 
 
 def _review(assessment, reviewer) -> None:

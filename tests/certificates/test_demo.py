@@ -7,7 +7,12 @@ from certificates import demo
 from certificates.models import Certificate
 from tests.assessments.factories import AssessmentFactory
 
-pytestmark = pytest.mark.django_db
+# The demo deposits files as an upload would: a temporary file left for the garbage collector to
+# delete (after the storage moved it) is an error, not a warning.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning"),
+]
 
 
 def test_demo_does_nothing_without_a_validated_assessment(django_capture_on_commit_callbacks):

@@ -11,7 +11,12 @@ from companies import demo as companies_demo
 from companies.models import AccountRequest, Company, Membership
 from core.demo import DEMO_PASSWORD
 
-pytestmark = pytest.mark.django_db
+# The demo deposits files as an upload would: a temporary file left for the garbage collector to
+# delete (after the storage moved it) is an error, not a warning.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning"),
+]
 
 
 def test_demo_is_idempotent_and_complete():

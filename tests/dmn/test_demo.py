@@ -11,7 +11,12 @@ from certificates.models import Certificate
 from demo.management.commands import load_demo
 from dmn.models import Candidature
 
-pytestmark = pytest.mark.django_db
+# The demo deposits files as an upload would: a temporary file left for the garbage collector to
+# delete (after the storage moved it) is an error, not a warning.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning"),
+]
 
 
 @pytest.fixture

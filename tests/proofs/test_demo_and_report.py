@@ -18,7 +18,12 @@ from tests.proofs.factories import (
     take,
 )
 
-pytestmark = pytest.mark.django_db
+# The demo deposits files as an upload would: a temporary file left for the garbage collector to
+# delete (after the storage moved it) is an error, not a warning.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning"),
+]
 
 
 def test_load_demo_adds_proofs_of_several_kinds_one_refused(django_capture_on_commit_callbacks):
