@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from api.problems import responses
@@ -156,7 +156,9 @@ def version_create(request, product_id: UUID, payload: VersionIn):
         version = product_version_create(
             product=product, actor=actor, label=payload.label, status=payload.status
         )
-    return 201, VersionOut(id=version.public_id, label=version.label, status=version.status, assessments=[])
+    return Status(
+        201, VersionOut(id=version.public_id, label=version.label, status=version.status, assessments=[])
+    )
 
 
 class StartIn(Schema):
@@ -183,7 +185,7 @@ def assessment_create(request, version_id: UUID, payload: StartIn):
             product_version=product_version, questionnaire_version=questionnaire_version, actor=actor
         )
     assessment.product_version = product_version
-    return 201, _assessment_out(assessment)
+    return Status(201, _assessment_out(assessment))
 
 
 @router.put(
