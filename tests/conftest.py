@@ -151,6 +151,37 @@ class CeleryWorker:
         self.stop()
         self.start()
 
+    def wait_idle(self, timeout: float = 60) -> None:
+        """Return once the worker runs, holds and awaits no task (twice in a row): the flush that ends
+        a transactional test must not meet a task still writing (both take table locks: PostgreSQL
+        ends one of them as a deadlock). A worker still busy after ``timeout`` seconds is stopped;
+        the next test starts another."""
+        idle_in_a_row = 0
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                return
+            idle_in_a_row = idle_in_a_row + 1 if self._idle() else 0
+            if idle_in_a_row == 2:
+                return
+            time.sleep(0.2)
+        self.kill()
+
+    def _idle(self) -> bool:
+        from convergence.celery import app
+
+        inspect = app.control.inspect(destination=[self.hostname], timeout=1)
+        for tasks in (inspect.active(), inspect.reserved(), inspect.scheduled()):
+            if tasks is None or tasks.get(self.hostname):  # no answer, or tasks
+                return False
+        queue = self.environment["CELERY_TASK_DEFAULT_QUEUE"]
+        with app.connection_for_read() as connection:
+            try:
+                waiting = connection.default_channel.queue_declare(queue=queue, passive=True).message_count
+            except connection.channel_errors:  # never declared: nothing in it
+                waiting = 0
+        return waiting == 0
+
 
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, request):
@@ -178,7 +209,8 @@ def celery_worker(transactional_db, celery_worker_process):
     """A real Celery worker consuming this test's queue; the test's writes are committed."""
     if celery_worker_process.process.poll() is not None:
         celery_worker_process.start()
-    return celery_worker_process
+    yield celery_worker_process
+    celery_worker_process.wait_idle()  # before transactional_db's flush
 
 
 # --- Browser ---------------------------------------------------------------------------------------

@@ -125,3 +125,18 @@ def test_broker_down_leaves_the_document_pending_until_requeued(celery_worker, m
     certificate = wait_ready(certificate)
     history = certificate_history(certificate=certificate)
     assert [entry.action for entry in history] == ["requested", "requeued", "rendered"]
+
+
+def test_a_test_ends_only_once_the_worker_is_idle(celery_worker):
+    # What the fixture does before the flush that ends the test: a render under way and the renders
+    # still queued behind it are waited for (they would write while the tables are truncated).
+    under_way = start_long_render()
+    queued = [certificate_from_snapshot() for _ in range(2)]
+    for certificate in queued:
+        certificate_render.delay(certificate.pk)
+    celery_worker.wait_idle(timeout=180)
+    assert celery_worker.process.poll() is None, "le worker a été arrêté au lieu d'être attendu"
+    statuses = Certificate.objects.filter(pk__in=[under_way.pk, *(c.pk for c in queued)]).values_list(
+        "status", flat=True
+    )
+    assert list(statuses) == [Certificate.Status.READY] * 3
