@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -294,6 +295,34 @@ def answer_data(
         rows = answers.values_list(*ANSWER_DATA_FIELDS[:5])
         return {row[0]: AnswerData(*row, None, None, None, None, None) for row in rows}
     return {row[0]: AnswerData(*row) for row in answers.values_list(*ANSWER_DATA_FIELDS)}
+
+
+def answer_data_shown(
+    assessment: Assessment, shown: list[int], *, viewer_id: int | None = None
+) -> dict[int, AnswerData]:
+    """Every answer of the assessment by item id, with who saved it and when for the answers of the
+    items ``shown`` only (None for the others, as ``answer_data(saved_by=False)``): what a section page
+    needs, its progress figures counting every answer and its items showing their own. One query
+    (dates are decoded and people named for the shown answers only), plus one for the names of the
+    people other than ``viewer_id`` who saved a shown answer, when there are any (the viewer's own
+    answers say "vous")."""
+    rows = list(
+        Answer.objects.filter(assessment=assessment)
+        .annotate(shown_saved_at=Case(When(item_id__in=shown, then=F("updated_at")), default=None))
+        .values_list(*ANSWER_DATA_FIELDS[:5], "shown_saved_at", "updated_by_id")
+    )
+    others = {by for *_, at, by in rows if at is not None and by is not None and by != viewer_id}
+    names = {}
+    if others:
+        people = get_user_model().objects.filter(pk__in=others)
+        names = {pk: rest for pk, *rest in people.values_list("pk", "first_name", "last_name", "email")}
+    nobody = (None, None, None)
+    return {
+        values[0]: AnswerData(*values, None, None, *nobody)
+        if saved_at is None
+        else AnswerData(*values, saved_at, saved_by, *names.get(saved_by, nobody))
+        for *values, saved_at, saved_by in rows
+    }
 
 
 def answer_data_of(answer: Answer) -> AnswerData:

@@ -71,16 +71,18 @@ def assessment_section(request, public_id, index):
     struct = assessment_structure(assessment)
     if not 0 <= index < len(struct.sections):
         raise Http404("Cette section n'existe pas.")
-    progress = selectors.assessment_progress(assessment)
     section = struct.sections[index]
     threads = vendor_threads(assessment)
     section_items = list(selectors.applicable_by_section(assessment)[index])
     commented = [item for item in section_items if item["id"] in threads]
     only_commented = request.GET.get("filtre") == COMMENTED_FILTER and bool(threads)
     items = commented if only_commented else section_items
-    # Who saved what and when: for the items shown only (dates are costly to decode), by their ids
-    # (PostgreSQL finds them by the answers' own unique index, where a join on the items scans them all).
-    answers = selectors.answer_data(assessment, item_ids=[item["id"] for item in items])
+    # Every answer in one query: the progress figures count them all, the items shown say who saved
+    # them and when (dates, costly to decode, are read for those only).
+    answers = selectors.answer_data_shown(
+        assessment, [item["id"] for item in items], viewer_id=request.user.pk
+    )
+    progress = selectors.assessment_progress(assessment, selectors.answer_values_of(answers))
     page = _page_context(request, assessment, progress)
     rows = presenters.item_rows(
         assessment=assessment,

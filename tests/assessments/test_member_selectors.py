@@ -7,6 +7,7 @@ from django.http import Http404
 from assessments.models import Assessment
 from assessments.selectors import (
     answer_data,
+    answer_data_shown,
     answer_values,
     answer_values_of,
     applicable_items,
@@ -217,6 +218,58 @@ def test_answer_data_without_who_saved_keeps_the_answers(member, assessment):
     assert {item_id: row[:5] for item_id, row in light.items()} == {
         item_id: row[:5] for item_id, row in data.items()
     }
+
+
+def test_answer_data_shown_dates_and_names_the_shown_answers_only(
+    member, assessment, django_assert_num_queries
+):
+    data = answer_data(assessment)
+    shown = sorted(data)[2:6]
+    with django_assert_num_queries(2):  # the answers, then the name of the one who saved them
+        got = answer_data_shown(assessment, shown, viewer_id=None)
+    assert set(got) == set(data)
+    assert {item_id: got[item_id] for item_id in shown} == {item_id: data[item_id] for item_id in shown}
+    assert all(got[item_id].updated_at is not None for item_id in shown)
+    assert all(
+        row.updated_at is None and row.updated_by_id is None and row.email is None
+        for item_id, row in got.items()
+        if item_id not in shown
+    )
+    assert {item_id: row[:5] for item_id, row in got.items()} == {
+        item_id: row[:5] for item_id, row in data.items()
+    }
+    assert answer_values_of(got) == answer_values(assessment)
+
+
+def test_answer_data_shown_names_nobody_the_viewer_needs_not(member, assessment, django_assert_num_queries):
+    data = answer_data(assessment)
+    shown = sorted(data)[:3]
+    with django_assert_num_queries(1):  # every shown answer is the viewer's own: "vous", no name read
+        got = answer_data_shown(assessment, shown, viewer_id=member.pk)
+    assert [got[item_id].updated_by_id for item_id in shown] == [member.pk] * 3
+    assert all(got[item_id].email is None for item_id in shown)
+    colleague = UserFactory(first_name="Inès", last_name="Durand")
+    MembershipFactory(user=colleague, company=member.memberships.get(company__name="alpha").company)
+    code = assessment_structure(assessment).items_by_id[shown[1]]["code"]
+    answer_save(
+        assessment=assessment,
+        item_code=code,
+        level="rouge",
+        expected_revision=data[shown[1]].revision,
+        actor=colleague,
+    )
+    with django_assert_num_queries(2):
+        got = answer_data_shown(assessment, shown, viewer_id=member.pk)
+    assert (got[shown[1]].first_name, got[shown[1]].last_name, got[shown[1]].level) == (
+        "Inès",
+        "Durand",
+        "rouge",
+    )
+    assert got[shown[0]].email is None
+    with django_assert_num_queries(1):
+        nothing_shown = answer_data_shown(assessment, [], viewer_id=member.pk)
+    assert all(row.updated_at is None for row in nothing_shown.values())
+    assert answer_values_of(nothing_shown) == answer_values(assessment)
 
 
 def test_applicable_items_follow_each_assessments_qualification(assessment):
