@@ -10,10 +10,11 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Answer, Assessment, State
-from assessments.selectors import assessment_progress
+from assessments.selectors import assessment_progress, assessment_structure
 from audit.models import AnswerEvent
 from companies.models import Role
 from portal.assessments import views
+from portal.assessments.presenters import anchor
 from tests.assessments.factories import QUALIFIED, AssessmentFactory, fill, questionnaire_version
 from tests.companies.factories import CompanyFactory, UserFactory
 from tests.products.factories import ProductFactory, ProductVersionFactory
@@ -148,9 +149,10 @@ def page_queries(client, company, items: int, name: str, *args, memo: bool = Tru
 
 def test_section_page_uses_the_same_queries_for_3_and_300_items(salarie, company):
     (few, few_html), (many, many_html) = (page_queries(salarie, company, n, "section", 1) for n in (3, 300))
-    # user, assessment, progress, this section's answers (the session is in the cache and keeps the
-    # memberships; the help links, the expected proofs and the assessment's owner are memoised)
-    assert few == many <= 4
+    # user, assessment, every answer (the session is in the cache and keeps the memberships; the help
+    # links, the expected proofs and the assessment's owner are memoised; colleagues' names are read
+    # only when one of them saved a shown answer)
+    assert few == many <= 3
     assert few_html.count('class="cv-item"') == 1  # A08.4.1, alone in its section
     assert many_html.count('class="cv-item"') == 38
 
@@ -202,6 +204,25 @@ def test_section_page_shows_levels_descriptions_na_and_the_needs_expression_link
     assert 'id="item-A08-3-1-na"' not in page  # and forbidden here
     assert "https://agence.example/besoin" in page
     assert 'id="profile-panel"' in page
+
+
+def test_each_item_of_a_section_says_who_saved_it_colleagues_by_name(salarie, mandataire, company):
+    assessment = assessment_of(company, qualification=QUALIFIED)
+    struct = assessment_structure(assessment)
+    section = struct.section_of_item["A08.3.1"]
+    mine, theirs, unsaved = (item["code"] for item in section["items"][:3])
+    save(salarie, assessment, mine, "vert")
+    save(mandataire, assessment, theirs, "rouge")
+    section_url = url("section", assessment, struct.sections.index(section))
+    salarie.get(section_url)  # the help links, expected proofs and owner are memoised per process
+    with CaptureQueriesContext(connection) as queries:
+        page = html(salarie.get(section_url))
+    statuses = dict(re.findall(r'id="([^"]+)-status" role="status">(.*?)</p>', page))
+    assert re.search(r"Enregistré par vous le \d+ \w+ \d{4} à \d\d:\d\d", statuses[anchor(mine)])
+    colleague = f"{mandataire.user.first_name} {mandataire.user.last_name}".strip()
+    assert f"Enregistré par {colleague} le " in statuses[anchor(theirs)]
+    assert "Enregistré" not in statuses[anchor(unsaved)]
+    assert len(queries) <= 4  # user, assessment, every answer, the colleague's name
 
 
 def test_unknown_section_is_404(salarie, company):
