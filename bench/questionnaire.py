@@ -144,21 +144,19 @@ class Vendor(Client):
         )
         accept_current_terms(membership.user)
         product_version = ProductVersionFactory(product=ProductFactory(company=membership.company))
-        self.assessment = AssessmentFactory(
+        assessment = AssessmentFactory(
             product_version=product_version, questionnaire_version=version, qualification=QUALIFIED
         )
-        fill(self.assessment, actor=membership.user)
+        fill(assessment, actor=membership.user)
         client = TestClient()
         client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
-        public_id = self.assessment.public_id
-        revisions = dict(
-            Answer.objects.filter(assessment=self.assessment).values_list("item__code", "revision")
-        )
+        public_id = assessment.public_id
+        revisions = dict(Answer.objects.filter(assessment=assessment).values_list("item__code", "revision"))
         data = {
             "cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
             "csrf_cookie": settings.CSRF_COOKIE_NAME,
             "csrf": secrets.token_hex(16),  # any 32-character token: the cookie and the header agree
-            "items": [item["code"] for item in applicable_items(self.assessment)],
+            "items": [item["code"] for item in applicable_items(assessment)],
             "revisions": revisions,
             # Reversed once: the load measures the server, not the client's URL building.
             "save_urls": {
