@@ -525,8 +525,8 @@ def answer_save(
     ``locked``: the caller's transaction already holds the row lock of ``assessment``
     (``assessment_for_member(for_update=True)``); the save then joins that transaction (no savepoint:
     an error ends it, as the caller's ``atomic`` block does). Otherwise the save is a transaction of
-    its own. Queries: a constant handful whatever the number of items (lock, one conditional update of
-    the answer, every answer's level, the assessment when its profiles change); the answer is read
+    its own. Queries: a constant handful whatever the number of items (lock, every answer's level, one
+    conditional update of the answer, the assessment when its profiles change); the answer is read
     only when that update writes nothing (a conflict, or the values it already holds).
 
     ``declarant``, ``declarant_role`` and ``declared_on`` (a date, not in the future) complete a sworn
@@ -574,17 +574,19 @@ def _answer_save(
     typed = (level, justification, comment, declarant, declarant_role, declared_on)
     given = dict(zip(ANSWER_FIELDS, typed, strict=True))
     stamp = {"to_review": False, "updated_by": actor, "updated_at": timezone.now()}
-    # The common save is one write: the answer as the person loaded it (same revision), unless it
-    # already holds these values and is not "à revoir" (then there is nothing to write).
-    written = {**given, **stamp, "revision": expected_revision + 1}
-    updated = (
-        Answer.objects.filter(assessment=assessment, item_id=item["id"], revision=expected_revision)
-        .exclude(to_review=False, **given)
-        .update(**written)
-    )
-    if not updated:
-        return SavedAnswer(_answer_not_written(assessment, item, given, stamp), answer_values(assessment))
+    # Every answer of the assessment, read before the write: the assessment's row lock, held by every
+    # writer of its answers, keeps them as they are until the commit, but for this one.
     values = answer_values(assessment)
+    # The common save is one write: the answer as the person loaded it (same revision), unless it
+    # already holds these values and is not "à revoir" (then there is nothing to write). A new level
+    # or justification is a change by itself: only then is that condition left out of the write.
+    written = {**given, **stamp, "revision": expected_revision + 1}
+    answers = Answer.objects.filter(assessment=assessment, item_id=item["id"], revision=expected_revision)
+    if values.get(item["id"]) == (level, justification):
+        answers = answers.exclude(to_review=False, **given)
+    if not answers.update(**written):
+        return SavedAnswer(_answer_not_written(assessment, item, given, stamp), values)
+    values[item["id"]] = (level, justification)
     if item["code"] in assessment_structure(assessment).rule_item_codes or not assessment.profiles:
         assessment_recompute_profiles(assessment=assessment, values=values)
     # What was written, not read back (no primary key): what the response and callers need.

@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
-from assessments import services
+from assessments import selectors, services
 from assessments.models import Answer, Assessment, State, Submission
 from assessments.selectors import assessment_progress, missing_items
 from audit.models import AnswerEvent
@@ -197,6 +197,59 @@ def test_a_save_returns_what_it_wrote_without_reading_the_answer_back():
         assert getattr(answer, name) == getattr(row, name), name
 
 
+def test_a_new_comment_alone_is_saved():
+    assessment = AssessmentFactory(qualification=QUALIFIED)
+    save(assessment, "A08.3.1", "vert", revision=0, comment="Via le connecteur.")
+    updates = answer_updates(assessment)
+    answer = save(assessment, "A08.3.1", "vert", revision=1, comment="Via le connecteur et l'API.")
+    row = Answer.objects.get(assessment=assessment, item__code="A08.3.1")
+    assert (
+        (answer.revision, answer.comment) == (row.revision, row.comment) == (2, "Via le connecteur et l'API.")
+    )
+    assert answer_updates(assessment) == updates + 1
+
+
+def answer_writes(queries) -> list[str]:
+    return [q["sql"] for q in queries if 'UPDATE "assessments_answer"' in q["sql"]]
+
+
+def test_only_a_save_keeping_level_and_justification_compares_the_other_values():
+    """The answers are read before the write: a new level (or justification) is a change by itself,
+    written without the condition that keeps a save of unchanged values from writing."""
+    assessment = AssessmentFactory(qualification=QUALIFIED)
+    with CaptureQueriesContext(connection) as new_level:
+        save(assessment, "A08.3.1", "vert", revision=0, comment="Lu.")
+    with CaptureQueriesContext(connection) as same_level:
+        save(assessment, "A08.3.1", "vert", revision=1, comment="Relu.")
+    [written] = answer_writes(new_level)
+    [compared] = answer_writes(same_level)
+    assert "NOT (" not in written
+    assert "NOT (" in compared
+
+
+@pytest.mark.parametrize("outcome", ["written", "unchanged", "confirmed"])
+def test_a_save_returns_every_answer_as_committed_with_it(outcome):
+    assessment = AssessmentFactory(qualification=QUALIFIED)
+    fill(assessment)
+    answer = Answer.objects.get(assessment=assessment, item__code="A08.3.1")
+    if outcome == "confirmed":
+        Answer.objects.filter(pk=answer.pk).update(to_review=True)
+    level = "rouge" if outcome == "written" else answer.level
+    saved = services.answer_save(
+        assessment=assessment,
+        item_code="A08.3.1",
+        level=level,
+        justification=answer.justification,
+        comment=answer.comment,
+        expected_revision=answer.revision,
+        actor=None,
+    )
+    assert saved.values == selectors.answer_values(assessment)
+    assert saved.values[answer.item_id] == (level, "")
+    row = Answer.objects.get(pk=answer.pk)
+    assert row.revision == answer.revision + (outcome != "unchanged")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_of_two_saves_from_the_same_revision_the_later_one_is_a_conflict():
     assessment = AssessmentFactory(qualification=QUALIFIED)
@@ -306,8 +359,8 @@ def answer_save_queries(items):
 def test_answer_save_uses_a_small_constant_number_of_queries():
     few, many = answer_save_queries(8), answer_save_queries(300)
     assert few == many
-    # Savepoint, lock, the answer's conditional update (no read first), every answer's level, and
-    # for the rule item only the new profiles; the savepoint's release.
+    # Savepoint, lock, every answer's level, the answer's conditional update (the answer itself is not
+    # read), and for the rule item only the new profiles; the savepoint's release.
     assert few[0] <= 6 and few[1] <= 5, few
 
 
