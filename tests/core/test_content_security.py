@@ -3,6 +3,7 @@
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from csp.utils import build_policy
@@ -213,3 +214,18 @@ def test_no_view_changes_the_policy_the_middleware_would_ignore_it():
     ]
     assert len(sources) > 100
     assert [path for path in sources if "csp.decorators" in path.read_text()] == []
+
+
+def test_a_views_own_cache_directives_give_way_to_no_store_private(rf):
+    def view(request):
+        response = HttpResponse("ok")
+        response["Cache-Control"] = "public, max-age=600"
+        return response
+
+    request = rf.get("/")
+    request.user = SimpleNamespace(is_authenticated=True)
+    cache_control = middleware.NoStoreWhenSignedInMiddleware(view)(request)["Cache-Control"]
+    directives = {part.strip() for part in cache_control.split(",")}
+    assert {"no-store", "private"} <= directives and "public" not in directives, cache_control
+    request.user = SimpleNamespace(is_authenticated=False)
+    assert middleware.NoStoreWhenSignedInMiddleware(view)(request)["Cache-Control"] == "public, max-age=600"
