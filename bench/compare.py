@@ -12,7 +12,8 @@ each checkout, with its own database and Redis; the other checkout needs this fi
 swapped each round. It prints, for the trivial view, a section (40 items), the full view (300 items)
 and an answer save, each side's median, its ratio to its own trivial view, and the ratio of this
 checkout's median to the other's. With ``--load SECONDS`` it then runs the 50-vendor load test on
-each side in turn (twice, the order swapped): throughput of the trivial view and of saves.
+each side in turn (``--load-rounds`` times, the order swapped each round): throughput of the trivial
+view and of saves, and their medians.
 """
 
 import argparse
@@ -63,6 +64,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--requests", type=int, default=30, help="requêtes par mesure, côté et tour")
     parser.add_argument("--load", type=float, default=0, help="durée de chaque essai de charge (s)")
+    parser.add_argument(
+        "--load-rounds", type=int, default=2, help="tours de l'essai de charge (chaque côté, ordre alterné)"
+    )
     options = parser.parse_args()
     vendors = 50 if options.load else 1
     sides = {
@@ -93,16 +97,35 @@ def main() -> None:
                 f"   ici {here:7.2f} (×{here / medians['vue triviale', 'ici']:4.1f})   ici / autre {here / other:5.3f}"
             )
         if options.load:
-            for round_ in range(2):
-                for side in sides if round_ == 0 else reversed(sides):
-                    print(f"[{side}]", flush=True)
-                    unit = load_run(sides[side][1], options.load, trivial=True)
-                    saves = load_run(sides[side][1], options.load)
-                    print(f"  enregistrements / vue triviale : {saves / unit:.0%}")
+            load_rounds(sides, options.load, options.load_rounds)
     finally:
         for process, _ in sides.values():
             process.stdin.close()
             process.wait(timeout=60)
+
+
+def load_rounds(sides: dict, seconds: float, rounds: int) -> None:
+    """The 50-vendor load on each side in turn, ``rounds`` times (the order swapped each round), then
+    each side's median throughput (trivial view, saves) and this checkout's over the other's: one
+    run's figure moves with the machine's state, the medians of alternated runs much less."""
+    throughputs = {(side, kind): [] for side in sides for kind in ("trivial", "saves")}
+    for round_ in range(rounds):
+        for side in sides if round_ % 2 == 0 else reversed(sides):
+            print(f"[{side}, tour {round_ + 1}]", flush=True)
+            unit = load_run(sides[side][1], seconds, trivial=True)
+            saves = load_run(sides[side][1], seconds)
+            throughputs[side, "trivial"].append(unit)
+            throughputs[side, "saves"].append(saves)
+            print(f"  enregistrements / vue triviale : {saves / unit:.0%}")
+    medians = {key: statistics.median(values) for key, values in throughputs.items()}
+    print(f"Débits médians sur {rounds} essais de {seconds:.0f} s de chaque côté (req/s) :")
+    for kind, label in (("trivial", "vue triviale"), ("saves", "enregistrements")):
+        other, here = medians["autre", kind], medians["ici", kind]
+        print(f"  {label:<16} autre {other:7.0f}   ici {here:7.0f}   ici / autre {here / other:5.3f}")
+    for side in sides:
+        print(
+            f"  [{side}] enregistrements / vue triviale : {medians[side, 'saves'] / medians[side, 'trivial']:.0%}"
+        )
 
 
 if __name__ == "__main__":
