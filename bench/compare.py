@@ -13,7 +13,8 @@ swapped each round. It prints, for the trivial view, a section (40 items), the f
 and an answer save, each side's median, its ratio to its own trivial view, and the ratio of this
 checkout's median to the other's. With ``--load SECONDS`` it then runs the 50-vendor load test on
 each side in turn (``--load-rounds`` times, the order swapped each round): throughput of the trivial
-view and of saves, and their medians.
+view and of saves, and their medians. For figures that do not move with the machine at all, count
+instructions instead (``bench/instructions.py``).
 """
 
 import argparse
