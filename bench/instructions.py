@@ -15,6 +15,15 @@ settings, the whole middleware stack, no HTTP server), and counts only the measu
 count is switched on after 10 warm-up requests). It prints the instructions per request of each side
 and this checkout's over the other's.
 
+With ``--server`` the requests go over HTTP to gunicorn (one worker, one thread, production settings)
+run under callgrind instead, and the worker's instructions are counted: the test client skips
+gunicorn's HTTP parsing and Django's per-request handling of the database connection (returned to the
+pool at the end of each request, taken back at the next), the server does not. It adds the load
+test's mix (``enregistrements mêlés``: a random item and level of a random vendor among ``--vendors``,
+50 by default, seed 7), sent in sequence; its levels are drawn at random, so about one save in four
+keeps the level already saved. Only gunicorn runs under valgrind: the data is built at
+full speed.
+
 What it counts is this process's work: the Python side of a request (Django, the ORM, the templates,
 the drivers). PostgreSQL's and Redis's own work is not in it; ``bench/compare.py --load`` measures the
 whole. The other checkout needs this file (and this ``bench/questionnaire.py``) in its ``bench/``.
@@ -24,10 +33,14 @@ Needs valgrind (Debian package ``valgrind``). The data stays in the databases, a
 
 import argparse
 import os
+import random
 import re
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -35,6 +48,8 @@ HERE = Path(__file__).resolve().parent.parent
 MEASURES = ("vue triviale", "section", "vue complète", "enregistrement (règle)", "enregistrement (autre)")
 WARM_UP = 10
 RULE_ITEM, OTHER_ITEM = "A08.3.1", "X.100"  # of the benchmark's questionnaire: read by the rules, or not
+MIX = "enregistrements mêlés"
+MIX_LEVELS = ("rouge", "orange", "jaune", "vert")  # as bench/questionnaire.load_run
 
 
 def child(measure: str, count: int) -> None:
@@ -93,6 +108,112 @@ def child(measure: str, count: int) -> None:
     subprocess.run([*control, "off", str(os.getpid())], check=True, capture_output=True)
 
 
+def server_child(measure: str, count: int, vendors: int, directory: Path) -> None:
+    """Build the data, start gunicorn under callgrind (output files in ``directory``), warm up, then
+    count the worker's instructions over ``count`` requests of ``measure`` sent in sequence."""
+    sys.path.insert(0, str(HERE))
+    from bench import questionnaire as bq  # sets up Django with the benchmark's settings
+
+    bq.collect_static()
+    bq.Client.timeout = 900  # a first page under valgrind takes minutes
+    port = bq.free_port()
+    version = bq.questionnaire_version(
+        items=bq.ITEMS, per_section=bq.PER_SECTION, code=f"instr-{os.getpid()}"
+    )
+    clients = [bq.Vendor(port, version) for _ in range(vendors if measure == MIX else 1)]
+    vendor, rng, levels = clients[0], random.Random(7), iter(["vert", "jaune"] * (count + 100))
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--trace-children=yes",
+        "--instr-atstart=no",
+        f"--callgrind-out-file={directory}/callgrind.out.%p",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "bench.trivial_wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        *("--workers", "1", "--threads", "1", "--worker-class", "gthread", "--timeout", "900"),
+        *("--log-level", "warning", "--keep-alive", "30"),
+    ]
+    server = subprocess.Popen(command, cwd=HERE, env={**os.environ, **bq.SERVER_ENV})
+    try:
+        deadline = time.monotonic() + 600  # Django starts some fifty times slower under valgrind
+        while not _listening(port):
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("gunicorn ne démarre pas sous valgrind")
+            time.sleep(1)
+
+        def call() -> None:
+            if measure in ("vue triviale", "section", "vue complète"):
+                url = {"vue triviale": "/bench/trivial/", "section": vendor.data["section"]}.get(
+                    measure, vendor.data["full"]
+                )
+                status, body, _ = vendor.request("GET", url)
+            elif measure == MIX:
+                client = rng.choice(clients)
+                status, body, _ = client.save(rng.choice(client.items), rng.choice(MIX_LEVELS))
+            else:
+                status, body, _ = vendor.save(RULE_ITEM if "règle" in measure else OTHER_ITEM, next(levels))
+            if status != 200:
+                raise SystemExit(f"{measure} : réponse HTTP {status} : {body[:300]!r}")
+
+        for _ in range(max(WARM_UP, 2 * len(clients))):  # every vendor's first request is warm-up
+            call()
+        (worker,) = subprocess.run(
+            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+        ).stdout.split()
+        control = ["callgrind_control", "--instr"]
+        subprocess.run([*control, "on", worker], check=True, capture_output=True)
+        for _ in range(count):
+            call()
+        subprocess.run([*control, "off", worker], check=True, capture_output=True)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=300)
+    print(f"worker {worker}")
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def count_server_instructions(
+    checkout: Path, database_url: str, redis_url: str, measure: str, count: int, vendors: int
+) -> int:
+    """Instructions per request of ``measure`` in the gunicorn worker of ``checkout``."""
+    with tempfile.TemporaryDirectory() as directory:
+        command = [
+            str(checkout / ".venv/bin/python"),
+            "bench/instructions.py",
+            "--server-child",
+            measure,
+            "--requests",
+            str(count),
+            "--vendors",
+            str(vendors),
+            "--directory",
+            directory,
+        ]
+        environment = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
+        result = subprocess.run(command, cwd=checkout, env=environment, capture_output=True, text=True)
+        worker = re.search(r"^worker (\d+)$", result.stdout, re.MULTILINE)
+        if result.returncode != 0 or not worker:
+            raise SystemExit(
+                f"{checkout} ({measure}) : échec\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+            )
+        totals = 0
+        for output in Path(directory).glob(f"callgrind.out.{worker.group(1)}*"):
+            if found := re.search(r"^totals: (\d+)", output.read_text(), re.MULTILINE):
+                totals += int(found.group(1))
+    return totals // count
+
+
 def count_instructions(checkout: Path, database_url: str, redis_url: str, measure: str, count: int) -> int:
     """Instructions per request of ``measure`` in ``checkout`` (its own .venv, database and Redis)."""
     with tempfile.TemporaryDirectory() as directory:
@@ -125,19 +246,37 @@ def main() -> None:
     parser.add_argument("--other-database-url")
     parser.add_argument("--other-redis-url")
     parser.add_argument("--requests", type=int, default=20, help="requêtes comptées par mesure")
+    parser.add_argument(
+        "--server", action="store_true", help="compte le travailleur gunicorn (requêtes HTTP) et le mélange"
+    )
+    parser.add_argument("--vendors", type=int, default=50, help="éditeurs du mélange (avec --server)")
     parser.add_argument("--child", choices=MEASURES, help=argparse.SUPPRESS)
+    parser.add_argument("--server-child", choices=(*MEASURES, MIX), help=argparse.SUPPRESS)
+    parser.add_argument("--directory", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
         child(options.child, options.requests)
         return
+    if options.server_child:
+        server_child(options.server_child, options.requests, options.vendors, options.directory)
+        return
     sides = {"ici": (HERE, os.environ["DATABASE_URL"], os.environ["REDIS_URL"])}
     if options.other:
         sides["autre"] = (options.other.resolve(), options.other_database_url, options.other_redis_url)
-    print(f"Instructions par requête (callgrind, {options.requests} requêtes comptées par mesure) :")
-    for measure in MEASURES:
-        counts = {
-            side: count_instructions(*where, measure, options.requests) for side, where in sides.items()
-        }
+    where_counted = "travailleur gunicorn, requêtes HTTP" if options.server else "client de test"
+    print(
+        f"Instructions par requête (callgrind, {where_counted}, {options.requests} requêtes comptées par mesure) :"
+    )
+    for measure in (*MEASURES, MIX) if options.server else MEASURES:
+        if options.server:
+            counts = {
+                side: count_server_instructions(*where, measure, options.requests, options.vendors)
+                for side, where in sides.items()
+            }
+        else:
+            counts = {
+                side: count_instructions(*where, measure, options.requests) for side, where in sides.items()
+            }
         line = f"  {measure:<24} ici {counts['ici']:>12,}".replace(",", " ")
         if "autre" in counts:
             line += f"   autre {counts['autre']:>12,}".replace(",", " ")

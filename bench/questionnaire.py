@@ -83,11 +83,13 @@ class Client:
     revision of each answer, over one keep-alive connection. Built from plain data (``data``), so
     that ``bench/compare.py`` can talk to a server another checkout started (``--serve``)."""
 
+    timeout = 30  # seconds; bench/instructions.py --server waits longer for a server under valgrind
+
     def __init__(self, port: int, data: dict):
         self.port, self.data = port, data
         self.items, self.revisions, self.save_urls = data["items"], data["revisions"], data["save_urls"]
         self.csrf = data["csrf"]
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=self.timeout)
 
     def headers(self, **extra) -> dict:
         cookie = f"{self.data['cookie']}; {self.data['csrf_cookie']}={self.csrf}"
@@ -104,7 +106,7 @@ class Client:
                 content = response.read()
             except (http.client.HTTPException, OSError) as error:
                 self.connection.close()
-                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
                 self.last_error = repr(error)
                 if attempt == 2 or not isinstance(error, http.client.RemoteDisconnected | ConnectionError):
                     return 0, self.last_error.encode(), time.perf_counter() - start
