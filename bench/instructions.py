@@ -20,8 +20,7 @@ run under callgrind instead, and the worker's instructions are counted: the test
 gunicorn's HTTP parsing and Django's per-request handling of the database connection (returned to the
 pool at the end of each request, taken back at the next), the server does not. It adds the load
 test's mix (``enregistrements mêlés``: a random item and level of a random vendor among ``--vendors``,
-50 by default, seed 7), sent in sequence; its levels are drawn at random, so about one save in four
-keeps the level already saved. Only gunicorn runs under valgrind: the data is built at
+50 by default, seed 7; each save a level other than the one the answer holds), sent in sequence. Only gunicorn runs under valgrind: the data is built at
 full speed.
 
 What it counts is this process's work: the Python side of a request (Django, the ORM, the templates,
@@ -49,7 +48,6 @@ MEASURES = ("vue triviale", "section", "vue complète", "enregistrement (règle)
 WARM_UP = 10
 RULE_ITEM, OTHER_ITEM = "A08.3.1", "X.100"  # of the benchmark's questionnaire: read by the rules, or not
 MIX = "enregistrements mêlés"
-MIX_LEVELS = ("rouge", "orange", "jaune", "vert")  # as bench/questionnaire.load_run
 
 
 def child(measure: str, count: int) -> None:
@@ -153,7 +151,8 @@ def server_child(measure: str, count: int, vendors: int, directory: Path) -> Non
                 status, body, _ = vendor.request("GET", url)
             elif measure == MIX:
                 client = rng.choice(clients)
-                status, body, _ = client.save(rng.choice(client.items), rng.choice(MIX_LEVELS))
+                code = rng.choice(client.items)
+                status, body, _ = client.save(code, client.other_level(rng, code))
             else:
                 status, body, _ = vendor.save(RULE_ITEM if "règle" in measure else OTHER_ITEM, next(levels))
             if status != 200:

@@ -13,7 +13,8 @@ section ≤ ×4.0, full view ≤ ×10, answer save ≤ ×3.0.
 With ``--load SECONDS`` (default 60; 0 to skip) it then runs the load test, first on the trivial view
 (the unit of throughput), then: ``--vendors`` (default 50)
 concurrent vendors, each logged in to its own company and assessment, saving answers in a loop
-(random item, alternating level, revision tracked) for that long; it reports requests, errors
+(random item, a level other than the one it holds: the page posts a level only when its radio
+changes; revision tracked) for that long; it reports requests, errors
 (anything but a 200 "Enregistré"), throughput, median, p95 and p99 latency, and the saves' throughput
 as a fraction of the trivial view's (aim ≥ 50 %).
 
@@ -75,6 +76,7 @@ from tests.products.factories import ProductFactory, ProductVersionFactory  # no
 
 ITEMS, PER_SECTION = 300, 40
 SAVED = b"Enregistr"
+SCALE = ("rouge", "orange", "jaune", "vert")  # the benchmark questionnaire's levels
 REVISION = re.compile(rb'name="revision" value="(\d+)"')
 
 
@@ -88,6 +90,7 @@ class Client:
     def __init__(self, port: int, data: dict):
         self.port, self.data = port, data
         self.items, self.revisions, self.save_urls = data["items"], data["revisions"], data["save_urls"]
+        self.levels = dict(data["levels"])  # the level each answer holds, as this client last saved it
         self.csrf = data["csrf"]
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=self.timeout)
 
@@ -132,7 +135,12 @@ class Client:
         )
         if result[0] == 200 and (match := REVISION.search(result[1])):
             self.revisions[code] = int(match.group(1))  # unchanged values keep their revision
+            self.levels[code] = level
         return result
+
+    def other_level(self, rng: random.Random, code: str) -> str:
+        """A level of the scale other than the one the answer holds: what a click on a radio posts."""
+        return rng.choice([level for level in SCALE if level != self.levels.get(code)])
 
 
 class Vendor(Client):
@@ -153,13 +161,15 @@ class Vendor(Client):
         client = TestClient()
         client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
         public_id = assessment.public_id
-        revisions = dict(Answer.objects.filter(assessment=assessment).values_list("item__code", "revision"))
+        answers = Answer.objects.filter(assessment=assessment)
+        revisions = dict(answers.values_list("item__code", "revision"))
         data = {
             "cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
             "csrf_cookie": settings.CSRF_COOKIE_NAME,
             "csrf": secrets.token_hex(16),  # any 32-character token: the cookie and the header agree
             "items": [item["code"] for item in applicable_items(assessment)],
             "revisions": revisions,
+            "levels": dict(answers.values_list("item__code", "level")),
             # Reversed once: the load measures the server, not the client's URL building.
             "save_urls": {
                 code: reverse("portal:assessments:answer_save", args=[public_id, code]) for code in revisions
@@ -253,9 +263,8 @@ def load_run(vendors: list[Client], seconds: float, *, trivial: bool = False) ->
             if trivial:
                 status, body, elapsed = vendor.request("GET", "/bench/trivial/")
             else:
-                status, body, elapsed = vendor.save(
-                    rng.choice(vendor.items), rng.choice(["rouge", "orange", "jaune", "vert"])
-                )
+                code = rng.choice(vendor.items)
+                status, body, elapsed = vendor.save(code, vendor.other_level(rng, code))
             mine.append(elapsed * 1000)
             if status != 200 or (not trivial and SAVED not in body):
                 failures.append(f"HTTP {status} {body[:120]!r}")
