@@ -35,7 +35,6 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -126,19 +125,13 @@ def server_child(measure: str, count: int, vendors: int, directory: Path) -> Non
         "--trace-children=yes",
         "--instr-atstart=no",
         f"--callgrind-out-file={directory}/callgrind.out.%p",
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "bench.trivial_wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        *("--workers", "1", "--threads", "1", "--worker-class", "gthread", "--timeout", "900"),
-        *("--log-level", "warning", "--keep-alive", "30"),
+        *bq.gunicorn_command(port, workers=1, threads=1),
+        *("--timeout", "900"),
     ]
     server = subprocess.Popen(command, cwd=HERE, env={**os.environ, **bq.SERVER_ENV})
     try:
         deadline = time.monotonic() + 600  # Django starts some fifty times slower under valgrind
-        while not _listening(port):
+        while not bq.listening(port):
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit("gunicorn ne démarre pas sous valgrind")
             time.sleep(1)
@@ -172,14 +165,6 @@ def server_child(measure: str, count: int, vendors: int, directory: Path) -> Non
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=300)
     print(f"worker {worker}")
-
-
-def _listening(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def count_server_instructions(

@@ -186,7 +186,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
+def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
+    """The benchmark's server: gunicorn serving the project plus the trivial view on 127.0.0.1."""
     command = [
         sys.executable,
         "-m",
@@ -196,15 +197,26 @@ def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
         f"127.0.0.1:{port}",
     ]
     command += ["--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread"]
-    command += ["--log-level", "warning", "--keep-alive", "30", "--backlog", "512"]
-    server = subprocess.Popen(command, cwd=BASE_DIR, env={**os.environ, **SERVER_ENV})
+    return [*command, "--log-level", "warning", "--keep-alive", "30", "--backlog", "512"]
+
+
+def listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        gunicorn_command(port, workers, threads), cwd=BASE_DIR, env={**os.environ, **SERVER_ENV}
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return server
-        except OSError:
-            time.sleep(0.2)
+        if listening(port):
+            return server
+        time.sleep(0.2)
     server.kill()
     raise SystemExit("gunicorn ne démarre pas")
 
