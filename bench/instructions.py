@@ -31,6 +31,7 @@ Needs valgrind (Debian package ``valgrind``). The data stays in the databases, a
 """
 
 import argparse
+import itertools
 import os
 import random
 import re
@@ -39,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -47,6 +49,16 @@ MEASURES = ("vue triviale", "section", "vue complète", "enregistrement (règle)
 WARM_UP = 10
 RULE_ITEM, OTHER_ITEM = "A08.3.1", "X.100"  # of the benchmark's questionnaire: read by the rules, or not
 MIX = "enregistrements mêlés"
+TOTALS = re.compile(r"^totals: (\d+)", re.MULTILINE)
+
+
+def pages(vendor) -> dict[str, str]:
+    """The address of each page measure for ``vendor`` (a ``bench.questionnaire.Vendor``)."""
+    return {
+        "vue triviale": "/bench/trivial/",
+        "section": vendor.data["section"],
+        "vue complète": vendor.data["full"],
+    }
 
 
 def child(measure: str, count: int) -> None:
@@ -67,7 +79,7 @@ def child(measure: str, count: int) -> None:
     for cookie in (vendor.data["cookie"], f"{vendor.data['csrf_cookie']}={vendor.csrf}"):
         name, value = cookie.split("=", 1)
         client.cookies[name] = value
-    levels = iter(["vert", "jaune"] * (count + WARM_UP))
+    levels = itertools.cycle(("vert", "jaune"))
 
     def get(url: str) -> None:
         response = client.get(url)
@@ -89,13 +101,15 @@ def child(measure: str, count: int) -> None:
             raise SystemExit(f"{measure} : réponse HTTP {response.status_code} : {response.content[:300]!r}")
         vendor.revisions[code] = int(match.group(1))
 
-    call = {
-        "vue triviale": lambda: get("/bench/trivial/"),
-        "section": lambda: get(vendor.data["section"]),
-        "vue complète": lambda: get(vendor.data["full"]),
-        "enregistrement (règle)": lambda: save(RULE_ITEM),
-        "enregistrement (autre)": lambda: save(OTHER_ITEM),
-    }[measure]
+    url = pages(vendor).get(measure)
+    item = RULE_ITEM if "règle" in measure else OTHER_ITEM
+
+    def call() -> None:
+        if url:
+            get(url)
+        else:
+            save(item)
+
     for _ in range(WARM_UP):
         call()
     control = ["callgrind_control", "--instr"]
@@ -118,7 +132,8 @@ def server_child(measure: str, count: int, vendors: int, directory: Path) -> Non
         items=bq.ITEMS, per_section=bq.PER_SECTION, code=f"instr-{os.getpid()}"
     )
     clients = [bq.Vendor(port, version) for _ in range(vendors if measure == MIX else 1)]
-    vendor, rng, levels = clients[0], random.Random(7), iter(["vert", "jaune"] * (count + 100))
+    vendor, rng, levels = clients[0], random.Random(7), itertools.cycle(("vert", "jaune"))
+    url, item = pages(vendor).get(measure), RULE_ITEM if "règle" in measure else OTHER_ITEM
     command = [
         "valgrind",
         "--tool=callgrind",
@@ -137,17 +152,14 @@ def server_child(measure: str, count: int, vendors: int, directory: Path) -> Non
             time.sleep(1)
 
         def call() -> None:
-            if measure in ("vue triviale", "section", "vue complète"):
-                url = {"vue triviale": "/bench/trivial/", "section": vendor.data["section"]}.get(
-                    measure, vendor.data["full"]
-                )
+            if url:
                 status, body, _ = vendor.request("GET", url)
             elif measure == MIX:
                 client = rng.choice(clients)
                 code = rng.choice(client.items)
                 status, body, _ = client.save(code, client.other_level(rng, code))
             else:
-                status, body, _ = vendor.save(RULE_ITEM if "règle" in measure else OTHER_ITEM, next(levels))
+                status, body, _ = vendor.save(item, next(levels))
             if status != 200:
                 raise SystemExit(f"{measure} : réponse HTTP {status} : {body[:300]!r}")
 
@@ -167,61 +179,44 @@ def server_child(measure: str, count: int, vendors: int, directory: Path) -> Non
     print(f"worker {worker}")
 
 
-def count_server_instructions(
-    checkout: Path, database_url: str, redis_url: str, measure: str, count: int, vendors: int
-) -> int:
-    """Instructions per request of ``measure`` in the gunicorn worker of ``checkout``."""
-    with tempfile.TemporaryDirectory() as directory:
-        command = [
-            str(checkout / ".venv/bin/python"),
-            "bench/instructions.py",
-            "--server-child",
-            measure,
-            "--requests",
-            str(count),
-            "--vendors",
-            str(vendors),
-            "--directory",
-            directory,
-        ]
-        environment = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
-        result = subprocess.run(command, cwd=checkout, env=environment, capture_output=True, text=True)
-        worker = re.search(r"^worker (\d+)$", result.stdout, re.MULTILINE)
-        if result.returncode != 0 or not worker:
-            raise SystemExit(
-                f"{checkout} ({measure}) : échec\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
-            )
-        totals = 0
-        for output in Path(directory).glob(f"callgrind.out.{worker.group(1)}*"):
-            if found := re.search(r"^totals: (\d+)", output.read_text(), re.MULTILINE):
-                totals += int(found.group(1))
-    return totals // count
+def _run(checkout: Path, database_url: str, redis_url: str, measure: str, command: list[str]) -> str:
+    """Run ``command`` in ``checkout`` against its database and Redis; its standard output."""
+    environment = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    result = subprocess.run(command, cwd=checkout, env=environment, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{checkout} ({measure}) : échec\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    return result.stdout
+
+
+def _totals(outputs) -> int:
+    """The instructions counted in callgrind output files."""
+    return sum(int(found.group(1)) for output in outputs if (found := TOTALS.search(output.read_text())))
 
 
 def count_instructions(checkout: Path, database_url: str, redis_url: str, measure: str, count: int) -> int:
     """Instructions per request of ``measure`` in ``checkout`` (its own .venv, database and Redis)."""
     with tempfile.TemporaryDirectory() as directory:
         output = Path(directory) / "callgrind.out"
-        command = [
-            "valgrind",
-            "--tool=callgrind",
-            "--instr-atstart=no",
-            f"--callgrind-out-file={output}",
-            str(checkout / ".venv/bin/python"),
-            "bench/instructions.py",
-            "--child",
-            measure,
-            "--requests",
-            str(count),
-        ]
-        environment = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
-        result = subprocess.run(command, cwd=checkout, env=environment, capture_output=True, text=True)
-        if result.returncode != 0:
+        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={output}"]
+        command += [str(checkout / ".venv/bin/python"), "bench/instructions.py", "--child", measure]
+        _run(checkout, database_url, redis_url, measure, [*command, "--requests", str(count)])
+        return _totals([output]) // count
+
+
+def count_server_instructions(
+    checkout: Path, database_url: str, redis_url: str, measure: str, count: int, *, vendors: int
+) -> int:
+    """Instructions per request of ``measure`` in the gunicorn worker of ``checkout``."""
+    with tempfile.TemporaryDirectory() as directory:
+        command = [str(checkout / ".venv/bin/python"), "bench/instructions.py", "--server-child", measure]
+        command += ["--requests", str(count), "--vendors", str(vendors), "--directory", directory]
+        stdout = _run(checkout, database_url, redis_url, measure, command)
+        worker = re.search(r"^worker (\d+)$", stdout, re.MULTILINE)
+        if not worker:
             raise SystemExit(
-                f"{checkout} ({measure}) : échec\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+                f"{checkout} ({measure}) : le travailleur gunicorn n'est pas nommé\n{stdout[-2000:]}"
             )
-        totals = re.search(r"^totals: (\d+)", output.read_text(), re.MULTILINE)
-    return int(totals.group(1)) // count
+        return _totals(Path(directory).glob(f"callgrind.out.{worker.group(1)}*")) // count
 
 
 def main() -> None:
@@ -251,16 +246,11 @@ def main() -> None:
     print(
         f"Instructions par requête (callgrind, {where_counted}, {options.requests} requêtes comptées par mesure) :"
     )
+    count = (
+        partial(count_server_instructions, vendors=options.vendors) if options.server else count_instructions
+    )
     for measure in (*MEASURES, MIX) if options.server else MEASURES:
-        if options.server:
-            counts = {
-                side: count_server_instructions(*where, measure, options.requests, options.vendors)
-                for side, where in sides.items()
-            }
-        else:
-            counts = {
-                side: count_instructions(*where, measure, options.requests) for side, where in sides.items()
-            }
+        counts = {side: count(*where, measure, options.requests) for side, where in sides.items()}
         line = f"  {measure:<24} ici {counts['ici']:>12,}".replace(",", " ")
         if "autre" in counts:
             line += f"   autre {counts['autre']:>12,}".replace(",", " ")
