@@ -64,6 +64,8 @@ def validation_messages(errors: list[dict]) -> list[str]:
             lines.append(f"{where} : valeur obligatoire absente.")
         elif kind.endswith(("_type", "_parsing")):
             lines.append(f"{where} : type de valeur incorrect ({kind}).")
+        elif kind == "value_error" and (cause := (error.get("ctx") or {}).get("error")):
+            lines.append(f"{where} : {cause}")  # our validators' own French message (api.fields)
         else:
             lines.append(f"{where} : valeur refusée ({kind}).")
     return lines

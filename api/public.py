@@ -5,7 +5,7 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
+from api.fields import Text
 from api.problems import responses
 from assessments.interchange import document_levels, questionnaire_reference, validate_document
 from assessments.services import DECLARANT_MAX_LENGTH, parse_document
@@ -135,12 +136,12 @@ class CataloguePage(Schema):
 
 
 class CatalogueQuery(Schema):
-    recherche: str = Field(
+    recherche: Text = Field(
         "", max_length=150, description="mots cherchés, accents et majuscules indifférents"
     )
-    profil: str = Field("", max_length=50, description="code d'un profil DMP atteint")
-    questionnaire: str = Field("", max_length=50, description="code d'un référentiel")
-    ligne: str = Field(
+    profil: Text = Field("", max_length=50, description="code d'un profil DMP atteint")
+    questionnaire: Text = Field("", max_length=50, description="code d'un référentiel")
+    ligne: Text = Field(
         "",
         max_length=50,
         description=(
@@ -149,7 +150,7 @@ class CatalogueQuery(Schema):
         ),
     )
     entreprise: UUID | None = Field(None, description="identifiant d'une entreprise")
-    cursor: str = Field("", max_length=200)
+    cursor: Text = Field("", max_length=200)
     limit: int = Field(50, ge=1, le=100)
 
 
@@ -249,7 +250,7 @@ class Verification(Schema):
     url_name="verification",
     summary="Vérifier un document par son code",
 )
-def verification(request, code: str = Path(..., max_length=64)):
+def verification(request, code: Annotated[Text, Path(max_length=64)]):
     """What a document states and whether it is still valid (as the public verification page)."""
     certificate = certificate_by_code(code)
     if certificate is None or certificate.status != Certificate.Status.READY:
@@ -332,7 +333,9 @@ class ReferentialDetail(Schema):
     url_name="referential",
     summary="Un référentiel publié, règles des profils comprises",
 )
-def referential(request, code: str = Path(..., max_length=50), number: int = Path(..., ge=1, le=10_000)):
+def referential(
+    request, code: Annotated[Text, Path(max_length=50)], number: int = Path(..., ge=1, le=10_000)
+):
     """The same content as the published YAML file: levels, qualification questions, sections and
     items (with their applicability), and the DMP profile rules."""
     try:

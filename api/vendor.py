@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from api.fields import Text
 from api.problems import responses
 from api.public import INTERCHANGE_BODY
 from api.security import KeyAuth, KeyThrottle, audited_write, company_object
@@ -140,7 +141,7 @@ def assessment_detail(request, assessment_id: UUID):
 
 
 class VersionIn(Schema):
-    label: str = Field(..., min_length=1, max_length=100)
+    label: Text = Field(..., min_length=1, max_length=100)
     status: ProductVersion.Status = ProductVersion.Status.PRODUCTION
 
 
@@ -162,7 +163,7 @@ def version_create(request, product_id: UUID, payload: VersionIn):
 
 
 class StartIn(Schema):
-    questionnaire: str = Field(..., min_length=1, max_length=50, description="code du questionnaire")
+    questionnaire: Text = Field(..., min_length=1, max_length=50, description="code du questionnaire")
     version: int | None = Field(
         None, ge=1, le=10_000, description="numéro ; la dernière version publiée si absent"
     )

@@ -107,3 +107,21 @@ def test_address_rate_limit_answers_429_with_retry_after(client, settings):
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
     assert response.json()["detail"] == "Trop de requêtes : réessayez dans 60 secondes."
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/catalogue?recherche=Dossier%00",
+        "/api/v1/catalogue?profil=alimentation%00",
+        "/api/v1/catalogue?ligne=diabete%00",
+        "/api/v1/verification/AB%00CD",
+        "/api/v1/referentiels/interop%00/1",
+    ],
+)
+def test_a_nul_character_in_a_parameter_is_a_422_problem_not_a_server_error(client, url):
+    """PostgreSQL stores no NUL character: a parameter holding one is refused before any query."""
+    response = client.get(url)
+    assert response.status_code == 422, response.content[:300]
+    assert response["Content-Type"] == "application/problem+json"
+    assert "caractère interdit" in json.dumps(response.json(), ensure_ascii=False)

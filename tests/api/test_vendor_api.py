@@ -315,3 +315,26 @@ def test_a_dmn_questionnaire_is_not_submitted_alone_through_the_api(client, make
     assert response.json()["detail"] == SUBMIT_WITH_CANDIDATURE
     line.refresh_from_db()
     assert line.state == "draft" and not line.transitions.exists() and not line.submissions.exists()
+
+
+@pytest.mark.parametrize("text", ["5.2\x00", "5.2\ud800"])
+def test_a_text_postgresql_cannot_store_is_a_422_problem_and_creates_nothing(
+    client, make_key, mandataire, text
+):
+    product = ProductFactory(company=mandataire.company)
+    _api_key, key = make_key(scope="ecriture")
+    url = f"/api/v1/entreprise/produits/{product.public_id}/versions"
+    response = client.post(url, json.dumps({"label": text}), "application/json", **bearer(key))
+    assert response.status_code == 422, response.content[:300]
+    assert response["Content-Type"] == "application/problem+json"
+    assert [line.split(" : ")[0] for line in response.json()["errors"]] == ["body.payload.label"]
+    assert not product.versions.exists()
+    version = ProductVersionFactory(product=product)
+    started = client.post(
+        f"/api/v1/entreprise/versions/{version.public_id}/evaluations",
+        json.dumps({"questionnaire": "interop" + text[-1]}),
+        "application/json",
+        **bearer(key),
+    )
+    assert started.status_code == 422, started.content[:300]
+    assert not Assessment.objects.filter(product_version=version).exists()
