@@ -13,10 +13,8 @@ requests, not in the median. The data stays in the database: point it at a bench
 import argparse
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,14 +24,8 @@ from bench import questionnaire as bq  # sets up Django with the benchmark's set
 
 def run(vendor_data: dict, count: int, *options: str) -> list[float]:
     port = bq.free_port()
-    command = [*bq.gunicorn_command(port, 1, 1), *options]
-    server = subprocess.Popen(command, cwd=bq.BASE_DIR, env={**bq.os.environ, **bq.SERVER_ENV})
+    server = bq.start_server(port, 1, 1, *options)
     try:
-        deadline = time.monotonic() + 30
-        while not bq.listening(port):
-            if time.monotonic() > deadline:
-                raise SystemExit("gunicorn ne démarre pas")
-            time.sleep(0.2)
         client = bq.Client(port, vendor_data)
         timings = []
         for index in range(count + 20):

@@ -208,9 +208,10 @@ def listening(port: int) -> bool:
         return False
 
 
-def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, threads: int, *options: str) -> subprocess.Popen:
+    """gunicorn (``gunicorn_command``, plus ``options``), once it accepts connections."""
     server = subprocess.Popen(
-        gunicorn_command(port, workers, threads), cwd=BASE_DIR, env={**os.environ, **SERVER_ENV}
+        [*gunicorn_command(port, workers, threads), *options], cwd=BASE_DIR, env={**os.environ, **SERVER_ENV}
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
