@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.core.cache import caches
+from django.db.backends.signals import connection_created
 from django.utils.autoreload import file_changed
+
+from core.timestamps import use_compiled_loader
 
 
 def forget_template_fragments(sender, file_path, **kwargs):
@@ -16,3 +19,4 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         file_changed.connect(forget_template_fragments, dispatch_uid="core_forget_template_fragments")
+        connection_created.connect(use_compiled_loader, dispatch_uid="core_compiled_timestamps")
