@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -286,8 +286,8 @@ def answer_data(
 ) -> dict[int, AnswerData]:
     """The answers of the assessment (only of ``item_ids`` if given) by item id, as tuples (one query,
     no model instances: a 300-item page would spend more time building objects than rendering).
-    Without ``saved_by``, who saved each answer and when are left out (None): decoding 300 dates
-    costs more than the rest of the query."""
+    Without ``saved_by``, who saved each answer and when are left out (None), and the people who
+    saved them are not joined: the read-only pages do not say it."""
     answers = Answer.objects.filter(assessment=assessment)
     if item_ids is not None:
         answers = answers.filter(item_id__in=item_ids)
@@ -302,26 +302,22 @@ def answer_data_shown(
 ) -> dict[int, AnswerData]:
     """Every answer of the assessment by item id, with who saved it and when for the answers of the
     items ``shown`` only (None for the others, as ``answer_data(saved_by=False)``): what a section page
-    needs, its progress figures counting every answer and its items showing their own. One query
-    (dates are decoded and people named for the shown answers only), plus one for the names of the
-    people other than ``viewer_id`` who saved a shown answer, when there are any (the viewer's own
-    answers say "vous")."""
-    rows = list(
-        Answer.objects.filter(assessment=assessment)
-        .annotate(shown_saved_at=Case(When(item_id__in=shown, then=F("updated_at")), default=None))
-        .values_list(*ANSWER_DATA_FIELDS[:5], "shown_saved_at", "updated_by_id")
-    )
-    others = {by for *_, at, by in rows if at is not None and by is not None and by != viewer_id}
+    needs, its progress figures counting every answer and its items showing their own. One query,
+    plus one for the names of the people other than ``viewer_id`` who saved a shown answer, when there
+    are any (the viewer's own answers say "vous")."""
+    shown = set(shown)
+    rows = list(Answer.objects.filter(assessment=assessment).values_list(*ANSWER_DATA_FIELDS[:7]))
+    others = {row[6] for row in rows if row[0] in shown and row[6] is not None and row[6] != viewer_id}
     names = {}
     if others:
         people = get_user_model().objects.filter(pk__in=others)
         names = {pk: rest for pk, *rest in people.values_list("pk", "first_name", "last_name", "email")}
     nobody = (None, None, None)
     return {
-        values[0]: AnswerData(*values, None, None, *nobody)
-        if saved_at is None
-        else AnswerData(*values, saved_at, saved_by, *names.get(saved_by, nobody))
-        for *values, saved_at, saved_by in rows
+        row[0]: AnswerData(*row, *names.get(row[6], nobody))
+        if row[0] in shown
+        else AnswerData(*row[:5], None, None, *nobody)
+        for row in rows
     }
 
 

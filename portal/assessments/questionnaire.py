@@ -78,7 +78,7 @@ def assessment_section(request, public_id, index):
     only_commented = request.GET.get("filtre") == COMMENTED_FILTER and bool(threads)
     items = commented if only_commented else section_items
     # Every answer in one query: the progress figures count them all, the items shown say who saved
-    # them and when (dates, costly to decode, are read for those only).
+    # them and when.
     answers = selectors.answer_data_shown(
         assessment, [item["id"] for item in items], viewer_id=request.user.pk
     )
