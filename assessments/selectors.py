@@ -307,17 +307,17 @@ def answer_data_shown(
     are any (the viewer's own answers say "vous")."""
     shown = set(shown)
     rows = list(Answer.objects.filter(assessment=assessment).values_list(*ANSWER_DATA_FIELDS[:7]))
-    others = {row[6] for row in rows if row[0] in shown and row[6] is not None and row[6] != viewer_id}
+    others = {by for item_id, *_, by in rows if item_id in shown and by not in (None, viewer_id)}
     names = {}
     if others:
         people = get_user_model().objects.filter(pk__in=others)
         names = {pk: rest for pk, *rest in people.values_list("pk", "first_name", "last_name", "email")}
     nobody = (None, None, None)
     return {
-        row[0]: AnswerData(*row, *names.get(row[6], nobody))
-        if row[0] in shown
-        else AnswerData(*row[:5], None, None, *nobody)
-        for row in rows
+        item_id: AnswerData(item_id, *values, by, *names.get(by, nobody))
+        if item_id in shown
+        else AnswerData(item_id, *values[:4], None, None, *nobody)
+        for item_id, *values, by in rows
     }
 
 
